@@ -1,0 +1,1 @@
+"""IPT Clinic: a clinical system for delivering Interpersonal Psychotherapy."""
