@@ -1,0 +1,204 @@
+"""IPT variants as configuration rows, not code paths.
+
+Source: ``domain/ipt-method.md`` §0.2 and §1.6 (VARIANT), ``decisions.md`` §1–2 and §5 (PRODUCT).
+Every rule that differs between versions of IPT reads its numbers from a :class:`VariantConfig`;
+no other module branches on the variant itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class Variant(StrEnum):
+    """The versions of IPT a team can deliver (ipt-method.md §0.2, VARIANT)."""
+
+    LEAFLET = "leaflet"
+    IPT_UK = "ipt_uk"
+    IPT_ADULT = "ipt_adult"
+    IPT_SR = "ipt_sr"
+    IPT_ED = "ipt_ed"
+    IPC = "ipc"
+
+
+@dataclass(frozen=True)
+class VariantConfig:
+    """The numbers that shape a course under one variant.
+
+    ``initial_sessions`` and ``ending_sessions`` are the nominal lengths of the first and last
+    phases; the middle phase is what lies between. ``ending_prompt_before`` and
+    ``ending_deadline_before`` count back from the contracted length N (decisions.md §2, R10).
+    """
+
+    variant: Variant
+    label: str
+    short_name: str
+    min_sessions: int
+    max_sessions: int
+    default_sessions: int
+    initial_sessions: int
+    ending_sessions: int
+    ending_prompt_before: int
+    ending_deadline_before: int
+    session_minutes: int
+    grief_requires_death: bool
+    deficits_allowed: bool
+    source: str
+
+    def __post_init__(self) -> None:
+        # A bad row would silently give a course with no middle phase; refuse it at import.
+        if not 1 <= self.min_sessions <= self.default_sessions <= self.max_sessions:
+            raise ValueError(f"{self.variant}: session range and default are inconsistent")
+        if self.initial_sessions < 1 or self.ending_sessions < 1:
+            raise ValueError(f"{self.variant}: initial and ending phases need a session each")
+        if self.initial_sessions + self.ending_sessions >= self.min_sessions:
+            raise ValueError(f"{self.variant}: the shortest course would have no middle phase")
+        if not 1 <= self.ending_deadline_before <= self.ending_prompt_before:
+            raise ValueError(f"{self.variant}: the ending prompt must come before its deadline")
+
+
+_VARIANT_ROWS = (
+    VariantConfig(
+        variant=Variant.LEAFLET,
+        label="Leaflet (AWP): 1–3 / middle / last 2",
+        short_name="leaflet",
+        min_sessions=12,
+        max_sessions=16,
+        default_sessions=16,
+        initial_sessions=3,
+        ending_sessions=2,
+        ending_prompt_before=4,
+        ending_deadline_before=2,
+        session_minutes=50,
+        grief_requires_death=True,
+        deficits_allowed=True,
+        source=(
+            "ipt-method.md §1.6 row 'Leaflet (AWP)' [S1]: 12–16 weekly sessions, 1–3 / 4–14 / "
+            "15–16; decisions.md §1 (ending = last two for every length), §2 (prompt N−4, "
+            "deadline N−2), §5 (50 minutes)."
+        ),
+    ),
+    VariantConfig(
+        variant=Variant.IPT_UK,
+        label="IPT UK (NHS Talking Therapies): 1–4 / middle / last 4",
+        short_name="IPT UK",
+        min_sessions=12,
+        max_sessions=16,
+        default_sessions=16,
+        initial_sessions=4,
+        ending_sessions=4,
+        ending_prompt_before=4,
+        ending_deadline_before=2,
+        session_minutes=50,
+        grief_requires_death=True,
+        deficits_allowed=True,
+        source=(
+            "ipt-method.md §1.6 row IPT_UK [S3][S17]: up to 16, 1–4 / 5–12 / 13–16, ≤50 min. "
+            "UNVERIFIED: the minimum of 12 sessions (sources say only 'up to 16') and keeping the "
+            "last four as the ending for shorter contracts."
+        ),
+    ),
+    VariantConfig(
+        variant=Variant.IPT_ADULT,
+        label="Adult IPT (Weissman): 1–3 / middle / last 3",
+        short_name="adult IPT",
+        min_sessions=12,
+        max_sessions=16,
+        default_sessions=16,
+        initial_sessions=3,
+        ending_sessions=3,
+        ending_prompt_before=4,
+        ending_deadline_before=2,
+        session_minutes=50,
+        grief_requires_death=True,
+        deficits_allowed=True,
+        source=(
+            "ipt-method.md §1.6 row IPT_ADULT [S2][S7][S8]: 12–16 weekly, initial ≤3, ending "
+            "'last ~3', 45–50 min. UNVERIFIED: default of 16 sessions (a product choice)."
+        ),
+    ),
+    VariantConfig(
+        variant=Variant.IPT_SR,
+        label="Stuart & Robertson: 1–3 / middle / last 2",
+        short_name="Stuart & Robertson",
+        min_sessions=12,
+        max_sessions=16,
+        default_sessions=14,
+        initial_sessions=3,
+        ending_sessions=2,
+        ending_prompt_before=4,
+        ending_deadline_before=2,
+        session_minutes=50,
+        grief_requires_death=False,
+        deficits_allowed=False,
+        source=(
+            "ipt-method.md §1.6 row IPT_SR [S18]: 1–3 / 4–12 / conclusion 1–2; three problem areas "
+            "(§9), 'grief and loss' includes non-death losses (§3.1). UNVERIFIED: the 12–16 range "
+            "(the acute total is not fixed in the retrieved text), the default of 14 (1–3 / 4–12 / "
+            "13–14) and 50-minute sessions."
+        ),
+    ),
+    VariantConfig(
+        variant=Variant.IPT_ED,
+        label="IPT for eating disorders: 1–4 / middle / last 4",
+        short_name="IPT for eating disorders",
+        min_sessions=15,
+        max_sessions=20,
+        default_sessions=20,
+        initial_sessions=4,
+        ending_sessions=4,
+        ending_prompt_before=4,
+        ending_deadline_before=2,
+        session_minutes=50,
+        grief_requires_death=True,
+        deficits_allowed=True,
+        source=(
+            "ipt-method.md §1.6 rows IPT_ED_F/IPT_ED_W [S13]: 15–20 × 50 min, initial 3–4 "
+            "(Fairburn) or 1–5 (Wilfley), ending 4–5 (Wilfley). UNVERIFIED: one row for both "
+            "styles with initial 4 and ending 4, default 20 (the 2015 trial's dose)."
+        ),
+    ),
+    VariantConfig(
+        variant=Variant.IPC,
+        label="Interpersonal counselling: 1 / middle / last 1",
+        short_name="interpersonal counselling",
+        min_sessions=3,
+        max_sessions=6,
+        default_sessions=4,
+        initial_sessions=1,
+        ending_sessions=1,
+        # N−4 and N−2 would fall in or before the first session of a 3- to 6-session course,
+        # where the time limit is set anyway; the ending is raised again at the session before
+        # the last.
+        ending_prompt_before=1,
+        ending_deadline_before=1,
+        session_minutes=30,
+        grief_requires_death=True,
+        deficits_allowed=True,
+        source=(
+            "ipt-method.md §1.6 row IPC [S12]: 3–6 brief sessions, session 1 / 2–(5) / last, "
+            "first session ≤30 min. UNVERIFIED: default of 4 sessions, 30-minute sessions "
+            "throughout, and raising the ending at session N−1 (prompt and deadline both N−1)."
+        ),
+    ),
+)
+
+VARIANTS: Mapping[Variant, VariantConfig] = MappingProxyType(
+    {row.variant: row for row in _VARIANT_ROWS}
+)
+
+
+def variant_config(variant: Variant | str) -> VariantConfig:
+    """Return the configuration row for a variant given as a member or its stored value.
+
+    Raises ``ValueError`` naming the allowed values when the variant is unknown.
+    """
+    try:
+        key = Variant(variant)
+    except ValueError:
+        allowed = ", ".join(v.value for v in Variant)
+        raise ValueError(f"Unknown IPT variant {variant!r}; choose one of: {allowed}.") from None
+    return VARIANTS[key]
