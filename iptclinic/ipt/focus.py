@@ -1,0 +1,1107 @@
+"""The problem-area suggester: which of the four IPT areas a case points to, and why.
+
+Source: ``domain/ipt-method.md`` §3.0–3.7 (selection logic, signal map and suggestion algorithm),
+§7 R05–R09 and R28, §11 (a recent normal bereavement is not a grief focus); ``decisions.md``
+§9–11. The suggester is for clinician review only: it never sets a focus (R28, PRODUCT). The
+therapist chooses and the service user agrees through the formulation (FIRM).
+
+Every area comes back exactly once, marked suggested (at most two), possible or excluded, with
+the evidence behind it or the reason it was ruled out. Each rule below is a small function whose
+docstring names its source and label; :func:`suggest` only gathers their findings, applies the
+exclusions between areas and ranks the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from typing import TypeVar
+
+from iptclinic.ipt.case import (
+    DEFAULT_WINDOWS,
+    ApproxDate,
+    Case,
+    Conflict,
+    ContactFrequency,
+    DatePrecision,
+    EventKind,
+    LifeEvent,
+    LifeStatus,
+    Relationship,
+    SuggestionWindows,
+)
+from iptclinic.ipt.problem_areas import DisputeStage, ProblemArea
+from iptclinic.ipt.variants import Variant, variant_config
+
+_T = TypeVar("_T")
+
+MAX_SUGGESTED = 2
+"""decisions.md §9 (PRODUCT hard limit; ipt-method.md §3.6 and R05: one preferred, two at most)."""
+
+TRANSITION_KINDS: frozenset[EventKind] = frozenset(EventKind) - {
+    EventKind.DEATH,
+    EventKind.CONFLICT,
+    EventKind.OTHER,
+}
+"""Life changes that make a role transition (ipt-method.md §3.3 domains, §3.7 signal list)."""
+
+NON_DEATH_LOSS_KINDS: frozenset[EventKind] = frozenset(
+    {
+        EventKind.SEPARATION,
+        EventKind.DIVORCE,
+        EventKind.MISCARRIAGE,
+        EventKind.INFERTILITY,
+        EventKind.DIAGNOSIS,
+    }
+)
+"""Losses that count as "grief and loss" where a variant does not require a death.
+
+Source: ipt-method.md §3.1 (VARIANT, Stuart & Robertson): relationship ending, infertility,
+miscarriage, disability. A diagnosis stands for the loss of health or ability. UNVERIFIED which
+losses the variant names exactly; job loss is left as a transition, as the sources list it there.
+"""
+
+FEW_TIES = 2
+"""At most this many living relationships counts as "few" (ipt-method.md §3.4, §3.7; PRODUCT)."""
+
+CLOSE_RINGS = 2
+"""Rings 1..CLOSE_RINGS of the closeness circle count as close (ipt-method.md §2.2; PRODUCT)."""
+
+MINOR_IMPORTANCE = 2
+"""A relationship the service user rates at most this (of 5) is not a key relationship (PRODUCT)."""
+
+REGULAR_CONTACT: frozenset[ContactFrequency] = frozenset(
+    {ContactFrequency.DAILY, ContactFrequency.WEEKLY}
+)
+
+
+class Status(StrEnum):
+    """How strongly the case points to an area (decisions.md §10)."""
+
+    SUGGESTED = "suggested"
+    POSSIBLE = "possible"
+    EXCLUDED = "excluded"
+
+
+class Confidence(StrEnum):
+    """How sure the suggester is, in three plain steps rather than a falsely precise number.
+
+    High: a strong signal tied in time to the onset, with something that corroborates it.
+    Medium: a strong signal whose timing or detail is less certain. Low: a weak or incomplete
+    signal that the therapist should check. Excluded areas have no confidence.
+    """
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class SourceKind(StrEnum):
+    """Where a piece of evidence comes from."""
+
+    RELATIONSHIP = "relationship"
+    EVENT = "event"
+    ONSET = "onset"
+    INVENTORY = "inventory"
+
+
+class Rule(StrEnum):
+    """Identifiers of the rules that can fire, so a reviewer can trace every suggestion."""
+
+    GRIEF_DEATH_NEAR_ONSET = "grief.death_near_onset"
+    GRIEF_COMPLICATED = "grief.complicated_course"
+    GRIEF_RECENT_NORMAL = "grief.recent_normal_bereavement"
+    GRIEF_DEATH_SINCE_ONSET = "grief.death_since_onset"
+    GRIEF_DEATH_UNDATED = "grief.death_undated"
+    GRIEF_MINOR_DEATH = "grief.death_of_someone_less_important"
+    GRIEF_NON_DEATH_LOSS = "grief.non_death_loss"
+    GRIEF_NEEDS_DEATH = "grief.needs_a_death"
+    DISPUTE_UNMET_WITH_CONFLICT = "dispute.unmet_expectations_with_conflict"
+    DISPUTE_INCOMPLETE = "dispute.incomplete_signal"
+    DISPUTE_CONFLICT_NEAR_ONSET = "dispute.conflict_event_near_onset"
+    TRANSITION_NEAR_ONSET = "transition.life_change_near_onset"
+    TRANSITION_SINCE_ONSET = "transition.life_change_since_onset"
+    DEFICITS_SUPPORT = "deficits.thin_or_unfulfilling_ties"
+    DEFICITS_NOT_IN_VARIANT = "deficits.not_in_variant"
+    DEFICITS_DEATH_OVERRIDES = "deficits.death_overrides"
+    DEFICITS_RESIDUAL = "deficits.only_when_nothing_else_applies"
+    AT_MOST_TWO = "focus.at_most_two_suggested"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One reason for an area: which relationship, event or fact, and why it matters."""
+
+    source: SourceKind
+    source_id: str
+    why: str
+
+
+@dataclass(frozen=True)
+class AreaAssessment:
+    """The verdict on one problem area.
+
+    ``exclusions`` holds why the area was excluded, held back from "suggested", or why some of
+    its evidence was set aside. ``people`` are the person ids involved (the deceased, the
+    disputant, those affected by the change). ``dispute_stage`` is set for a role dispute when a
+    stage is recorded or can be inferred; ``dispute_stage_recorded`` says which.
+    """
+
+    area: ProblemArea
+    status: Status
+    confidence: Confidence | None
+    evidence: tuple[Evidence, ...]
+    exclusions: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    people: tuple[str, ...] = ()
+    dispute_stage: DisputeStage | None = None
+    dispute_stage_recorded: bool = False
+
+
+@dataclass(frozen=True)
+class FocusSuggestion:
+    """All four areas ranked best first, and why no focus is indicated yet when none is."""
+
+    variant: Variant
+    areas: tuple[AreaAssessment, ...]
+    no_focus_reason: str | None
+
+    @property
+    def suggested(self) -> tuple[AreaAssessment, ...]:
+        return tuple(a for a in self.areas if a.status is Status.SUGGESTED)
+
+    def assessment(self, area: ProblemArea) -> AreaAssessment:
+        return next(a for a in self.areas if a.area is area)
+
+
+@dataclass(frozen=True)
+class _Finding:
+    """One rule firing for one relationship or event; several may support the same area."""
+
+    area: ProblemArea
+    status: Status
+    confidence: Confidence
+    rule: Rule
+    evidence: tuple[Evidence, ...]
+    people: tuple[str, ...] = ()
+    proximity: int | None = None
+    importance: int | None = None
+    stage: DisputeStage | None = None
+    stage_recorded: bool = False
+    normal_grief_note: str = ""
+    from_death: bool = False
+
+
+@dataclass(frozen=True)
+class _Timing:
+    """The reference period (the onset, or the assessment date when the onset is unknown)."""
+
+    reference: ApproxDate
+    onset_known: bool
+    window_start: date
+    window_end: date
+
+    @property
+    def name(self) -> str:
+        return "the onset" if self.onset_known else "the assessment"
+
+    def in_window(self, span: ApproxDate) -> bool:
+        return span.first_day <= self.window_end and span.last_day >= self.window_start
+
+    def after_window(self, span: ApproxDate) -> bool:
+        return span.first_day > self.window_end
+
+    def proximity(self, span: ApproxDate) -> int:
+        """Days between the middle of the span and the middle of the reference period.
+
+        Middles, not edges, so that "October" is not ranked a day away from a November onset.
+        """
+        return abs((_middle(span) - _middle(self.reference)).days)
+
+    def relative(self, span: ApproxDate) -> str:
+        """ "3 months before the onset", in the coarser of the two dates' precisions."""
+        ref = self.reference
+        coarse = max(span.precision, ref.precision, key=_PRECISION_ORDER.__getitem__)
+        if coarse is DatePrecision.YEAR:
+            gap, unit = ref.when.year - span.when.year, "year"
+        elif coarse is DatePrecision.MONTH:
+            gap = (ref.when.year - span.when.year) * 12 + ref.when.month - span.when.month
+            unit = "month"
+        else:
+            gap, unit = (ref.when - span.when).days, "day"
+        if gap == 0:
+            return f"in the same {unit} as {self.name}" if unit != "day" else f"at {self.name}"
+        side = "before" if gap > 0 else "after"
+        size = abs(gap)
+        amount = _duration(size) if unit == "day" else f"{size} {unit}{'s' if size > 1 else ''}"
+        return f"{amount} {side} {self.name}"
+
+    def window_text(self) -> str:
+        return (
+            f"between {_day(self.window_start)} and {_day(self.window_end)} "
+            f"(the window around {self.name})"
+        )
+
+
+@dataclass
+class _Notes:
+    """Reasons collected per area while the rules run (why evidence was set aside)."""
+
+    by_area: dict[ProblemArea, list[str]] = field(
+        default_factory=lambda: {area: [] for area in ProblemArea}
+    )
+
+    def add(self, area: ProblemArea, text: str) -> None:
+        self.by_area[area].append(text)
+
+
+def suggest(case: Case, windows: SuggestionWindows | None = None) -> FocusSuggestion:
+    """Rank the four problem areas for ``case``, with evidence and exclusions.
+
+    Source: ipt-method.md §3.7 (PRODUCT algorithm, for clinician review only; R28). ``windows``
+    overrides the case's own windows (decisions.md §11).
+    """
+    timing = _timing(case, windows or case.windows)
+    notes = _Notes()
+    findings = [
+        *_grief_from_deaths(case, timing, windows or case.windows, notes),
+        *_grief_from_losses(case, timing, notes),
+        *_disputes(case, timing, notes),
+        *_transitions(case, timing, notes),
+    ]
+    assessments = [
+        _assess(area, [f for f in findings if f.area is area], notes.by_area[area], case, timing)
+        for area in (ProblemArea.GRIEF, ProblemArea.ROLE_DISPUTE, ProblemArea.ROLE_TRANSITION)
+    ]
+    assessments.append(_deficits(case, findings))
+    ranked = _cap_suggested(_rank(assessments, findings))
+    return FocusSuggestion(
+        variant=case.variant,
+        areas=ranked,
+        no_focus_reason=_no_focus_reason(case, ranked, findings),
+    )
+
+
+# --- Grief -----------------------------------------------------------------------------------
+
+
+def _grief_from_deaths(
+    case: Case, timing: _Timing, windows: SuggestionWindows, notes: _Notes
+) -> list[_Finding]:
+    """Grief from a death: the episode began after, or is kept going by, a significant death.
+
+    Source: ipt-method.md §3.1 "Identify when" (FIRM [S6]): a death, with the episode beginning
+    after it or sustained in connection with it; signs of a complicated course — holding
+    feelings in, postponing or avoiding mourning (FIRM [S6]); not speaking of the deceased
+    (CONVENTION/UNVERIFIED). §11 and decisions.md §11: a death less than ``normal_grief`` ago
+    with no such sign is normal grief, not a focus (PRODUCT window). A death found late still
+    counts ("hidden" death, §3.1). §3.7: the window before/around onset (PRODUCT).
+    """
+    findings: list[_Finding] = []
+    for source, source_id, who, when, person in _deaths(case):
+        signs = _complication_signs(person)
+        importance = person.importance if person else None
+        base = _Finding(
+            area=ProblemArea.GRIEF,
+            status=Status.SUGGESTED,
+            confidence=Confidence.MEDIUM,
+            rule=Rule.GRIEF_DEATH_NEAR_ONSET,
+            evidence=(),
+            people=(source_id,) if source is SourceKind.RELATIONSHIP else (),
+            importance=importance,
+            from_death=True,
+        )
+        sign_evidence = (
+            (
+                Evidence(
+                    source, source_id, "Signs of a complicated course: " + "; ".join(signs) + "."
+                ),
+            )
+            if signs
+            else ()
+        )
+        if when is None:
+            died = Evidence(source, source_id, f"{who} has died; the date is not recorded.")
+            findings.append(
+                replace(
+                    base,
+                    rule=Rule.GRIEF_COMPLICATED if signs else Rule.GRIEF_DEATH_UNDATED,
+                    status=Status.SUGGESTED if signs else Status.POSSIBLE,
+                    confidence=Confidence.MEDIUM if signs else Confidence.LOW,
+                    evidence=(died, *sign_evidence),
+                )
+            )
+            continue
+        died = Evidence(source, source_id, f"{who} died {_on(when)}, {timing.relative(when)}.")
+        base = replace(base, evidence=(died, *sign_evidence), proximity=timing.proximity(when))
+        since_death = (case.assessed_on - when.last_day).days
+        if since_death < windows.normal_grief.days and not signs:
+            reason = (
+                f"{who} died {_duration(max(since_death, 0))} before the assessment and no sign "
+                "of a complicated course is recorded. Normal grief usually eases over a few "
+                "months and is not a focus in itself (ipt-method.md §3.1, §11). Look again "
+                f"after {_day(when.last_day + windows.normal_grief)}, or record the signs if you "
+                "see them."
+            )
+            findings.append(
+                replace(
+                    base,
+                    rule=Rule.GRIEF_RECENT_NORMAL,
+                    status=Status.POSSIBLE,
+                    confidence=Confidence.LOW,
+                    normal_grief_note=reason,
+                )
+            )
+        elif timing.in_window(when):
+            sure = bool(signs) and when.precision is not DatePrecision.YEAR and timing.onset_known
+            findings.append(
+                replace(base, confidence=Confidence.HIGH if sure else Confidence.MEDIUM)
+            )
+        elif signs:
+            findings.append(replace(base, rule=Rule.GRIEF_COMPLICATED))
+        elif timing.after_window(when):
+            findings.append(
+                replace(
+                    base,
+                    rule=Rule.GRIEF_DEATH_SINCE_ONSET,
+                    status=Status.POSSIBLE,
+                    confidence=Confidence.LOW,
+                )
+            )
+        else:
+            notes.add(
+                ProblemArea.GRIEF,
+                f"{who} died {_on(when)}, well before {timing.name}, and no sign of a "
+                "complicated course is recorded.",
+            )
+    return [_minor_death(f, case) for f in findings]
+
+
+def _minor_death(finding: _Finding, case: Case) -> _Finding:
+    """A death of someone the service user rates as not important is at most possible.
+
+    Source: ipt-method.md §3.1 ("a significant person has died", FIRM [S6]); the importance
+    threshold is PRODUCT (``MINOR_IMPORTANCE``).
+    """
+    if finding.importance is None or finding.importance > MINOR_IMPORTANCE:
+        return finding
+    if finding.status is not Status.SUGGESTED:
+        return finding
+    return replace(
+        finding,
+        status=Status.POSSIBLE,
+        confidence=Confidence.LOW,
+        rule=Rule.GRIEF_MINOR_DEATH,
+        evidence=(
+            *finding.evidence,
+            Evidence(
+                SourceKind.RELATIONSHIP,
+                finding.people[0] if finding.people else "",
+                f"Rated {finding.importance} of 5 for importance, so not clearly a significant "
+                "loss.",
+            ),
+        ),
+    )
+
+
+def _deaths(
+    case: Case,
+) -> list[tuple[SourceKind, str, str, ApproxDate | None, Relationship | None]]:
+    """Every death the case records: deceased people, and death events naming no one deceased."""
+    deaths: list[tuple[SourceKind, str, str, ApproxDate | None, Relationship | None]] = []
+    death_events = sorted(
+        (e for e in case.events if e.kind is EventKind.DEATH), key=lambda e: e.when.first_day
+    )
+    for person in case.relationships:
+        if person.status is not LifeStatus.DECEASED:
+            continue
+        when = person.date_of_death or next(
+            (e.when for e in death_events if person.person_id in e.people), None
+        )
+        deaths.append((SourceKind.RELATIONSHIP, person.person_id, _who(person), when, person))
+    for event in death_events:
+        if not any(_is_deceased(case.person(p)) for p in event.people):
+            deaths.append((SourceKind.EVENT, event.event_id, _quoted(event), event.when, None))
+    return deaths
+
+
+def _complication_signs(person: Relationship | None) -> list[str]:
+    if person is None:
+        return []
+    signs = [
+        (person.avoids_talking_about_death, "avoids talking about the death or the person"),
+        (person.mourning_avoided, "holds feelings in or has put off grieving"),
+        (person.symptoms_tied_to_death, "the therapist links the low mood to this death"),
+    ]
+    return [text for present, text in signs if present]
+
+
+def _grief_from_losses(case: Case, timing: _Timing, notes: _Notes) -> list[_Finding]:
+    """Non-death losses count as grief only where the variant says grief needs no death.
+
+    Source: ipt-method.md §3.1 and §3.6 (VARIANT: Stuart & Robertson "grief and loss"), §7 R07;
+    read from ``VariantConfig.grief_requires_death``. In the other variants such a loss is a
+    role transition (FIRM, Weissman/ISIPT [S2][S6]).
+    """
+    if variant_config(case.variant).grief_requires_death:
+        for event in case.events:
+            if event.kind in NON_DEATH_LOSS_KINDS and timing.in_window(event.when):
+                notes.add(
+                    ProblemArea.GRIEF,
+                    f"{_quoted(event)} ({event.when}) is a loss but not a death; in this "
+                    "variant it counts as a role transition.",
+                )
+        return []
+    findings = []
+    for event in case.events:
+        if event.kind not in NON_DEATH_LOSS_KINDS:
+            continue
+        near = timing.in_window(event.when)
+        if not near and not timing.after_window(event.when):
+            continue
+        findings.append(
+            _Finding(
+                area=ProblemArea.GRIEF,
+                status=Status.SUGGESTED if near else Status.POSSIBLE,
+                confidence=Confidence.MEDIUM if near else Confidence.LOW,
+                rule=Rule.GRIEF_NON_DEATH_LOSS,
+                evidence=(
+                    Evidence(
+                        SourceKind.EVENT,
+                        event.event_id,
+                        f"A loss: {_quoted(event)} ({event.when}), {timing.relative(event.when)}; "
+                        "this variant counts losses other than deaths as grief and loss.",
+                    ),
+                ),
+                people=event.people,
+                proximity=timing.proximity(event.when),
+                importance=_importance(case, event.people),
+            )
+        )
+    return findings
+
+
+# --- Role dispute ----------------------------------------------------------------------------
+
+
+def _disputes(case: Case, timing: _Timing, notes: _Notes) -> list[_Finding]:
+    """Role dispute: a current key relationship with non-reciprocal expectations and conflict.
+
+    Source: ipt-method.md §3.2 "Identify when" (FIRM [S6][S20]): expectations not met in a
+    current significant relationship; the conflict may be open or covert ([S10]); look for
+    relationships that changed around onset and for what is avoided. §3.7 signal map
+    (PRODUCT): ``expectations_met == False`` with conflict is a strong signal; topics avoided,
+    silence or cooling is covert. IPT-ED: symptoms that follow contact with one person (§3.7).
+    """
+    findings = []
+    for person in case.relationships:
+        if person.status is LifeStatus.DECEASED:
+            continue
+        finding = _dispute_with(person, case, timing)
+        if finding is not None:
+            findings.append(finding)
+        elif person.expectations_met is False:
+            notes.add(
+                ProblemArea.ROLE_DISPUTE,
+                f"{_who(person)}: expectations are not met, but no conflict, open or hidden, is "
+                "recorded.",
+            )
+    named = {p for f in findings for p in f.people}
+    for event in case.events:
+        if event.kind is not EventKind.CONFLICT or not timing.in_window(event.when):
+            continue
+        if named.intersection(event.people):
+            continue
+        findings.append(
+            _Finding(
+                area=ProblemArea.ROLE_DISPUTE,
+                status=Status.POSSIBLE,
+                confidence=Confidence.LOW,
+                rule=Rule.DISPUTE_CONFLICT_NEAR_ONSET,
+                evidence=(
+                    Evidence(
+                        SourceKind.EVENT,
+                        event.event_id,
+                        f"A conflict, {_quoted(event)} ({event.when}), "
+                        f"{timing.relative(event.when)}; record the expectations on both sides "
+                        "to confirm a dispute.",
+                    ),
+                ),
+                people=event.people,
+                proximity=timing.proximity(event.when),
+                importance=_importance(case, event.people),
+            )
+        )
+    return findings
+
+
+def _dispute_with(person: Relationship, case: Case, timing: _Timing) -> _Finding | None:
+    """The dispute signal in one relationship, or ``None`` (rules as in :func:`_disputes`)."""
+    who = _who(person)
+    pid = person.person_id
+    conflict_events = [
+        e
+        for e in case.events
+        if e.kind is EventKind.CONFLICT and pid in e.people and timing.in_window(e.when)
+    ]
+    covert = _covert_signs(person)
+    open_conflict = person.conflict is Conflict.OPEN
+    ended = person.status is LifeStatus.ESTRANGED or person.judged_beyond_repair is True
+    evidence: list[Evidence] = []
+    if person.expectations_met is False:
+        evidence.append(
+            Evidence(
+                SourceKind.RELATIONSHIP,
+                pid,
+                f"{who}: expectations are not met" + _expectations_detail(person) + ".",
+            )
+        )
+    if open_conflict:
+        evidence.append(Evidence(SourceKind.RELATIONSHIP, pid, f"{who}: open conflict."))
+    if covert:
+        evidence.append(
+            Evidence(SourceKind.RELATIONSHIP, pid, f"{who}: hidden conflict — {'; '.join(covert)}.")
+        )
+    if ended:
+        evidence.append(
+            Evidence(
+                SourceKind.RELATIONSHIP,
+                pid,
+                f"{who}: estranged."
+                if person.status is LifeStatus.ESTRANGED
+                else f"{who}: the relationship is seen as beyond repair.",
+            )
+        )
+    for event in conflict_events:
+        evidence.append(
+            Evidence(
+                SourceKind.EVENT,
+                event.event_id,
+                f"Conflict with {who}: {_quoted(event)} ({event.when}), "
+                f"{timing.relative(event.when)}.",
+            )
+        )
+    if person.symptoms_follow_contact:
+        evidence.append(
+            Evidence(SourceKind.RELATIONSHIP, pid, f"Symptoms tend to follow contact with {who}.")
+        )
+    if person.recent_change:
+        evidence.append(
+            Evidence(
+                SourceKind.RELATIONSHIP, pid, f"Changed around the onset: {person.recent_change}"
+            )
+        )
+    any_conflict = open_conflict or bool(covert) or ended or bool(conflict_events)
+    if person.expectations_met is True or not (any_conflict or person.symptoms_follow_contact):
+        return None
+    strong = person.expectations_met is False and any_conflict
+    corroborated = (
+        bool(conflict_events) or bool(person.recent_change) or (person.symptoms_follow_contact)
+    )
+    minor = person.importance is not None and person.importance <= MINOR_IMPORTANCE
+    if minor:
+        evidence.append(
+            Evidence(
+                SourceKind.RELATIONSHIP,
+                pid,
+                f"{who} is rated {person.importance} of 5 for importance, so not clearly a key "
+                "relationship.",
+            )
+        )
+    if strong and not minor:
+        status = Status.SUGGESTED
+        confidence = (
+            Confidence.HIGH
+            if corroborated and (open_conflict or conflict_events)
+            else Confidence.MEDIUM
+        )
+    else:
+        status, confidence = Status.POSSIBLE, Confidence.LOW
+    if not strong and person.expectations_met is None:
+        evidence.append(
+            Evidence(
+                SourceKind.RELATIONSHIP,
+                pid,
+                f"{who}: whether expectations are met is not recorded.",
+            )
+        )
+    stage, recorded = _stage(person)
+    return _Finding(
+        area=ProblemArea.ROLE_DISPUTE,
+        status=status,
+        confidence=confidence,
+        rule=Rule.DISPUTE_UNMET_WITH_CONFLICT if strong else Rule.DISPUTE_INCOMPLETE,
+        evidence=tuple(evidence),
+        people=(pid,),
+        proximity=min((timing.proximity(e.when) for e in conflict_events), default=None),
+        importance=person.importance,
+        stage=stage,
+        stage_recorded=recorded,
+    )
+
+
+def _covert_signs(person: Relationship) -> list[str]:
+    signs = []
+    if person.conflict is Conflict.COVERT:
+        signs.append("the disagreement is kept hidden")
+    if person.talking_stopped is True:
+        signs.append("they have stopped talking about it")
+    if person.topics_avoided:
+        signs.append("avoids talking about " + ", ".join(person.topics_avoided))
+    if (
+        person.closeness_now is not None
+        and person.closeness_before is not None
+        and person.closeness_now > person.closeness_before
+    ):
+        signs.append(
+            f"moved out from ring {person.closeness_before} to ring {person.closeness_now} "
+            "since the onset"
+        )
+    return signs
+
+
+def _stage(person: Relationship) -> tuple[DisputeStage | None, bool]:
+    """The dispute stage: the therapist's record wins; otherwise inferred from the inventory.
+
+    Source: ipt-method.md §3.2 stage table (FIRM [S6][S20]) and R08; decisions.md §11 (the
+    therapist records what the data cannot show). Inference (PRODUCT): estranged or judged
+    beyond repair → dissolution; open conflict with both still trying → renegotiation; talking
+    stopped, hidden conflict, avoided topics or no longer trying → impasse; other open conflict
+    → renegotiation.
+    """
+    if person.dispute_stage is not None:
+        return person.dispute_stage, True
+    if person.status is LifeStatus.ESTRANGED or person.judged_beyond_repair is True:
+        return DisputeStage.DISSOLUTION, False
+    open_conflict = person.conflict is Conflict.OPEN
+    if open_conflict and person.trying_to_resolve is True:
+        return DisputeStage.RENEGOTIATION, False
+    if (
+        person.talking_stopped is True
+        or person.conflict is Conflict.COVERT
+        or person.topics_avoided
+        or person.trying_to_resolve is False
+    ):
+        return DisputeStage.IMPASSE, False
+    if open_conflict:
+        return DisputeStage.RENEGOTIATION, False
+    return None, False
+
+
+def _expectations_detail(person: Relationship) -> str:
+    parts = []
+    if person.patient_expectations:
+        parts.append("they want " + "; ".join(person.patient_expectations))
+    if person.other_expectations:
+        parts.append("the other person wants " + "; ".join(person.other_expectations))
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+# --- Role transition -------------------------------------------------------------------------
+
+
+def _transitions(case: Case, timing: _Timing, notes: _Notes) -> list[_Finding]:
+    """Role transition: a life change in the window around the onset.
+
+    Source: ipt-method.md §3.3 "Identify when" (FIRM [S2][S8][S20]) and its list of domains;
+    §3.7 (PRODUCT: events within the window of onset). A change after the window, while the
+    episode continues, may keep it going (§3.0 "onset or persistence") and is possible only.
+    Where the variant counts non-death losses as grief, those events go to grief instead
+    (§3.1 VARIANT).
+    """
+    losses_are_grief = not variant_config(case.variant).grief_requires_death
+    findings = []
+    for event in case.events:
+        if event.kind not in TRANSITION_KINDS:
+            continue
+        if losses_are_grief and event.kind in NON_DEATH_LOSS_KINDS:
+            notes.add(
+                ProblemArea.ROLE_TRANSITION,
+                f"{_quoted(event)} is counted as a loss under grief in this variant.",
+            )
+            continue
+        near = timing.in_window(event.when)
+        if not near and not timing.after_window(event.when):
+            notes.add(
+                ProblemArea.ROLE_TRANSITION,
+                f"{_quoted(event)} ({event.when}) is well before {timing.name}.",
+            )
+            continue
+        sure = near and timing.onset_known and event.when.precision is not DatePrecision.YEAR
+        if near:
+            status, confidence = Status.SUGGESTED, Confidence.HIGH if sure else Confidence.MEDIUM
+        else:
+            status, confidence = Status.POSSIBLE, Confidence.LOW
+        why = f"A life change: {_quoted(event)} ({event.when}), {timing.relative(event.when)}"
+        if not near:
+            why += "; it came after the episode began and may be keeping it going"
+        findings.append(
+            _Finding(
+                area=ProblemArea.ROLE_TRANSITION,
+                status=status,
+                confidence=confidence,
+                rule=Rule.TRANSITION_NEAR_ONSET if near else Rule.TRANSITION_SINCE_ONSET,
+                evidence=(Evidence(SourceKind.EVENT, event.event_id, why + "."),),
+                people=event.people,
+                proximity=timing.proximity(event.when),
+                importance=_importance(case, event.people),
+            )
+        )
+    return findings
+
+
+# --- Interpersonal deficits ------------------------------------------------------------------
+
+
+def _deficits(case: Case, findings: Sequence[_Finding]) -> AreaAssessment:
+    """Interpersonal deficits (sensitivity): only when no other area applies.
+
+    Source: ipt-method.md §3.4 (FIRM, Weissman 2018 [S6]): a residual category — no relevant
+    death, few relationships, no recent change; chronic isolation. §3.6 and R06 (FIRM): never
+    while a grief, dispute or transition signal is present; a discovered death overrides it.
+    §9 and ``VariantConfig.deficits_allowed`` (VARIANT): Stuart & Robertson has no such area.
+    IPT-ED reading (§3.4 [S13]): poor-quality, unfulfilling ties count as well as absent ones.
+    """
+    area = ProblemArea.INTERPERSONAL_DEFICITS
+    config = variant_config(case.variant)
+    if not config.deficits_allowed:
+        return _excluded(
+            area,
+            f"The {config.short_name} variant has no interpersonal deficits area; it works with "
+            "grief and loss, disputes and transitions (ipt-method.md §9).",
+            Rule.DEFICITS_NOT_IN_VARIANT,
+        )
+    deaths = [f for f in findings if f.from_death]
+    if deaths:
+        return _excluded(
+            area,
+            "A death is recorded, and a death overrides interpersonal deficits "
+            "(ipt-method.md §3.6, FIRM).",
+            Rule.DEFICITS_DEATH_OVERRIDES,
+        )
+    suggested = sorted({f.area for f in findings if f.status is Status.SUGGESTED})
+    if suggested:
+        return _excluded(
+            area,
+            f"{_area_list(suggested)} applies; interpersonal deficits is used only when no "
+            "grief, dispute or transition can be found (ipt-method.md §3.4, FIRM).",
+            Rule.DEFICITS_RESIDUAL,
+        )
+    if not case.relationships:
+        return _excluded(
+            area,
+            "No relationships are recorded yet; complete the inventory before considering "
+            "interpersonal deficits.",
+            Rule.DEFICITS_SUPPORT,
+        )
+    evidence = _deficit_signals(case)
+    if not evidence:
+        return _excluded(
+            area,
+            "The inventory shows close, regular or confiding relationships, and nothing else "
+            "suggests isolation.",
+            Rule.DEFICITS_SUPPORT,
+        )
+    possible_elsewhere = sorted({f.area for f in findings})
+    held_back: tuple[str, ...] = ()
+    if len(evidence) >= 2 and not possible_elsewhere:
+        status = Status.SUGGESTED
+        confidence = Confidence.HIGH if len(evidence) >= 3 else Confidence.MEDIUM
+    else:
+        status, confidence = Status.POSSIBLE, Confidence.LOW
+        if possible_elsewhere:
+            held_back = (
+                f"Held back to possible: {_area_list(possible_elsewhere)} may apply, and "
+                "interpersonal deficits comes only after the other areas are excluded "
+                "(ipt-method.md §3.4, R06).",
+            )
+    rules = (
+        (Rule.DEFICITS_SUPPORT, Rule.DEFICITS_RESIDUAL) if held_back else (Rule.DEFICITS_SUPPORT,)
+    )
+    return AreaAssessment(
+        area=area,
+        status=status,
+        confidence=confidence,
+        evidence=tuple(evidence),
+        exclusions=held_back,
+        rules=rules,
+    )
+
+
+def _deficit_signals(case: Case) -> list[Evidence]:
+    """The signals of thin or unfulfilling ties (ipt-method.md §3.4, §3.7 signal map; PRODUCT
+    thresholds ``FEW_TIES`` and ``CLOSE_RINGS``)."""
+    living = [r for r in case.relationships if r.status is LifeStatus.ALIVE]
+    signals: list[Evidence] = []
+
+    def add(text: str, source: SourceKind = SourceKind.INVENTORY) -> None:
+        signals.append(Evidence(source, source.value, text))
+
+    if len(living) <= FEW_TIES:
+        add(f"Few relationships: {len(living)} living and in touch recorded in the inventory.")
+    rings = [r.closeness_now for r in living if r.closeness_now is not None]
+    if rings and min(rings) > CLOSE_RINGS:
+        add(f"No one is placed in the inner {CLOSE_RINGS} rings of the closeness circle.")
+    contact = [r.contact_frequency for r in living if r.contact_frequency is not None]
+    if contact and not REGULAR_CONTACT.intersection(contact):
+        add("Contact with everyone is monthly or less.")
+    confide = [r.can_confide for r in living if r.can_confide is not None]
+    if confide and not any(confide):
+        add("There is no one they can confide in.")
+    unfulfilling = [r for r in living if r.expectations_met is False]
+    if len(unfulfilling) >= 2:
+        add(
+            "Several relationships leave expectations unmet without open conflict: "
+            + ", ".join(_who(r) for r in unfulfilling)
+            + "."
+        )
+    if case.chronic_course:
+        add("The course is chronic: long-standing low mood.", SourceKind.ONSET)
+    return signals
+
+
+# --- Combining -------------------------------------------------------------------------------
+
+_STATUS_ORDER = {Status.SUGGESTED: 0, Status.POSSIBLE: 1, Status.EXCLUDED: 2}
+_CONFIDENCE_ORDER = {Confidence.HIGH: 0, Confidence.MEDIUM: 1, Confidence.LOW: 2}
+_AREA_ORDER = {area: i for i, area in enumerate(ProblemArea)}
+
+
+def _finding_key(f: _Finding) -> tuple[int, int, int, int]:
+    return (
+        _STATUS_ORDER[f.status],
+        _CONFIDENCE_ORDER[f.confidence],
+        f.proximity if f.proximity is not None else 1 << 30,
+        -(f.importance or 0),
+    )
+
+
+def _assess(
+    area: ProblemArea,
+    findings: list[_Finding],
+    notes: list[str],
+    case: Case,
+    timing: _Timing,
+) -> AreaAssessment:
+    if not findings:
+        return AreaAssessment(
+            area=area,
+            status=Status.EXCLUDED,
+            confidence=None,
+            evidence=(),
+            exclusions=(_no_signal_reason(area, case, timing), *notes),
+            rules=(Rule.GRIEF_NEEDS_DEATH,) if _needs_death(area, case) else (),
+        )
+    findings = sorted(findings, key=_finding_key)
+    best = findings[0]
+    stage_source = next((f for f in findings if f.stage is not None), None)
+    return AreaAssessment(
+        area=area,
+        status=best.status,
+        confidence=best.confidence,
+        evidence=tuple(_unique(e for f in findings for e in f.evidence)),
+        exclusions=tuple(notes),
+        rules=tuple(_unique(f.rule for f in findings)),
+        people=tuple(_unique(p for f in findings for p in f.people)),
+        dispute_stage=stage_source.stage if stage_source else None,
+        dispute_stage_recorded=stage_source.stage_recorded if stage_source else False,
+    )
+
+
+def _needs_death(area: ProblemArea, case: Case) -> bool:
+    return area is ProblemArea.GRIEF and variant_config(case.variant).grief_requires_death
+
+
+def _no_signal_reason(area: ProblemArea, case: Case, timing: _Timing) -> str:
+    """Why an area found nothing: grief needs a death (R07, VARIANT); a dispute needs unmet
+    expectations with conflict (§3.2, FIRM); a transition needs a dated change near the onset
+    (§3.3 FIRM, R09 CONVENTION)."""
+    if area is ProblemArea.GRIEF:
+        if _needs_death(area, case):
+            return (
+                "Grief needs a death in this variant (ipt-method.md §3.1, R07), and no "
+                "significant death near the onset, or with signs of a complicated course, is "
+                "recorded."
+            )
+        return "No death or other loss is recorded near the onset."
+    if area is ProblemArea.ROLE_DISPUTE:
+        return (
+            "No current relationship shows unmet expectations together with open or hidden "
+            "conflict (ipt-method.md §3.2)."
+        )
+    return f"No life change on the timeline falls {timing.window_text()} or since."
+
+
+def _excluded(area: ProblemArea, reason: str, rule: Rule) -> AreaAssessment:
+    return AreaAssessment(
+        area=area,
+        status=Status.EXCLUDED,
+        confidence=None,
+        evidence=(),
+        exclusions=(reason,),
+        rules=(rule,),
+    )
+
+
+def _rank(assessments: list[AreaAssessment], findings: Sequence[_Finding]) -> list[AreaAssessment]:
+    """Order: status, then deficits last, then nearness to onset, then importance.
+
+    Source: ipt-method.md §3.6 priority (CONVENTION/PRODUCT): the area tied in time to the
+    onset first, then the one most important to the person, deficits last; §3.7.
+    """
+
+    def key(a: AreaAssessment) -> tuple[int, int, int, int, int, int]:
+        mine = [f for f in findings if f.area is a.area and f.status is a.status]
+        proximity = min((f.proximity for f in mine if f.proximity is not None), default=1 << 30)
+        importance = max((f.importance or 0 for f in mine), default=0)
+        return (
+            _STATUS_ORDER[a.status],
+            a.area is ProblemArea.INTERPERSONAL_DEFICITS,
+            proximity,
+            -importance,
+            _CONFIDENCE_ORDER[a.confidence] if a.confidence else 3,
+            _AREA_ORDER[a.area],
+        )
+
+    return sorted(assessments, key=key)
+
+
+def _cap_suggested(ranked: list[AreaAssessment]) -> tuple[AreaAssessment, ...]:
+    """Never more than two suggested areas: later ones are held back to possible.
+
+    Source: decisions.md §9 (PRODUCT hard limit); ipt-method.md §3.6 and R05 (one preferred,
+    at most two).
+    """
+    kept = 0
+    result = []
+    for a in ranked:
+        if a.status is Status.SUGGESTED:
+            kept += 1
+            if kept > MAX_SUGGESTED:
+                a = replace(
+                    a,
+                    status=Status.POSSIBLE,
+                    exclusions=(
+                        *a.exclusions,
+                        f"Held back to possible: no more than {MAX_SUGGESTED} focus areas are "
+                        "suggested (decisions.md §9), and the others rank higher.",
+                    ),
+                    rules=(*a.rules, Rule.AT_MOST_TWO),
+                )
+        result.append(a)
+    return tuple(sorted(result, key=lambda a: _STATUS_ORDER[a.status]))
+
+
+def _no_focus_reason(
+    case: Case, ranked: Sequence[AreaAssessment], findings: Sequence[_Finding]
+) -> str | None:
+    """Why no area is suggested (decisions.md §10: "no focus indicated yet")."""
+    if any(a.status is Status.SUGGESTED for a in ranked):
+        return None
+    normal_grief = [f.normal_grief_note for f in findings if f.normal_grief_note]
+    if normal_grief:
+        detail = " ".join(normal_grief)
+    elif not case.relationships and not case.events:
+        detail = "The inventory and the timeline are empty."
+    elif any(a.status is Status.POSSIBLE for a in ranked):
+        detail = (
+            "Only weaker signals were found; check the possible areas with the service user "
+            "and complete the inventory and timeline."
+        )
+    else:
+        detail = (
+            "Nothing in the inventory or the timeline points to a problem area. Check for a "
+            "death not yet mentioned, a hidden disagreement or a change around the onset."
+        )
+    return f"No focus indicated yet. {detail}"
+
+
+# --- Small helpers ---------------------------------------------------------------------------
+
+
+def _timing(case: Case, windows: SuggestionWindows) -> _Timing:
+    reference = case.onset or ApproxDate(case.assessed_on)
+    return _Timing(
+        reference=reference,
+        onset_known=case.onset is not None,
+        window_start=reference.first_day - windows.before_onset,
+        window_end=reference.last_day + windows.after_onset,
+    )
+
+
+def _importance(case: Case, people: Iterable[str]) -> int | None:
+    ratings = [p.importance for pid in people if (p := case.person(pid)) and p.importance]
+    return max(ratings, default=None)
+
+
+def _is_deceased(person: Relationship | None) -> bool:
+    return person is not None and person.status is LifeStatus.DECEASED
+
+
+def _who(person: Relationship) -> str:
+    return f"{person.label} ({person.relationship_type.value.replace('_', ' ')})"
+
+
+def _quoted(event: LifeEvent) -> str:
+    return f"“{event.description}”"
+
+
+def _on(when: ApproxDate) -> str:
+    return f"on {when}" if when.precision is DatePrecision.DAY else f"in {when}"
+
+
+_PRECISION_ORDER = {DatePrecision.DAY: 0, DatePrecision.MONTH: 1, DatePrecision.YEAR: 2}
+
+
+def _middle(span: ApproxDate) -> date:
+    return date.fromordinal((span.first_day.toordinal() + span.last_day.toordinal()) // 2)
+
+
+def _day(d: date) -> str:
+    return str(ApproxDate(d))
+
+
+def _duration(days: int) -> str:
+    if days < 14:
+        return f"{days} day" + ("" if days == 1 else "s")
+    if days < 63:
+        return f"{round(days / 7)} weeks"
+    if days < 730:
+        return f"{round(days / 30.44)} months"
+    return f"{round(days / 365.25)} years"
+
+
+def _area_list(areas: Sequence[ProblemArea]) -> str:
+    names = {
+        ProblemArea.GRIEF: "grief",
+        ProblemArea.ROLE_DISPUTE: "a role dispute",
+        ProblemArea.ROLE_TRANSITION: "a role transition",
+        ProblemArea.INTERPERSONAL_DEFICITS: "interpersonal deficits",
+    }
+    words = [names[a] for a in areas]
+    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return text[0].upper() + text[1:]
+
+
+def _unique(items: Iterable[_T]) -> list[_T]:
+    seen: list[_T] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+__all__ = [
+    "DEFAULT_WINDOWS",
+    "MAX_SUGGESTED",
+    "AreaAssessment",
+    "Confidence",
+    "Evidence",
+    "FocusSuggestion",
+    "Rule",
+    "SourceKind",
+    "Status",
+    "suggest",
+]
