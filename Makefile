@@ -1,0 +1,49 @@
+# IPT Clinic: `make run` to try it, `make test` to check it. `make help` lists everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format bench demo migrate system-packages clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+migrate: $(STAMP) ## Create or update the database (SQLite unless DATABASE_URL is set)
+	$(BIN)/python manage.py migrate --verbosity 0
+
+demo: migrate ## Load the invented demo data (safe to run twice)
+	$(BIN)/python manage.py load_demo
+
+run: demo ## Set up everything and serve on http://127.0.0.1:8000
+	@echo "Serving IPT Clinic on http://127.0.0.1:8000 (Ctrl+C to stop). Sign in with a demo login above."
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+system-packages: ## Install the Debian packages for browser tests and letter formats
+	scripts/system-packages
+
+lint: $(STAMP) ## ruff, mypy on the pure core, and the migrations check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(STAMP) ## Format and fix the code with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: $(STAMP) system-packages lint ## The whole suite, browser journeys included
+	$(BIN)/pytest -q
+
+bench: demo ## Measure page and rule speed (see bench/README.md)
+	$(BIN)/python bench/run.py
+
+clean: ## Remove the virtual environment and the local database
+	rm -rf $(VENV) db.sqlite3 staticfiles

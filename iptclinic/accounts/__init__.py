@@ -1,0 +1,1 @@
+"""Staff and service-user accounts, teams and roles."""

@@ -1,0 +1,74 @@
+"""Teams (one IPT service each) and the people who sign in."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+DEFAULT_CRISIS_CONTACTS = (
+    "If you feel you cannot keep yourself safe, call 999 or go to A&E.\n"
+    "For urgent help that is not an emergency, call NHS 111 and choose option 2.\n"
+    "Samaritans listen any time, day or night: call 116 123 (free)."
+)
+
+
+class Team(models.Model):
+    """One IPT service. Nobody sees across teams (decisions.md §8)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    phone = models.CharField("switchboard phone", max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    crisis_contacts = models.TextField(
+        default=DEFAULT_CRISIS_CONTACTS,
+        help_text="Shown with every risk alert and on every page a service user sees.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    THERAPIST = "therapist", "IPT therapist"
+    SUPERVISOR = "supervisor", "Supervisor"
+    SERVICE_LEAD = "service_lead", "Service lead"
+    SERVICE_USER = "service_user", "Service user"
+
+
+STAFF_ROLES = frozenset({Role.THERAPIST, Role.SUPERVISOR, Role.SERVICE_LEAD})
+
+
+class User(AbstractUser):
+    """Someone who signs in: staff of one team, or a service user of that team."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="members", null=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.THERAPIST)
+    supervisor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervisees",
+        limit_choices_to={"role": Role.SUPERVISOR},
+        help_text="The supervisor who reviews this therapist's caseload.",
+    )
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.is_active and self.team_id is not None and self.role in STAFF_ROLES
+
+    @property
+    def is_service_user(self) -> bool:
+        return self.role == Role.SERVICE_USER

@@ -1,0 +1,1 @@
+"""Append-only audit log of every view of, and change to, a client's record."""

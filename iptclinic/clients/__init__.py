@@ -1,0 +1,1 @@
+"""The person: identity, GP, referrals, communication and information needs."""

@@ -1,0 +1,51 @@
+"""The only way a view reaches a client. Someone else's client is a 404 (style.md §5).
+
+- a therapist sees the clients allocated to them;
+- a supervisor sees the clients of the therapists they supervise;
+- a service lead sees every client of their team;
+- a service user sees no staff pages at all (the portal has its own access module);
+- nobody sees across teams.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from iptclinic.accounts.models import Role, User
+
+from .models import Client
+
+
+def visible_clients(user: User) -> QuerySet[Client]:
+    if not user.is_authenticated or not user.is_staff_member:
+        return Client.objects.none()
+    clients = Client.objects.filter(team_id=user.team_id)
+    if user.role == Role.THERAPIST:
+        return clients.filter(therapist=user)
+    if user.role == Role.SUPERVISOR:
+        return clients.filter(therapist__supervisor=user)
+    return clients
+
+
+def client_for(user: User, client_id: int) -> Client:
+    try:
+        return visible_clients(user).select_related("therapist", "team").get(pk=client_id)
+    except Client.DoesNotExist:
+        raise Http404 from None
+
+
+def can_edit_clinical_record(user: User, client: Client) -> bool:
+    """Only the allocated therapist writes clinical records (decisions.md §22)."""
+    return user.role == Role.THERAPIST and client.therapist_id == user.pk
+
+
+def can_edit_details(user: User, client: Client) -> bool:
+    """Identity, contact and needs can be kept up to date by the therapist or the service lead."""
+    return can_edit_clinical_record(user, client) or (
+        user.role == Role.SERVICE_LEAD and client.team_id == user.team_id
+    )
+
+
+def can_allocate(user: User) -> bool:
+    return user.role == Role.SERVICE_LEAD

@@ -1,0 +1,133 @@
+"""Forms for registering a client, keeping their details and allocating them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from iptclinic.accounts.models import Role, User
+from iptclinic.ipt.nhs_number import nhs_number_problem, normalise_nhs_number
+
+from .models import Client, PresentingProblem, Referral
+
+DATE_HELP = "For example 23/04/1985."
+DATE_ERRORS = {"invalid": "Enter a real date as day/month/year, for example 23/04/1985."}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ClientDetailsForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Client
+        fields = [
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "date_of_birth",
+            "nhs_number",
+            "address",
+            "postcode",
+            "phone",
+            "email",
+            "preferred_contact",
+            "gp_practice",
+            "gp_address",
+            "care_coordinator",
+            "language",
+            "interpreter",
+            "large_print",
+            "braille",
+            "audio",
+            "easy_read",
+            "other_needs",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "gp_address": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {"date_of_birth": DATE_ERRORS}
+        help_texts = {"nhs_number": "Ten digits; spaces are fine. Leave blank if not known."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nhs_number"].max_length = 20
+        self.fields["nhs_number"].widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "off"}
+        )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_nhs_number(self) -> str:
+        text = self.cleaned_data["nhs_number"].strip()
+        if not text:
+            return ""
+        problem = nhs_number_problem(text)
+        if problem:
+            raise forms.ValidationError(problem)
+        return normalise_nhs_number(text)
+
+    def clean_date_of_birth(self) -> Any:
+        born = self.cleaned_data["date_of_birth"]
+        if born > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        if born.year < 1900:
+            raise forms.ValidationError("Check the year of birth: it is before 1900.")
+        return born
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = [
+            "received_on",
+            "referrer",
+            "referrer_address",
+            "reason",
+            "presenting_problem",
+            "presenting_problem_other",
+        ]
+        widgets = {
+            "received_on": DateInput(),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+            "referrer_address": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {"received_on": DATE_ERRORS}
+
+    def clean_received_on(self) -> Any:
+        received = self.cleaned_data["received_on"]
+        if received > timezone.localdate():
+            raise forms.ValidationError("The referral date cannot be in the future.")
+        return received
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (
+            data.get("presenting_problem") == PresentingProblem.OTHER
+            and not data.get("presenting_problem_other", "").strip()
+        ):
+            self.add_error("presenting_problem_other", "Say what the presenting problem is.")
+        return data
+
+
+def therapist_choices(team_id: int) -> Any:
+    return User.objects.filter(team_id=team_id, role=Role.THERAPIST, is_active=True)
+
+
+class AllocationForm(forms.Form):
+    therapist = forms.ModelChoiceField(
+        queryset=User.objects.none(), empty_label="Not allocated yet", required=False
+    )
+
+    def __init__(self, *args: Any, team_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = therapist_choices(team_id)

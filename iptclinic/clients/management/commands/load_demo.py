@@ -1,0 +1,290 @@
+"""Load invented demo data: two teams, staff in every role, and clients at every phase of IPT.
+
+Idempotent: if the demo team already exists nothing is added, and the logins are printed again.
+Every person here is invented; NHS numbers come from the 999 range that is never issued.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from iptclinic.accounts.models import Role, Team, User
+from iptclinic.clients import services as client_services
+from iptclinic.clients.models import Client, PresentingProblem
+from iptclinic.courses import services as course_services
+from iptclinic.courses.models import Course, RiskLevel
+from iptclinic.ipt.attendance import Attendance
+from iptclinic.ipt.lifecycle import CourseState
+from iptclinic.ipt.nhs_number import check_digit
+
+DEMO_PASSWORD = "ipt-demo-2026"  # noqa: S105 - invented demo accounts, printed on purpose
+DEMO_TEAM = "Riverside IPT Service"
+OTHER_TEAM = "Hillside IPT Service"
+
+LOGINS = (
+    ("tess", "IPT therapist (Tess Morgan)"),
+    ("otto", "IPT therapist (Otto Reyes)"),
+    ("sam", "Supervisor of Tess (Sam Okafor)"),
+    ("lee", "Service lead (Lee Chen)"),
+    ("cara", "Service user (Cara Whitfield)"),
+    ("hana", "IPT therapist in another team (Hana Ito)"),
+)
+
+
+def demo_nhs_number(serial: int) -> str:
+    """A valid number in the never-issued 999 range."""
+    while True:
+        first_nine = f"999{serial:06d}"
+        digit = check_digit(first_nine)
+        if digit is not None:
+            return f"{first_nine}{digit}"
+        serial += 1
+
+
+@dataclass
+class DemoClient:
+    given: str
+    family: str
+    born: date
+    therapist: str | None
+    weeks_ago: int = 0
+    contracted: int = 16
+    attended: int = 0
+    missed_at: tuple[int, ...] = ()
+    unwritten: int = 0
+    completed: bool = False
+    problem: str = PresentingProblem.DEPRESSION
+    needs: dict[str, object] = field(default_factory=dict)
+    preferred: str = ""
+    agreed: bool = False
+
+
+CLIENTS = (
+    DemoClient(
+        "Cara",
+        "Whitfield",
+        date(1988, 3, 14),
+        "tess",
+        weeks_ago=6,
+        attended=6,
+        unwritten=1,
+        agreed=True,
+        needs={"large_print": True},
+    ),
+    DemoClient("Jonah", "Price", date(1975, 9, 2), "tess", weeks_ago=2, attended=2),
+    DemoClient(
+        "Amira",
+        "Haddad",
+        date(1969, 11, 23),
+        "tess",
+        weeks_ago=14,
+        attended=14,
+        agreed=True,
+        needs={"language": "Arabic", "interpreter": "spoken"},
+    ),
+    DemoClient("Bea", "Lindqvist", date(1996, 1, 30), "tess", weeks_ago=0, attended=0),
+    DemoClient(
+        "Owen",
+        "Tallis",
+        date(1982, 6, 8),
+        "tess",
+        weeks_ago=8,
+        contracted=12,
+        attended=7,
+        missed_at=(4,),
+        agreed=True,
+        needs={"interpreter": "bsl"},
+    ),
+    DemoClient(
+        "Priya",
+        "Nair",
+        date(1999, 4, 17),
+        "tess",
+        weeks_ago=5,
+        attended=4,
+        missed_at=(2,),
+        unwritten=1,
+        problem=PresentingProblem.BULIMIA,
+        preferred="Pri",
+    ),
+    DemoClient(
+        "Marcus",
+        "Bell",
+        date(1961, 12, 1),
+        "tess",
+        weeks_ago=20,
+        contracted=12,
+        attended=12,
+        completed=True,
+        agreed=True,
+        needs={"braille": True, "large_print": True, "audio": True},
+    ),
+    DemoClient("Ruth", "Adeyemi", date(1979, 7, 21), "otto", weeks_ago=3, attended=3),
+    DemoClient(
+        "Tomasz",
+        "Wojcik",
+        date(1990, 10, 5),
+        "otto",
+        weeks_ago=10,
+        attended=9,
+        agreed=True,
+        needs={"language": "Polish", "interpreter": "spoken"},
+    ),
+    DemoClient("Nadia", "Stone", date(2001, 2, 11), None),
+)
+
+NOTES = {
+    "initial": "Reviewed symptoms with the PHQ-9 and GAD-7. Talked about the important people in their life and what changed when the low mood began.",
+    "middle": "Looked at a recent disagreement in detail and at what each person expected. Agreed one thing to try before next week.",
+    "ending": "Talked about how it feels that therapy is ending and about earlier endings. Reviewed progress and named early warning signs.",
+}
+
+
+class Command(BaseCommand):
+    help = "Load invented demo data (safe to run again) and print the demo logins."
+
+    def handle(self, *args: object, **options: object) -> None:
+        if Team.objects.filter(name=DEMO_TEAM).exists():
+            self.stdout.write("The demo data is already loaded.")
+        else:
+            with transaction.atomic():
+                self._load()
+            self.stdout.write(self.style.SUCCESS("Loaded the demo data."))
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        for username, who in LOGINS:
+            self.stdout.write(f"  {username:<6} {who}")
+
+    def _user(
+        self, team: Team, username: str, first: str, last: str, role: Role, **extra: object
+    ) -> User:
+        user = User(
+            username=username, first_name=first, last_name=last, team=team, role=role, **extra
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        return user
+
+    def _load(self) -> None:
+        team = Team.objects.create(
+            name=DEMO_TEAM,
+            phone="0300 555 0142",
+            address="Riverside Health Centre\n12 Mill Lane\nExampletown EX1 2AB",
+        )
+        other = Team.objects.create(name=OTHER_TEAM, phone="0300 555 0199")
+        sam = self._user(team, "sam", "Sam", "Okafor", Role.SUPERVISOR)
+        staff = {
+            "tess": self._user(team, "tess", "Tess", "Morgan", Role.THERAPIST, supervisor=sam),
+            "otto": self._user(team, "otto", "Otto", "Reyes", Role.THERAPIST),
+            "hana": self._user(other, "hana", "Hana", "Ito", Role.THERAPIST),
+        }
+        lead = self._user(team, "lee", "Lee", "Chen", Role.SERVICE_LEAD)
+        today = timezone.localdate()
+        for serial, demo in enumerate(CLIENTS, start=101):
+            actor = staff[demo.therapist] if demo.therapist else lead
+            client = client_services.register_client(
+                actor=actor,
+                therapist=staff[demo.therapist] if demo.therapist else None,
+                details={
+                    "given_name": demo.given,
+                    "family_name": demo.family,
+                    "preferred_name": demo.preferred,
+                    "date_of_birth": demo.born,
+                    "nhs_number": demo_nhs_number(serial * 1000),
+                    "address": f"{serial} Example Street\nExampletown",
+                    "postcode": "EX1 9ZZ",
+                    "phone": f"07700 900{serial:03d}",
+                    "gp_practice": "Mill Lane Surgery",
+                    "gp_address": "Mill Lane Surgery\n3 Mill Lane\nExampletown EX1 2AC",
+                    **demo.needs,
+                },
+                referral={
+                    "received_on": today - timedelta(weeks=demo.weeks_ago + 4),
+                    "referrer": "Dr Ana Silva, Mill Lane Surgery",
+                    "reason": "Low mood for several months after changes at home and work.",
+                    "presenting_problem": demo.problem,
+                },
+            )
+            if demo.given == "Cara":
+                client.portal_user = self._user(
+                    team, "cara", "Cara", "Whitfield", Role.SERVICE_USER
+                )
+                client.save(update_fields=["portal_user"])
+            if demo.therapist:
+                self._course(client, demo, staff[demo.therapist], today)
+
+    def _course(self, client: Client, demo: DemoClient, therapist: User, today: date) -> None:
+        start = today - timedelta(weeks=demo.weeks_ago)
+        if demo.weeks_ago == 0:
+            start = today + timedelta(days=2)
+        course = course_services.open_course(
+            client.referrals.get(),
+            actor=therapist,
+            contracted_sessions=demo.contracted,
+            start_date=start,
+            weekday=start.weekday(),
+            session_time=time(10 + len(demo.given) % 6, 0),
+        )
+        appointments = list(course.appointments.order_by("starts_at"))
+        attended = 0
+        for index, appointment in enumerate(appointments):
+            if attended >= demo.attended:
+                break
+            if index in demo.missed_at:
+                course_services.set_attendance(
+                    appointment, actor=therapist, status=Attendance.DID_NOT_ATTEND
+                )
+                course_services.rebook(appointment, actor=therapist)
+                continue
+            if timezone.localdate(appointment.starts_at) > today:
+                break
+            appointment = course_services.set_attendance(
+                appointment, actor=therapist, status=Attendance.ATTENDED
+            )
+            attended += 1
+            if attended > demo.attended - demo.unwritten:
+                continue
+            self._record(course, appointment, attended, therapist)
+            if demo.agreed and attended == 3:
+                course_services.agree_contract(
+                    course, actor=therapist, agreed_on=timezone.localdate(appointment.starts_at)
+                )
+        if demo.completed:
+            course.refresh_from_db()
+            course_services.end_course(
+                course,
+                actor=therapist,
+                target=CourseState.COMPLETED,
+                ended_on=today - timedelta(days=3),
+            )
+
+    def _record(self, course: Course, appointment: object, number: int, therapist: User) -> None:
+        from iptclinic.ipt.tasks import session_checklist
+
+        checklist = session_checklist(number, course.contracted_sessions, course.variant_enum)
+        phase = checklist[-1].phase.value
+        record = course_services.save_session_record(
+            appointment,
+            actor=therapist,
+            data={
+                "agenda": "Questionnaires, the week's events, then the focus.",
+                "notes": NOTES[phase],
+                "tasks_done": [task.code for task in checklist],
+                "suicidal_thoughts": "no",
+                "suicidal_plans": "no",
+                "suicidal_intent": "no",
+                "self_harm": "no",
+                "harm_to_others": "no",
+                "safeguarding_concern": "no",
+                "risk_level": RiskLevel.NONE,
+                "risk_action": "",
+            },
+            expected_version=None,
+        )
+        course_services.sign_session_record(
+            record, actor=therapist, expected_version=record.version
+        )

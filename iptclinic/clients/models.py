@@ -1,0 +1,163 @@
+"""A service user's record, their referrals, and their communication needs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from iptclinic.ipt.nhs_number import format_nhs_number
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+
+
+class Interpreter(models.TextChoices):
+    NONE = "", "No interpreter needed"
+    SPOKEN = "spoken", "Spoken-language interpreter"
+    BSL = "bsl", "British Sign Language interpreter"
+    OTHER = "other", "Other communication professional"
+
+
+class Client(models.Model):
+    """A person referred to the IPT service."""
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="clients")
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        help_text="The IPT therapist the client is allocated to.",
+    )
+    portal_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="client_record",
+    )
+
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True)
+
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_contact = models.CharField(
+        "preferred contact method",
+        max_length=10,
+        choices=ContactMethod.choices,
+        default=ContactMethod.PHONE,
+    )
+
+    gp_practice = models.CharField("GP practice", max_length=150, blank=True)
+    gp_address = models.TextField("GP practice address", blank=True)
+    care_coordinator = models.CharField(max_length=150, blank=True)
+
+    # Accessible Information Standard: what the person needs to read and take part.
+    language = models.CharField(
+        "preferred language", max_length=60, blank=True, help_text="Leave blank for English."
+    )
+    interpreter = models.CharField(
+        max_length=10, choices=Interpreter.choices, blank=True, default=""
+    )
+    large_print = models.BooleanField(default=False)
+    braille = models.BooleanField(default=False)
+    audio = models.BooleanField("audio", default=False)
+    easy_read = models.BooleanField(default=False)
+    other_needs = models.CharField("other communication needs", max_length=250, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        indexes = [models.Index(fields=["team", "therapist"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def called(self) -> str:
+        """The name to use when speaking to the person."""
+        return self.preferred_name or self.given_name
+
+    @property
+    def nhs_number_display(self) -> str:
+        return format_nhs_number(self.nhs_number) if self.nhs_number else ""
+
+    @property
+    def communication_needs(self) -> list[str]:
+        """The recorded needs in plain words, for the flag shown on every page about this person."""
+        needs = []
+        if self.interpreter:
+            label = Interpreter(self.interpreter).label
+            needs.append(
+                f"{label} ({self.language})"
+                if self.language and self.interpreter == Interpreter.SPOKEN
+                else label
+            )
+        if self.language and self.interpreter != Interpreter.SPOKEN:
+            needs.append(f"Prefers {self.language}")
+        for flag, label in (
+            (self.large_print, "Large print"),
+            (self.braille, "Braille"),
+            (self.audio, "Audio"),
+            (self.easy_read, "Easy read"),
+        ):
+            if flag:
+                needs.append(label)
+        if self.other_needs:
+            needs.append(self.other_needs)
+        return needs
+
+
+class PresentingProblem(models.TextChoices):
+    DEPRESSION = "depression", "Depression"
+    BULIMIA = "bulimia_nervosa", "Bulimia nervosa"
+    BINGE_EATING = "binge_eating_disorder", "Binge eating disorder"
+    OTHER = "other", "Other"
+
+
+EATING_DISORDERS = frozenset({PresentingProblem.BULIMIA, PresentingProblem.BINGE_EATING})
+
+
+class Referral(models.Model):
+    """A referral to the service: the unit NHS Talking Therapies outcomes are counted by."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referrals")
+    received_on = models.DateField("referral date")
+    referrer = models.CharField("referred by", max_length=150)
+    referrer_address = models.TextField(blank=True)
+    reason = models.TextField("reason for referral")
+    presenting_problem = models.CharField(
+        max_length=30, choices=PresentingProblem.choices, default=PresentingProblem.DEPRESSION
+    )
+    presenting_problem_other = models.CharField(
+        "other presenting problem", max_length=150, blank=True
+    )
+    closed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Referral of {self.received_on:%d %b %Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None

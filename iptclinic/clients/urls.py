@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "clients"
+urlpatterns = [
+    path("new/", views.client_new, name="new"),
+    path("<int:client_id>/", views.client_detail, name="detail"),
+    path("<int:client_id>/edit/", views.client_edit, name="edit"),
+    path("<int:client_id>/allocate/", views.client_allocate, name="allocate"),
+    path("<int:client_id>/referrals/new/", views.referral_new, name="referral_new"),
+]

@@ -1,0 +1,147 @@
+"""Registering clients, their page, their details and allocation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from iptclinic.accounts.decorators import staff_required
+from iptclinic.accounts.models import Role
+from iptclinic.audit.views import record_view
+from iptclinic.courses.models import Appointment, ContractChange, Course
+from iptclinic.lib.concurrency import EditConflict
+
+from . import services
+from .access import can_allocate, can_edit_clinical_record, can_edit_details, client_for
+from .forms import AllocationForm, ClientDetailsForm, ReferralForm
+from .models import Referral
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def client_new(request: HttpRequest) -> HttpResponse:
+    details = ClientDetailsForm(request.POST or None, prefix="client")
+    referral = ReferralForm(request.POST or None, prefix="referral")
+    allocation = AllocationForm(
+        request.POST or None, team_id=request.user.team_id, prefix="allocation"
+    )
+    lead = request.user.role == Role.SERVICE_LEAD
+    if request.user.role not in (Role.THERAPIST, Role.SERVICE_LEAD):
+        raise Http404
+    if (
+        request.method == "POST"
+        and details.is_valid()
+        and referral.is_valid()
+        and (not lead or allocation.is_valid())
+    ):
+        changes = {k: v for k, v in details.cleaned_data.items() if k != "version"}
+        therapist = allocation.cleaned_data["therapist"] if lead else request.user
+        client = services.register_client(
+            actor=request.user, details=changes, referral=referral.cleaned_data, therapist=therapist
+        )
+        messages.success(request, f"{client.full_name} is registered.")
+        return redirect("clients:detail", client.pk)
+    return render(
+        request,
+        "clients/client_new.html",
+        {"details": details, "referral": referral, "allocation": allocation if lead else None},
+    )
+
+
+def _courses_with_timelines(client_id: int) -> list[Course]:
+    appointments = Appointment.objects.select_related("record", "replacement", "replaces")
+    return list(
+        Course.objects.filter(referral__client_id=client_id)
+        .select_related("referral")
+        .prefetch_related(
+            Prefetch("appointments", queryset=appointments),
+            Prefetch(
+                "contract_changes", queryset=ContractChange.objects.select_related("changed_by")
+            ),
+        )
+    )
+
+
+@staff_required()
+def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_for(request.user, client_id)
+    courses = _courses_with_timelines(client.pk)
+    record_view(request, client, "client")
+    return render(
+        request,
+        "clients/client_detail.html",
+        {
+            "client": client,
+            "referrals": Referral.objects.filter(client=client),
+            "courses": [(course, course.timeline()) for course in courses],
+            "can_edit": can_edit_clinical_record(request.user, client),
+            "can_edit_details": can_edit_details(request.user, client),
+            "can_allocate": can_allocate(request.user),
+        },
+    )
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_for(request.user, client_id)
+    if not can_edit_details(request.user, client):
+        raise Http404
+    form = ClientDetailsForm(request.POST or None, instance=client)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        changes = {
+            k: v for k, v in form.cleaned_data.items() if k != "version" and k in form.changed_data
+        }
+        try:
+            services.update_client_details(
+                client,
+                actor=request.user,
+                changes=changes,
+                expected_version=form.cleaned_data["version"],
+            )
+        except EditConflict as conflict:
+            form.add_error(None, str(conflict))
+            status = 409
+        else:
+            messages.success(request, "The details are saved.")
+            return redirect("clients:detail", client.pk)
+    record_view(request, client, "client_edit")
+    return render(
+        request, "clients/client_edit.html", {"client": client, "form": form}, status=status
+    )
+
+
+@staff_required(Role.SERVICE_LEAD)
+@require_http_methods(["GET", "POST"])
+def client_allocate(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_for(request.user, client_id)
+    form = AllocationForm(
+        request.POST or None, team_id=request.user.team_id, initial={"therapist": client.therapist}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.allocate_client(
+            client, actor=request.user, therapist=form.cleaned_data["therapist"]
+        )
+        messages.success(request, "The allocation is saved.")
+        return redirect("clients:detail", client.pk)
+    record_view(request, client, "allocate")
+    return render(request, "clients/client_allocate.html", {"client": client, "form": form})
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def referral_new(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_for(request.user, client_id)
+    if not can_edit_details(request.user, client):
+        raise Http404
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_referral(client, actor=request.user, details=form.cleaned_data)
+        messages.success(request, "The referral is added.")
+        return redirect("clients:detail", client.pk)
+    record_view(request, client, "referral_new")
+    return render(request, "clients/referral_new.html", {"client": client, "form": form})

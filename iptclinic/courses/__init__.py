@@ -1,0 +1,1 @@
+"""The course of IPT: contract, weekly appointments, attendance and session records."""

@@ -1,0 +1,205 @@
+"""Forms for opening, running and ending a course. Every error message says what to do."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+
+from iptclinic.clients.forms import DATE_ERRORS, DateInput
+from iptclinic.clients.models import Referral
+from iptclinic.ipt.lifecycle import EARLY_END_REASON_LABELS, CourseState, EarlyEndReason
+from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
+from iptclinic.ipt.tasks import Task
+from iptclinic.ipt.variants import VARIANTS, Variant
+
+from .models import RISK_QUESTIONS, RiskLevel, SessionRecord, YesNo
+from .schedule import WEEKDAYS
+
+TIME_ERRORS = {"invalid": "Enter a time such as 10:00 or 14:30."}
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class ContractLengthField(forms.IntegerField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            error_messages={
+                "invalid": "Enter the number of sessions as a whole number, such as 16."
+            },
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            **kwargs,
+        )
+
+
+def _check_length(form: forms.Form, field: str, variant: Variant) -> None:
+    sessions = form.cleaned_data.get(field)
+    if sessions is None:
+        return
+    try:
+        validate_contract_length(sessions, variant)
+    except ContractLengthError as error:
+        form.add_error(field, str(error))
+
+
+class OpenCourseForm(forms.Form):
+    referral = forms.ModelChoiceField(queryset=Referral.objects.none(), empty_label=None)
+    variant = forms.ChoiceField(
+        label="IPT variant",
+        choices=[(v.value, c.label) for v, c in VARIANTS.items()],
+        initial=Variant.LEAFLET,
+    )
+    contracted_sessions = ContractLengthField(
+        label="Number of sessions",
+        initial=16,
+        help_text="Provisional until the treatment agreement.",
+    )
+    start_date = forms.DateField(
+        label="First session on or after", widget=DateInput(), error_messages=DATE_ERRORS
+    )
+    weekday = forms.TypedChoiceField(
+        label="Day of the week", choices=list(enumerate(WEEKDAYS)), coerce=int, initial=0
+    )
+    session_time = forms.TimeField(
+        label="Time", widget=TimeInput(), error_messages=TIME_ERRORS, initial="10:00"
+    )
+
+    def __init__(self, *args: Any, referrals: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["referral"].queryset = referrals
+        self.fields["referral"].label_from_instance = lambda r: (
+            f"{r.get_presenting_problem_display()}, referred {r.received_on:%-d %b %Y} by {r.referrer}"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("variant"):
+            _check_length(self, "contracted_sessions", Variant(data["variant"]))
+        return data
+
+
+class RebookForm(forms.Form):
+    on = forms.DateField(
+        label="New date", widget=DateInput(), required=False, error_messages=DATE_ERRORS
+    )
+    at = forms.TimeField(
+        label="Time", widget=TimeInput(), required=False, error_messages=TIME_ERRORS
+    )
+
+    def starts_at(self, time_zone: str) -> datetime | None:
+        day, at = self.cleaned_data.get("on"), self.cleaned_data.get("at")
+        if day is None:
+            return None
+        return datetime.combine(day, at or datetime.min.time(), tzinfo=ZoneInfo(time_zone))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("on") and not data.get("at"):
+            self.add_error("at", "Give a time for the new appointment.")
+        if data.get("on") and data["on"] < timezone.localdate():
+            self.add_error("on", "A new appointment cannot be in the past.")
+        return data
+
+
+class ContractForm(forms.Form):
+    contracted_sessions = ContractLengthField(label="Number of sessions")
+    reason = forms.CharField(
+        label="Reason for the change", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args: Any, variant: Variant, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.variant = variant
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        _check_length(self, "contracted_sessions", self.variant)
+        return data
+
+
+class AgreementForm(forms.Form):
+    agreed_on = forms.DateField(label="Agreed on", widget=DateInput(), error_messages=DATE_ERRORS)
+
+
+class SessionRecordForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    tasks_done = forms.MultipleChoiceField(
+        label="Covered in this session", widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = SessionRecord
+        fields = [
+            "agenda",
+            "tasks_done",
+            "notes",
+            *[name for name, _ in RISK_QUESTIONS],
+            "risk_level",
+            "risk_action",
+        ]
+        widgets = {
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 8}),
+            "risk_action": forms.Textarea(attrs={"rows": 2}),
+            "risk_level": forms.RadioSelect,
+            **{name: forms.RadioSelect for name, _ in RISK_QUESTIONS},
+        }
+        labels = {name: label for name, label in RISK_QUESTIONS}
+
+    def __init__(self, *args: Any, checklist: tuple[Task, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tasks_done"].choices = [(t.code, t.label) for t in checklist]
+        for name, _ in RISK_QUESTIONS:
+            self.fields[name].choices = YesNo.choices
+            self.fields[name].required = False
+        self.fields["risk_level"].choices = RiskLevel.choices
+        self.fields["risk_level"].required = False
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+
+    @property
+    def risk_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name, _ in RISK_QUESTIONS]
+
+
+class EndCourseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="How did the course end?",
+        widget=forms.RadioSelect,
+        choices=[
+            (CourseState.COMPLETED.value, "Completed: all the contracted sessions took place"),
+            (CourseState.ENDED_EARLY.value, "Ended early"),
+        ],
+    )
+    reason = forms.ChoiceField(
+        label="If it ended early, why?",
+        required=False,
+        choices=[
+            ("", "Choose a reason"),
+            *[(r.value, label) for r, label in EARLY_END_REASON_LABELS.items()],
+        ],
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    ended_on = forms.DateField(label="Ended on", widget=DateInput(), error_messages=DATE_ERRORS)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("outcome") == CourseState.ENDED_EARLY and not data.get("reason"):
+            self.add_error("reason", "Choose why the course ended early.")
+        return data
+
+    @property
+    def target(self) -> CourseState:
+        return CourseState(self.cleaned_data["outcome"])
+
+    @property
+    def early_reason(self) -> EarlyEndReason | None:
+        reason = self.cleaned_data.get("reason")
+        return EarlyEndReason(reason) if reason and self.target == CourseState.ENDED_EARLY else None

@@ -1,0 +1,340 @@
+"""A course of IPT and its appointments and session records.
+
+Numbers and phases are not stored: they are derived from attendance by the pure core
+(``iptclinic.ipt``), so they can never disagree with the appointments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from iptclinic.ipt.attendance import ATTENDANCE_LABELS, MISSED, Attendance, session_numbers
+from iptclinic.ipt.lifecycle import (
+    EARLY_END_REASON_LABELS,
+    STATE_LABELS,
+    CourseState,
+)
+from iptclinic.ipt.phases import PHASE_LABELS, Phase, phase_for_session, phase_plan
+from iptclinic.ipt.variants import VARIANTS, Variant
+
+
+class Course(models.Model):
+    referral = models.ForeignKey(
+        "clients.Referral", on_delete=models.PROTECT, related_name="courses"
+    )
+    variant = models.CharField(
+        max_length=20,
+        choices=[(v.value, c.label) for v, c in VARIANTS.items()],
+        default=Variant.LEAFLET,
+    )
+    contracted_sessions = models.PositiveSmallIntegerField()
+    contract_agreed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Set by the treatment agreement; the contract is provisional until then.",
+    )
+    state = models.CharField(
+        max_length=20,
+        choices=[(s.value, label) for s, label in STATE_LABELS.items()],
+        default=CourseState.REFERRED,
+    )
+    start_date = models.DateField()
+    weekday = models.PositiveSmallIntegerField()
+    session_time = models.TimeField()
+    time_zone = models.CharField(max_length=40, default="Europe/London")
+    ended_on = models.DateField(null=True, blank=True)
+    early_end_reason = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=[(r.value, label) for r, label in EARLY_END_REASON_LABELS.items()],
+    )
+    end_note = models.TextField(blank=True)
+    ending_raised_on = models.DateField(
+        null=True, blank=True, help_text="When the ending was first discussed with the client."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Course of {self.contracted_sessions} sessions from {self.start_date:%d %b %Y}"
+
+    @property
+    def state_enum(self) -> CourseState:
+        return CourseState(self.state)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (CourseState.REFERRED, CourseState.ACTIVE)
+
+    @property
+    def contract_is_provisional(self) -> bool:
+        return self.contract_agreed_on is None
+
+    @property
+    def variant_enum(self) -> Variant:
+        return Variant(self.variant)
+
+    def timeline(self) -> CourseTimeline:
+        """Appointments in date order with their session number and phase.
+
+        Uses ``self.appointments.all()`` so a prefetch on the caller's queryset keeps the
+        query count flat however many courses a page shows.
+        """
+        appointments = sorted(self.appointments.all(), key=lambda a: (a.starts_at, a.pk))
+        numbers = session_numbers([Attendance(a.status) for a in appointments])
+        rows = [
+            TimelineRow(
+                appointment=a,
+                number=n,
+                phase=phase_for_session(n, self.contracted_sessions, self.variant_enum)
+                if n
+                else None,
+            )
+            for a, n in zip(appointments, numbers, strict=True)
+        ]
+        return CourseTimeline(course=self, rows=rows)
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    appointment: Appointment
+    number: int | None
+    phase: Phase | None
+
+    @property
+    def phase_label(self) -> str:
+        return PHASE_LABELS[self.phase] if self.phase else ""
+
+
+@dataclass(frozen=True)
+class CourseTimeline:
+    course: Course
+    rows: list[TimelineRow]
+
+    @property
+    def attended(self) -> int:
+        return sum(1 for r in self.rows if r.number)
+
+    @property
+    def last_attended(self) -> TimelineRow | None:
+        attended = [r for r in self.rows if r.number]
+        return attended[-1] if attended else None
+
+    @property
+    def current_phase(self) -> Phase:
+        last = self.last_attended
+        return last.phase if last and last.phase else Phase.INITIAL
+
+    @property
+    def current_phase_label(self) -> str:
+        return PHASE_LABELS[self.current_phase]
+
+    @property
+    def next_appointment(self) -> Appointment | None:
+        now = timezone.now()
+        upcoming = [
+            r.appointment
+            for r in self.rows
+            if r.appointment.is_planned and r.appointment.starts_at >= now
+        ]
+        return upcoming[0] if upcoming else None
+
+    @property
+    def expected_end(self) -> date | None:
+        """Date of the last planned or attended appointment: it moves when sessions are rebooked."""
+        live = [
+            r.appointment
+            for r in self.rows
+            if r.appointment.status in (Attendance.PLANNED, Attendance.ATTENDED)
+        ]
+        return timezone.localdate(live[-1].starts_at) if live else None
+
+    @property
+    def records_to_write(self) -> list[TimelineRow]:
+        """Attended sessions whose record is missing or not yet signed."""
+        return [r for r in self.rows if r.number and not r.appointment.has_signed_record]
+
+    def bands(self) -> list[tuple[Phase, str, range]]:
+        plan = phase_plan(self.course.contracted_sessions, self.course.variant_enum)
+        return [
+            (phase, PHASE_LABELS[phase], rng)
+            for phase, rng in (
+                (Phase.INITIAL, plan.initial),
+                (Phase.MIDDLE, plan.middle),
+                (Phase.ENDING, plan.ending),
+            )
+        ]
+
+    def slots(self) -> list[tuple[int, Phase, bool]]:
+        """Every contracted session with its nominal phase and whether it has taken place."""
+        plan = phase_plan(self.course.contracted_sessions, self.course.variant_enum)
+        return [
+            (n, plan.phase_of(n), n <= self.attended)
+            for n in range(1, self.course.contracted_sessions + 1)
+        ]
+
+
+class ContractChange(models.Model):
+    """A change to the number of contracted sessions. After the agreement it is a renegotiation."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="contract_changes")
+    from_sessions = models.PositiveSmallIntegerField()
+    to_sessions = models.PositiveSmallIntegerField()
+    renegotiation = models.BooleanField(default=False)
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Contract {self.from_sessions} → {self.to_sessions} sessions"
+
+
+class Appointment(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="appointments")
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    status = models.CharField(
+        max_length=24,
+        choices=[(s.value, label) for s, label in ATTENDANCE_LABELS.items()],
+        default=Attendance.PLANNED,
+    )
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replacement"
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["course", "starts_at"]), models.Index(fields=["starts_at"])]
+
+    def __str__(self) -> str:
+        return f"Appointment {timezone.localtime(self.starts_at):%a %d %b %Y %H:%M}"
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == Attendance.PLANNED
+
+    @property
+    def is_attended(self) -> bool:
+        return self.status == Attendance.ATTENDED
+
+    @property
+    def is_missed(self) -> bool:
+        return Attendance(self.status) in MISSED
+
+    @property
+    def status_label(self) -> str:
+        return ATTENDANCE_LABELS[Attendance(self.status)]
+
+    @property
+    def has_signed_record(self) -> bool:
+        record = getattr(self, "record", None)
+        return record is not None and record.is_signed
+
+    @property
+    def can_be_rebooked(self) -> bool:
+        return self.is_missed and not hasattr(self, "replacement")
+
+
+class YesNo(models.TextChoices):
+    NO = "no", "No"
+    YES = "yes", "Yes"
+
+
+class RiskLevel(models.TextChoices):
+    NONE = "none", "No apparent risk"
+    LOW = "low", "Low"
+    MODERATE = "moderate", "Moderate"
+    HIGH = "high", "High"
+
+
+RISK_QUESTIONS = (
+    ("suicidal_thoughts", "Thoughts of suicide or of being better off dead"),
+    ("suicidal_plans", "Plans for suicide"),
+    ("suicidal_intent", "Intent to act on those thoughts"),
+    ("self_harm", "Self-harm since the last session"),
+    ("harm_to_others", "Thoughts of harming someone else"),
+    ("safeguarding_concern", "A safeguarding concern (a child or adult at risk)"),
+)
+
+
+class SessionRecord(models.Model):
+    """What happened in one attended session. Signed records are read-only; corrections are addenda."""
+
+    appointment = models.OneToOneField(Appointment, on_delete=models.PROTECT, related_name="record")
+    agenda = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    tasks_done = models.JSONField(default=list, blank=True)
+
+    suicidal_thoughts = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+    suicidal_plans = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+    suicidal_intent = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+    self_harm = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+    harm_to_others = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+    safeguarding_concern = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+    risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
+    risk_action = models.TextField("action taken", blank=True)
+
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Record of {self.appointment}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def risk_answers(self) -> list[tuple[str, str, str]]:
+        return [(name, label, getattr(self, name)) for name, label in RISK_QUESTIONS]
+
+    @property
+    def risk_check_complete(self) -> bool:
+        return all(getattr(self, name) for name, _ in RISK_QUESTIONS) and bool(self.risk_level)
+
+    @property
+    def risk_positive(self) -> bool:
+        """Any yes, or a level above low: raises the same alert as PHQ-9 item 9 (decisions.md §17)."""
+        return any(
+            getattr(self, name) == YesNo.YES for name, _ in RISK_QUESTIONS
+        ) or self.risk_level in (
+            RiskLevel.MODERATE,
+            RiskLevel.HIGH,
+        )
+
+
+class Addendum(models.Model):
+    record = models.ForeignKey(SessionRecord, on_delete=models.PROTECT, related_name="addenda")
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Addendum of {self.created_at:%Y-%m-%d}"

@@ -1,0 +1,79 @@
+"""Read-side queries for pages that list many clients: a fixed number of queries, whatever the size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from iptclinic.clients.models import Client
+from iptclinic.ipt.lifecycle import CourseState
+from iptclinic.ipt.phases import ending_must_be_raised_by, ending_prompt_from
+
+from .models import Appointment, Course, CourseTimeline
+
+OPEN_STATES = [CourseState.REFERRED, CourseState.ACTIVE]
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    client: Client
+    course: Course | None
+    timeline: CourseTimeline | None
+
+    @property
+    def ending_prompt(self) -> str:
+        """'raise' from session N−4, 'overdue' if still not raised by N−2 (decisions.md §2)."""
+        if not self.course or not self.timeline or self.course.ending_raised_on:
+            return ""
+        attended = self.timeline.attended
+        contracted, variant = self.course.contracted_sessions, self.course.variant_enum
+        if attended >= ending_must_be_raised_by(contracted, variant):
+            return "overdue"
+        if attended + 1 >= ending_prompt_from(contracted, variant):
+            return "raise"
+        return ""
+
+
+def open_courses(clients: QuerySet[Client]) -> QuerySet[Course]:
+    appointments = Appointment.objects.select_related("record", "replacement")
+    return (
+        Course.objects.filter(referral__client__in=clients, state__in=OPEN_STATES)
+        .select_related("referral__client")
+        .prefetch_related(Prefetch("appointments", queryset=appointments))
+    )
+
+
+def caseload(clients: QuerySet[Client]) -> list[CaseloadRow]:
+    courses = {course.referral.client_id: course for course in open_courses(clients)}
+    rows = []
+    for client in clients.select_related("therapist"):
+        course = courses.get(client.pk)
+        rows.append(
+            CaseloadRow(
+                client=client, course=course, timeline=course.timeline() if course else None
+            )
+        )
+    return rows
+
+
+def week_bounds(today: date) -> tuple[datetime, datetime]:
+    monday = today - timedelta(days=today.weekday())
+    start = timezone.make_aware(datetime.combine(monday, datetime.min.time()))
+    return start, start + timedelta(days=7)
+
+
+def sessions_between(
+    rows: list[CaseloadRow], start: datetime, end: datetime
+) -> list[tuple[CaseloadRow, object]]:
+    """This week's appointments from the already-loaded timelines: no extra queries."""
+    found = []
+    for row in rows:
+        if not row.timeline:
+            continue
+        for item in row.timeline.rows:
+            if start <= item.appointment.starts_at < end:
+                found.append((row, item))
+    return sorted(found, key=lambda pair: pair[1].appointment.starts_at)

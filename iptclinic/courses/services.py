@@ -1,0 +1,419 @@
+"""Every change to a course goes through one of these functions, which audits it.
+
+Each function checks the rules that need the database, changes the records, writes the audit
+event in the same transaction and returns the changed object (style.md §3). The errors carry a
+plain-English message for the person at the screen.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from iptclinic.accounts.models import User
+from iptclinic.audit import services as audit
+from iptclinic.clients.models import Referral
+from iptclinic.ipt.attendance import MISSED, Attendance
+from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason, check_transition
+from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
+from iptclinic.ipt.variants import Variant
+from iptclinic.lib.concurrency import EditConflict, save_if_unchanged
+
+from .models import Addendum, Appointment, ContractChange, Course, SessionRecord
+from .schedule import week_after, weekly_slots
+
+
+class CourseRuleError(ValueError):
+    """A change that the course's rules do not allow; the message says why and what to do."""
+
+
+def _local_date(moment: datetime) -> date:
+    return timezone.localdate(moment)
+
+
+def _format_day(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%A %-d %B %Y}"
+
+
+@transaction.atomic
+def open_course(
+    referral: Referral,
+    *,
+    actor: User,
+    contracted_sessions: int,
+    start_date: date,
+    weekday: int,
+    session_time: time,
+    variant: Variant = Variant.LEAFLET,
+    time_zone: str = "Europe/London",
+) -> Course:
+    """Open a course on a referral and book its weekly one-hour appointments."""
+    try:
+        validate_contract_length(contracted_sessions, variant)
+    except ContractLengthError as error:
+        raise CourseRuleError(str(error)) from None
+    if not referral.is_open:
+        raise CourseRuleError(
+            "This referral is closed. Add a new referral before opening a course."
+        )
+    if referral.courses.filter(state__in=[CourseState.REFERRED, CourseState.ACTIVE]).exists():
+        raise CourseRuleError(
+            "This referral already has an open course. End it before opening another."
+        )
+    if start_date < referral.received_on:
+        raise CourseRuleError("A course cannot start before the referral was received.")
+    course = Course.objects.create(
+        referral=referral,
+        variant=variant,
+        contracted_sessions=contracted_sessions,
+        start_date=start_date,
+        weekday=weekday,
+        session_time=session_time,
+        time_zone=time_zone,
+    )
+    Appointment.objects.bulk_create(
+        Appointment(course=course, starts_at=slot)
+        for slot in weekly_slots(start_date, weekday, session_time, contracted_sessions, time_zone)
+    )
+    audit.record(
+        actor=actor,
+        action="course.open",
+        client=referral.client,
+        obj=course,
+        detail={"contracted_sessions": contracted_sessions, "variant": str(variant)},
+    )
+    return course
+
+
+def _ensure_open(course: Course) -> None:
+    if not course.is_open:
+        raise CourseRuleError(
+            f"This course ended on {course.ended_on:%-d %B %Y}. No more sessions can be recorded on it."
+        )
+
+
+@transaction.atomic
+def set_attendance(appointment: Appointment, *, actor: User, status: Attendance) -> Appointment:
+    """Record whether an appointment took place. Attending the first session starts the course."""
+    course = Course.objects.select_for_update().get(pk=appointment.course_id)
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    _ensure_open(course)
+    today = timezone.localdate()
+    if (
+        status in (Attendance.ATTENDED, Attendance.DID_NOT_ATTEND)
+        and _local_date(appointment.starts_at) > today
+    ):
+        raise CourseRuleError(
+            f"This appointment is on {_format_day(appointment.starts_at)}. "
+            "Attendance can be recorded from that day."
+        )
+    if (
+        appointment.status == Attendance.ATTENDED
+        and status != Attendance.ATTENDED
+        and hasattr(appointment, "record")
+    ):
+        raise CourseRuleError("This session has a record, so it stays marked as attended.")
+    if hasattr(appointment, "replacement") and status != appointment.status:
+        raise CourseRuleError(
+            "This appointment has been rebooked; change the replacement appointment instead."
+        )
+    if status == Attendance.ATTENDED and appointment.status != Attendance.ATTENDED:
+        attended = course.appointments.filter(status=Attendance.ATTENDED).count()
+        if attended >= course.contracted_sessions:
+            raise CourseRuleError(
+                f"All {course.contracted_sessions} contracted sessions have taken place. "
+                "Renegotiate the contract to add sessions."
+            )
+    previous = appointment.status
+    appointment.status = status
+    appointment.status_changed_at = timezone.now()
+    appointment.status_changed_by = actor
+    appointment.save(update_fields=["status", "status_changed_at", "status_changed_by"])
+    if status == Attendance.ATTENDED and course.state == CourseState.REFERRED:
+        check_transition(CourseState(course.state), CourseState.ACTIVE)
+        course.state = CourseState.ACTIVE
+        course.save(update_fields=["state"])
+    audit.record(
+        actor=actor,
+        action="appointment.attendance",
+        client=course.referral.client,
+        obj=appointment,
+        detail={"from": previous, "to": str(status)},
+    )
+    return appointment
+
+
+@transaction.atomic
+def rebook(
+    appointment: Appointment, *, actor: User, starts_at: datetime | None = None
+) -> Appointment:
+    """Book a replacement for a missed appointment, linked to it so the history is kept.
+
+    Without a time, the replacement goes one week after the course's last live appointment,
+    which moves the expected end of the course (decisions.md §4).
+    """
+    course = Course.objects.select_for_update().get(pk=appointment.course_id)
+    appointment = Appointment.objects.get(pk=appointment.pk)
+    _ensure_open(course)
+    if Attendance(appointment.status) not in MISSED:
+        raise CourseRuleError("Only a missed or cancelled appointment can be rebooked.")
+    if Appointment.objects.filter(replaces=appointment).exists():
+        raise CourseRuleError("This appointment has already been rebooked.")
+    if starts_at is None:
+        last = course.appointments.exclude(status__in=list(MISSED)).order_by("-starts_at").first()
+        starts_at = week_after((last or appointment).starts_at, course.time_zone)
+    if starts_at <= appointment.starts_at:
+        raise CourseRuleError("The new appointment must be after the one it replaces.")
+    replacement = Appointment.objects.create(
+        course=course, starts_at=starts_at, replaces=appointment
+    )
+    audit.record(
+        actor=actor,
+        action="appointment.rebook",
+        client=course.referral.client,
+        obj=replacement,
+        detail={"replaces": appointment.pk},
+    )
+    return replacement
+
+
+@transaction.atomic
+def change_contract(
+    course: Course, *, actor: User, contracted_sessions: int, reason: str
+) -> Course:
+    """Change the number of sessions: freely while provisional, by renegotiation after the agreement."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    _ensure_open(course)
+    try:
+        validate_contract_length(contracted_sessions, course.variant_enum)
+    except ContractLengthError as error:
+        raise CourseRuleError(str(error)) from None
+    attended = course.appointments.filter(status=Attendance.ATTENDED).count()
+    if contracted_sessions < attended:
+        raise CourseRuleError(
+            f"{attended} sessions have already taken place; the contract cannot be shorter."
+        )
+    renegotiation = not course.contract_is_provisional
+    if renegotiation and not reason.strip():
+        raise CourseRuleError(
+            "The contract was agreed with the client, so a change is a renegotiation: record the reason."
+        )
+    previous = course.contracted_sessions
+    if contracted_sessions == previous:
+        return course
+    live = list(course.appointments.exclude(status__in=list(MISSED)).order_by("starts_at"))
+    if contracted_sessions > previous:
+        last = (
+            course.appointments.order_by("-starts_at").values_list("starts_at", flat=True).first()
+        )
+        new_slots = []
+        for _ in range(contracted_sessions - len(live)):
+            last = week_after(last or timezone.now(), course.time_zone)
+            new_slots.append(Appointment(course=course, starts_at=last))
+        Appointment.objects.bulk_create(new_slots)
+    else:
+        planned = [a for a in live if a.status == Attendance.PLANNED]
+        surplus = len(live) - contracted_sessions
+        for extra in planned[-surplus:] if surplus > 0 else []:
+            extra.delete()
+    course.contracted_sessions = contracted_sessions
+    course.save(update_fields=["contracted_sessions"])
+    change = ContractChange.objects.create(
+        course=course,
+        from_sessions=previous,
+        to_sessions=contracted_sessions,
+        renegotiation=renegotiation,
+        reason=reason.strip(),
+        changed_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="course.renegotiate" if renegotiation else "course.change_contract",
+        client=course.referral.client,
+        obj=change,
+        detail={"from": previous, "to": contracted_sessions},
+    )
+    return course
+
+
+@transaction.atomic
+def agree_contract(course: Course, *, actor: User, agreed_on: date) -> Course:
+    """Record the treatment agreement: from now on the contract changes only by renegotiation."""
+    _ensure_open(course)
+    if agreed_on > timezone.localdate():
+        raise CourseRuleError("The agreement date cannot be in the future.")
+    if agreed_on < course.start_date:
+        raise CourseRuleError("The agreement date cannot be before the course started.")
+    course.contract_agreed_on = agreed_on
+    course.save(update_fields=["contract_agreed_on"])
+    audit.record(
+        actor=actor, action="course.agree_contract", client=course.referral.client, obj=course
+    )
+    return course
+
+
+RECORD_FIELDS = [
+    "agenda",
+    "notes",
+    "tasks_done",
+    "suicidal_thoughts",
+    "suicidal_plans",
+    "suicidal_intent",
+    "self_harm",
+    "harm_to_others",
+    "safeguarding_concern",
+    "risk_level",
+    "risk_action",
+]
+
+
+@transaction.atomic
+def save_session_record(
+    appointment: Appointment, *, actor: User, data: dict[str, Any], expected_version: int | None
+) -> SessionRecord:
+    """Create or update the record of an attended session; refuse a stale or signed copy."""
+    appointment = Appointment.objects.select_related("course__referral__client").get(
+        pk=appointment.pk
+    )
+    if appointment.status != Attendance.ATTENDED:
+        raise CourseRuleError("Mark the appointment as attended before writing its session record.")
+    record = SessionRecord.objects.filter(appointment=appointment).first()
+    client = appointment.course.referral.client
+    if record is None:
+        if expected_version not in (None, 0):
+            raise CourseRuleError("This session record no longer exists. Reload the page.")
+        try:
+            with transaction.atomic():
+                record = SessionRecord.objects.create(
+                    appointment=appointment, created_by=actor, **data
+                )
+        except IntegrityError:
+            # Two people started the first record of this session at once; the later one loses.
+            raise EditConflict("session record") from None
+        action = "session_record.create"
+    else:
+        if record.is_signed:
+            raise CourseRuleError(
+                "This record is signed and cannot be changed. Add an addendum instead."
+            )
+        for name, value in data.items():
+            setattr(record, name, value)
+        save_if_unchanged(record, expected_version, [*data, "updated_at"], "session record")
+        action = "session_record.update"
+    if data.get("tasks_done") and "raise_ending" in data["tasks_done"]:
+        course = appointment.course
+        if course.ending_raised_on is None:
+            course.ending_raised_on = _local_date(appointment.starts_at)
+            course.save(update_fields=["ending_raised_on"])
+    audit.record(
+        actor=actor, action=action, client=client, obj=record, detail={"fields": sorted(data)}
+    )
+    return record
+
+
+@transaction.atomic
+def sign_session_record(
+    record: SessionRecord, *, actor: User, expected_version: int | None
+) -> SessionRecord:
+    record = SessionRecord.objects.select_for_update().get(pk=record.pk)
+    if record.is_signed:
+        raise CourseRuleError("This record is already signed.")
+    if expected_version is not None and record.version != expected_version:
+        raise CourseRuleError(
+            "Someone else changed this record after you opened it. Read the latest version before signing."
+        )
+    if not record.risk_check_complete:
+        raise CourseRuleError(
+            "Complete every question of the risk check before signing the record."
+        )
+    if record.risk_positive and not record.risk_action.strip():
+        raise CourseRuleError(
+            "The risk check found a risk: record the action taken before signing."
+        )
+    record.signed_at = timezone.now()
+    record.signed_by = actor
+    record.version += 1
+    record.save(update_fields=["signed_at", "signed_by", "version"])
+    audit.record(
+        actor=actor,
+        action="session_record.sign",
+        client=record.appointment.course.referral.client,
+        obj=record,
+    )
+    return record
+
+
+@transaction.atomic
+def add_addendum(record: SessionRecord, *, actor: User, text: str) -> Addendum:
+    if not record.is_signed:
+        raise CourseRuleError(
+            "Edit the record itself: addenda are for records that are already signed."
+        )
+    if not text.strip():
+        raise CourseRuleError("Write the correction or addition before saving the addendum.")
+    addendum = Addendum.objects.create(record=record, text=text.strip(), author=actor)
+    audit.record(
+        actor=actor,
+        action="session_record.addendum",
+        client=record.appointment.course.referral.client,
+        obj=addendum,
+    )
+    return addendum
+
+
+@transaction.atomic
+def end_course(
+    course: Course,
+    *,
+    actor: User,
+    target: CourseState,
+    ended_on: date,
+    reason: EarlyEndReason | None = None,
+    note: str = "",
+) -> Course:
+    """End a course as completed, or early with a reason. Future appointments are cancelled."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    try:
+        check_transition(CourseState(course.state), target)
+    except ValueError as error:
+        raise CourseRuleError(str(error)) from None
+    if ended_on > timezone.localdate():
+        raise CourseRuleError("The end date cannot be in the future.")
+    if ended_on < course.start_date:
+        raise CourseRuleError("The end date cannot be before the course started.")
+    attended = course.appointments.filter(status=Attendance.ATTENDED)
+    last_attended = attended.order_by("-starts_at").first()
+    if last_attended and ended_on < _local_date(last_attended.starts_at):
+        raise CourseRuleError("The end date cannot be before the last attended session.")
+    if target == CourseState.COMPLETED and attended.count() < course.contracted_sessions:
+        raise CourseRuleError(
+            f"Only {attended.count()} of {course.contracted_sessions} sessions have taken place. "
+            "End the course early with a reason, or renegotiate the contract first."
+        )
+    if target == CourseState.ENDED_EARLY:
+        if reason is None:
+            raise CourseRuleError("Choose why the course ended early.")
+        if reason == EarlyEndReason.OTHER and not note.strip():
+            raise CourseRuleError("Say why the course ended early.")
+    cancelled = course.appointments.filter(status=Attendance.PLANNED)
+    cancelled.update(
+        status=Attendance.CANCELLED_BY_SERVICE,
+        status_changed_at=timezone.now(),
+        status_changed_by=actor,
+    )
+    course.state = target
+    course.ended_on = ended_on
+    course.early_end_reason = reason or ""
+    course.end_note = note.strip()
+    course.save(update_fields=["state", "ended_on", "early_end_reason", "end_note"])
+    audit.record(
+        actor=actor,
+        action="course.end",
+        client=course.referral.client,
+        obj=course,
+        detail={"state": str(target), "reason": str(reason or "")},
+    )
+    return course

@@ -1,0 +1,347 @@
+"""Caseload, course schedule, attendance, session records and ending a course."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from iptclinic.accounts.decorators import staff_required
+from iptclinic.audit.services import record_list_view
+from iptclinic.audit.views import record_view
+from iptclinic.clients.access import can_edit_clinical_record, client_for, visible_clients
+from iptclinic.ipt.attendance import Attendance
+from iptclinic.ipt.tasks import session_checklist
+from iptclinic.lib.concurrency import EditConflict
+
+from . import services
+from .access import appointment_for, course_for, record_for
+from .forms import (
+    AgreementForm,
+    ContractForm,
+    EndCourseForm,
+    OpenCourseForm,
+    RebookForm,
+    SessionRecordForm,
+)
+from .models import Appointment, Course, SessionRecord
+from .selectors import caseload as build_caseload
+from .selectors import sessions_between, week_bounds
+
+
+@staff_required()
+def caseload(request: HttpRequest) -> HttpResponse:
+    clients = visible_clients(request.user)
+    rows = build_caseload(clients)
+    start, end = week_bounds(timezone.localdate())
+    record_list_view(
+        actor=request.user, action="caseload.view", clients=[row.client for row in rows]
+    )
+    return render(
+        request,
+        "courses/caseload.html",
+        {
+            "rows": rows,
+            "this_week": sessions_between(rows, start, end),
+            "week_start": start,
+            "to_write": [
+                (row, item)
+                for row in rows
+                if row.timeline
+                for item in row.timeline.records_to_write
+            ],
+            "waiting": [row for row in rows if not row.course],
+        },
+    )
+
+
+def _require_editor(request: HttpRequest, client: object) -> None:
+    if not can_edit_clinical_record(request.user, client):
+        raise Http404
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def course_new(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = client_for(request.user, client_id)
+    _require_editor(request, client)
+    referrals = client.referrals.filter(closed_on__isnull=True)
+    form = OpenCourseForm(
+        request.POST or None, referrals=referrals, initial={"start_date": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.open_course(
+                data["referral"],
+                actor=request.user,
+                contracted_sessions=data["contracted_sessions"],
+                start_date=data["start_date"],
+                weekday=data["weekday"],
+                session_time=data["session_time"],
+                variant=data["variant"],
+            )
+        except services.CourseRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The course is open and its appointments are booked.")
+            return redirect("clients:detail", client.pk)
+    record_view(request, client, "course_new")
+    return render(request, "courses/course_new.html", {"client": client, "form": form})
+
+
+def _timeline_fragment(request: HttpRequest, course: Course, error: str = "") -> HttpResponse:
+    course = (
+        Course.objects.select_related("referral__client")
+        .prefetch_related(
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.select_related("record", "replacement", "replaces"),
+            )
+        )
+        .get(pk=course.pk)
+    )
+    client = course.referral.client
+    return render(
+        request,
+        "courses/_timeline.html",
+        {
+            "course": course,
+            "timeline": course.timeline(),
+            "client": client,
+            "can_edit": can_edit_clinical_record(request.user, client),
+            "error": error,
+        },
+    )
+
+
+@staff_required()
+@require_POST
+def appointment_attendance(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = appointment_for(request.user, appointment_id)
+    client = appointment.course.referral.client
+    _require_editor(request, client)
+    try:
+        status = Attendance(request.POST.get("status", ""))
+        services.set_attendance(appointment, actor=request.user, status=status)
+    except ValueError as error:
+        message = (
+            str(error)
+            if isinstance(error, services.CourseRuleError)
+            else "Choose a valid attendance."
+        )
+        if request.htmx:
+            return _timeline_fragment(request, appointment.course, error=message)
+        messages.error(request, message)
+        return redirect("clients:detail", client.pk)
+    if request.htmx:
+        return _timeline_fragment(request, appointment.course)
+    messages.success(request, "Attendance saved.")
+    return redirect("clients:detail", client.pk)
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def appointment_rebook(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = appointment_for(request.user, appointment_id)
+    course = appointment.course
+    client = course.referral.client
+    _require_editor(request, client)
+    form = RebookForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            replacement = services.rebook(
+                appointment, actor=request.user, starts_at=form.starts_at(course.time_zone)
+            )
+        except services.CourseRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Rebooked for {timezone.localtime(replacement.starts_at):%A %-d %B at %H:%M}.",
+            )
+            return redirect("clients:detail", client.pk)
+    record_view(request, client, "rebook")
+    return render(
+        request, "courses/rebook.html", {"client": client, "appointment": appointment, "form": form}
+    )
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def session_record(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = appointment_for(request.user, appointment_id)
+    course = appointment.course
+    client = course.referral.client
+    timeline = Course.objects.prefetch_related("appointments").get(pk=course.pk).timeline()
+    row = next((r for r in timeline.rows if r.appointment.pk == appointment.pk), None)
+    if row is None or row.number is None:
+        raise Http404
+    record = (
+        SessionRecord.objects.filter(appointment=appointment)
+        .prefetch_related("addenda__author")
+        .first()
+    )
+    checklist = session_checklist(row.number, course.contracted_sessions, course.variant_enum)
+    editable = can_edit_clinical_record(request.user, client) and not (record and record.is_signed)
+    form = SessionRecordForm(
+        request.POST if request.method == "POST" else None,
+        instance=record or SessionRecord(),
+        checklist=checklist,
+    )
+    status, latest = 200, None
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                saved = services.save_session_record(
+                    appointment,
+                    actor=request.user,
+                    data=data,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except EditConflict as conflict:
+                form.add_error(None, str(conflict))
+                status = 409
+                latest = SessionRecord.objects.get(appointment=appointment)
+            except services.CourseRuleError as error:
+                form.add_error(None, str(error))
+                status = 409
+            else:
+                messages.success(request, f"The record of session {row.number} is saved.")
+                return redirect("courses:record", saved.appointment_id)
+    record_view(request, client, "session_record")
+    return render(
+        request,
+        "courses/session_record.html",
+        {
+            "client": client,
+            "course": course,
+            "appointment": appointment,
+            "row": row,
+            "record": record,
+            "form": form,
+            "editable": editable,
+            "can_edit": can_edit_clinical_record(request.user, client),
+            "latest": latest,
+            "contracted": course.contracted_sessions,
+        },
+        status=status,
+    )
+
+
+@staff_required()
+@require_POST
+def record_sign(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = record_for(request.user, record_id)
+    _require_editor(request, record.appointment.course.referral.client)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.sign_session_record(record, actor=request.user, expected_version=version)
+    except services.CourseRuleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            "The record is signed. It can no longer be changed; add an addendum to correct it.",
+        )
+    return redirect("courses:record", record.appointment_id)
+
+
+@staff_required()
+@require_POST
+def record_addendum(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = record_for(request.user, record_id)
+    _require_editor(request, record.appointment.course.referral.client)
+    try:
+        services.add_addendum(record, actor=request.user, text=request.POST.get("text", ""))
+    except services.CourseRuleError as error:
+        messages.error(request, str(error))
+        request.session["addendum_draft"] = request.POST.get("text", "")
+    else:
+        request.session.pop("addendum_draft", None)
+        messages.success(request, "The addendum is added.")
+    return redirect("courses:record", record.appointment_id)
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def course_contract(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = course_for(request.user, course_id)
+    client = course.referral.client
+    _require_editor(request, client)
+    contract = ContractForm(
+        request.POST if request.POST.get("form") == "contract" else None,
+        variant=course.variant_enum,
+        initial={"contracted_sessions": course.contracted_sessions},
+    )
+    agreement = AgreementForm(
+        request.POST if request.POST.get("form") == "agreement" else None,
+        initial={"agreed_on": timezone.localdate()},
+    )
+    if request.method == "POST":
+        try:
+            if contract.is_bound and contract.is_valid():
+                services.change_contract(
+                    course,
+                    actor=request.user,
+                    contracted_sessions=contract.cleaned_data["contracted_sessions"],
+                    reason=contract.cleaned_data["reason"],
+                )
+                messages.success(request, "The contract is changed.")
+                return redirect("clients:detail", client.pk)
+            if agreement.is_bound and agreement.is_valid():
+                services.agree_contract(
+                    course, actor=request.user, agreed_on=agreement.cleaned_data["agreed_on"]
+                )
+                messages.success(
+                    request, "The treatment agreement is recorded; the contract is now fixed."
+                )
+                return redirect("clients:detail", client.pk)
+        except services.CourseRuleError as error:
+            (contract if contract.is_bound else agreement).add_error(None, str(error))
+    record_view(request, client, "contract")
+    return render(
+        request,
+        "courses/contract.html",
+        {"client": client, "course": course, "contract": contract, "agreement": agreement},
+    )
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def course_end(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = course_for(request.user, course_id)
+    client = course.referral.client
+    _require_editor(request, client)
+    form = EndCourseForm(request.POST or None, initial={"ended_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_course(
+                course,
+                actor=request.user,
+                target=form.target,
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.early_reason,
+                note=form.cleaned_data["note"],
+            )
+        except services.CourseRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The course has ended.")
+            return redirect("clients:detail", client.pk)
+    record_view(request, client, "course_end")
+    timeline = Course.objects.prefetch_related("appointments").get(pk=course.pk).timeline()
+    return render(
+        request,
+        "courses/course_end.html",
+        {"client": client, "course": course, "form": form, "timeline": timeline},
+    )

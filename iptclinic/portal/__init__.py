@@ -1,0 +1,1 @@
+"""The service user's own pages."""

@@ -1,0 +1,34 @@
+"""Until the full portal exists a service user sees their upcoming appointments and how to reach
+the team (decisions.md §23)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from iptclinic.audit.views import record_view
+from iptclinic.courses.models import Appointment
+from iptclinic.ipt.attendance import Attendance
+
+from .access import own_client
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_staff_member:
+        return redirect("courses:caseload")
+    return redirect("portal:home")
+
+
+@login_required
+def portal_home(request: HttpRequest) -> HttpResponse:
+    client = own_client(request.user)
+    upcoming = Appointment.objects.filter(
+        course__referral__client=client, status=Attendance.PLANNED, starts_at__gte=timezone.now()
+    ).order_by("starts_at")
+    record_view(request, client, "portal_home")
+    return render(
+        request, "portal/home.html", {"client": client, "upcoming": upcoming, "team": client.team}
+    )

@@ -1,0 +1,155 @@
+"""Named personas for tests, built the same way in every test file (style.md §8).
+
+- Tess, an IPT therapist, holds Cara; Sam supervises Tess; Otto is another therapist in the same
+  team and must get 404 on Cara; Lee leads the team; Hana works in another team; Cara has a
+  portal login.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from iptclinic.accounts.models import Role, Team, User
+from iptclinic.clients import services as client_services
+from iptclinic.clients.models import Client
+from iptclinic.courses import services as course_services
+from iptclinic.courses.models import Appointment, Course
+
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test accounts only
+
+__all__ = [
+    "PASSWORD",
+    "attend_next",
+    "cara",
+    "cara_course",
+    "cara_user",
+    "hana",
+    "hana_client",
+    "lee",
+    "make_client",
+    "make_user",
+    "open_course_for",
+    "otto",
+    "other_team",
+    "ruth",
+    "sam",
+    "team",
+    "tess",
+]
+
+
+def make_user(team: Team, username: str, role: Role, **extra: Any) -> User:
+    user = User(username=username, first_name=username.capitalize(), team=team, role=role, **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def make_client(
+    actor: User, therapist: User | None, given: str, family: str = "Example", **details: Any
+) -> Client:
+    return client_services.register_client(
+        actor=actor,
+        therapist=therapist,
+        details={
+            "given_name": given,
+            "family_name": family,
+            "date_of_birth": date(1985, 4, 23),
+            **details,
+        },
+        referral={
+            "received_on": timezone.localdate() - timedelta(weeks=30),
+            "referrer": "Dr Example, Mill Lane Surgery",
+            "reason": "Low mood.",
+            "presenting_problem": "depression",
+        },
+    )
+
+
+def open_course_for(
+    client: Client, therapist: User, *, weeks_ago: int = 6, contracted: int = 16
+) -> Course:
+    start = timezone.localdate() - timedelta(weeks=weeks_ago)
+    return course_services.open_course(
+        client.referrals.get(),
+        actor=therapist,
+        contracted_sessions=contracted,
+        start_date=start,
+        weekday=start.weekday(),
+        session_time=time(10, 0),
+    )
+
+
+def attend_next(course: Course, actor: User, count: int = 1) -> list[Appointment]:
+    """Mark the next ``count`` planned appointments as attended."""
+    attended = []
+    for appointment in course.appointments.filter(status="planned").order_by("starts_at")[:count]:
+        attended.append(course_services.set_attendance(appointment, actor=actor, status="attended"))
+    return attended
+
+
+@pytest.fixture
+def team(db: None) -> Team:
+    return Team.objects.create(name="Riverside IPT Service")
+
+
+@pytest.fixture
+def other_team(db: None) -> Team:
+    return Team.objects.create(name="Hillside IPT Service")
+
+
+@pytest.fixture
+def sam(team: Team) -> User:
+    return make_user(team, "sam", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def tess(team: Team, sam: User) -> User:
+    return make_user(team, "tess", Role.THERAPIST, supervisor=sam)
+
+
+@pytest.fixture
+def otto(team: Team) -> User:
+    return make_user(team, "otto", Role.THERAPIST)
+
+
+@pytest.fixture
+def lee(team: Team) -> User:
+    return make_user(team, "lee", Role.SERVICE_LEAD)
+
+
+@pytest.fixture
+def hana(other_team: Team) -> User:
+    return make_user(other_team, "hana", Role.THERAPIST)
+
+
+@pytest.fixture
+def cara(tess: User) -> Client:
+    return make_client(tess, tess, "Cara", "Whitfield", nhs_number="9434765919", large_print=True)
+
+
+@pytest.fixture
+def cara_user(cara: Client) -> User:
+    user = make_user(cara.team, "cara", Role.SERVICE_USER)
+    cara.portal_user = user
+    cara.save(update_fields=["portal_user"])
+    return user
+
+
+@pytest.fixture
+def cara_course(cara: Client, tess: User) -> Course:
+    return open_course_for(cara, tess)
+
+
+@pytest.fixture
+def ruth(otto: User) -> Client:
+    return make_client(otto, otto, "Ruth", "Adeyemi")
+
+
+@pytest.fixture
+def hana_client(hana: User) -> Client:
+    return make_client(hana, hana, "Ingrid", "Hall")

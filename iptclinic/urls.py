@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from iptclinic.portal.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("iptclinic.accounts.urls")),
+    path("clients/", include("iptclinic.clients.urls")),
+    path("portal/", include("iptclinic.portal.urls")),
+    path("", include("iptclinic.courses.urls")),
+]
