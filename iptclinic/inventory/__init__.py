@@ -1,0 +1,1 @@
+"""Interpersonal inventory, closeness circle, timeline, focus and formulation."""

@@ -1,0 +1,1 @@
+"""Small framework-light helpers shared across apps; each module says what it may import."""

@@ -1,0 +1,1 @@
+"""Questionnaires, risk alerts and charts."""
