@@ -23,10 +23,12 @@ from .models import Referral
 @staff_required()
 @require_http_methods(["GET", "POST"])
 def client_new(request: HttpRequest) -> HttpResponse:
-    details = ClientDetailsForm(request.POST or None, prefix="client")
-    referral = ReferralForm(request.POST or None, prefix="referral")
+    details = ClientDetailsForm(request.POST if request.method == "POST" else None, prefix="client")
+    referral = ReferralForm(request.POST if request.method == "POST" else None, prefix="referral")
     allocation = AllocationForm(
-        request.POST or None, team_id=request.user.team_id, prefix="allocation"
+        request.POST if request.method == "POST" else None,
+        team_id=request.user.team_id,
+        prefix="allocation",
     )
     lead = request.user.role == Role.SERVICE_LEAD
     if request.user.role not in (Role.THERAPIST, Role.SERVICE_LEAD):
@@ -90,7 +92,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_for(request.user, client_id)
     if not can_edit_details(request.user, client):
         raise Http404
-    form = ClientDetailsForm(request.POST or None, instance=client)
+    form = ClientDetailsForm(request.POST if request.method == "POST" else None, instance=client)
     status = 200
     if request.method == "POST" and form.is_valid():
         changes = {
@@ -120,7 +122,9 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
 def client_allocate(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_for(request.user, client_id)
     form = AllocationForm(
-        request.POST or None, team_id=request.user.team_id, initial={"therapist": client.therapist}
+        request.POST if request.method == "POST" else None,
+        team_id=request.user.team_id,
+        initial={"therapist": client.therapist},
     )
     if request.method == "POST" and form.is_valid():
         services.allocate_client(
@@ -138,7 +142,7 @@ def referral_new(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_for(request.user, client_id)
     if not can_edit_details(request.user, client):
         raise Http404
-    form = ReferralForm(request.POST or None)
+    form = ReferralForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.add_referral(client, actor=request.user, details=form.cleaned_data)
         messages.success(request, "The referral is added.")

@@ -70,7 +70,9 @@ def course_new(request: HttpRequest, client_id: int) -> HttpResponse:
     _require_editor(request, client)
     referrals = client.referrals.filter(closed_on__isnull=True)
     form = OpenCourseForm(
-        request.POST or None, referrals=referrals, initial={"start_date": timezone.localdate()}
+        request.POST if request.method == "POST" else None,
+        referrals=referrals,
+        initial={"start_date": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -150,7 +152,7 @@ def appointment_rebook(request: HttpRequest, appointment_id: int) -> HttpRespons
     course = appointment.course
     client = course.referral.client
     _require_editor(request, client)
-    form = RebookForm(request.POST or None)
+    form = RebookForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             replacement = services.rebook(
@@ -322,7 +324,10 @@ def course_end(request: HttpRequest, course_id: int) -> HttpResponse:
     course = course_for(request.user, course_id)
     client = course.referral.client
     _require_editor(request, client)
-    form = EndCourseForm(request.POST or None, initial={"ended_on": timezone.localdate()})
+    form = EndCourseForm(
+        request.POST if request.method == "POST" else None,
+        initial={"ended_on": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.end_course(

@@ -1,0 +1,25 @@
+"""Build one client's full set of clinical objects, for tests that walk every URL."""
+
+from __future__ import annotations
+
+from iptclinic.accounts.models import User
+from iptclinic.clients.models import Client
+from iptclinic.courses import services as course_services
+from iptclinic.test import attend_next, open_course_for
+
+
+def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
+    """Ids of a client, an open course, an attended appointment with a record, and a missed one."""
+    course = open_course_for(client, therapist)
+    attended = attend_next(course, therapist, 2)[-1]
+    record = course_services.save_session_record(
+        attended, actor=therapist, data={"notes": "Session notes."}, expected_version=None
+    )
+    missed = course.appointments.filter(status="planned").order_by("starts_at").first()
+    course_services.set_attendance(missed, actor=therapist, status="did_not_attend")
+    return {
+        "client_id": client.pk,
+        "course_id": course.pk,
+        "appointment_id": missed.pk,
+        "record_id": record.pk,
+    }

@@ -1,0 +1,85 @@
+"""Every URL, every role, someone else's client: nothing leaks (H-001).
+
+The walk discovers URL patterns from the resolver, so a new view is covered the day it is added.
+A pattern whose argument this test cannot fill makes the test fail with instructions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from iptclinic.audit.models import AuditEvent
+from tests.clinical_objects import clinical_objects
+
+NOWHERE = 987654321
+
+
+def url_patterns(resolvers: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in resolvers:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace or namespace
+            yield from url_patterns(entry.url_patterns, prefix + str(entry.pattern), inner)
+        else:
+            yield prefix + str(entry.pattern), entry
+
+
+def object_urls(ids: dict[str, int]) -> Iterator[tuple[str, str]]:
+    """(route, url) for every pattern that takes an object id, filled from ``ids``."""
+    for route, pattern in url_patterns(get_resolver().url_patterns):
+        converters = pattern.pattern.converters
+        if not converters:
+            continue
+        missing = set(converters) - set(ids)
+        assert not missing, (
+            f"tests/test_access_walk.py cannot fill {sorted(missing)} in {route!r}: "
+            "extend tests/clinical_objects.py so the walk covers the new view."
+        )
+        url = "/" + route
+        for name in converters:
+            url = url.replace(f"<int:{name}>", str(ids[name]))
+        yield route, url
+
+
+@pytest.fixture
+def strangers(tess, otto, sam, lee, hana, cara, ruth, hana_client, cara_user):
+    """Each role paired with a client they must not reach."""
+    cara_ids = clinical_objects(cara, tess)
+    ruth_ids = clinical_objects(ruth, otto)
+    hana_ids = clinical_objects(hana_client, hana)
+    return [
+        ("therapist Otto on Tess's client", otto, cara_ids),
+        ("supervisor Sam on a client of a therapist he does not supervise", sam, ruth_ids),
+        ("service lead Lee on another team's client", lee, hana_ids),
+        ("therapist Hana from another team", hana, cara_ids),
+        ("service user Cara on staff pages about herself", cara_user, cara_ids),
+    ]
+
+
+def test_no_role_can_reach_someone_elses_client_through_any_url(client, strangers):
+    checked = 0
+    for who, user, ids in strangers:
+        client.force_login(user)
+        nowhere = {name: NOWHERE for name in ids}
+        for (route, url), (_, missing_url) in zip(object_urls(ids), object_urls(nowhere), strict=True):
+            for method in ("get", "post"):
+                events_before = AuditEvent.objects.count()
+                response = getattr(client, method)(url)
+                control = getattr(client, method)(missing_url)
+                assert response.status_code in (404, 405), f"{who}: {method.upper()} {route} gave {response.status_code}"
+                assert response.status_code == control.status_code, (
+                    f"{who}: {method.upper()} {route} answers differently for a real record "
+                    f"({response.status_code}) and a missing one ({control.status_code})"
+                )
+                assert AuditEvent.objects.count() == events_before, f"{who}: {method.upper()} {route} wrote to the audit log"
+                checked += 1
+    assert checked >= 5 * 2 * 9
+
+
+def test_signed_out_visitors_are_sent_to_sign_in_from_every_object_url(client, tess, cara):
+    for route, url in object_urls(clinical_objects(cara, tess)):
+        response = client.get(url)
+        assert response.status_code == 302, route
+        assert response["Location"].startswith("/accounts/login/"), route
