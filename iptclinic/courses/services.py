@@ -301,6 +301,8 @@ def save_session_record(
             )
         for name, value in data.items():
             setattr(record, name, value)
+        # auto_now only fires on save(); the conditional UPDATE must set the time itself.
+        record.updated_at = timezone.now()
         save_if_unchanged(record, expected_version, [*data, "updated_at"], "session record")
         action = "session_record.update"
     if data.get("tasks_done") and "raise_ending" in data["tasks_done"]:
