@@ -25,6 +25,15 @@ class DateInput(forms.DateInput):
 
 class ClientDetailsForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Longer than the ten stored digits so "943 476 5919" can be typed; clean_nhs_number
+    # checks the number and stores the digits alone.
+    nhs_number = forms.CharField(
+        label="NHS number",
+        max_length=20,
+        required=False,
+        help_text="Ten digits; spaces are fine. Leave blank if not known.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = Client
@@ -56,14 +65,9 @@ class ClientDetailsForm(forms.ModelForm):
             "gp_address": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {"date_of_birth": DATE_ERRORS}
-        help_texts = {"nhs_number": "Ten digits; spaces are fine. Leave blank if not known."}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["nhs_number"].max_length = 20
-        self.fields["nhs_number"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "off"}
-        )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
