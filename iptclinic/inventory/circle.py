@@ -98,7 +98,7 @@ def closeness_circle_svg(
         views.append((BEFORE, _by_ring(people, before=True)))
     views.append((NOW if with_before else None, _by_ring(people, before=False)))
     centre = shorten(centre_label, _CENTRE_MAX, _FONT) or "You"
-    centre_r = max(22.0, text_width(centre, _FONT) / 2 + 6)
+    centre_r = max(22.0, text_width(centre, _FONT, bold=True) / 2 + 6)
     radii, spreads = _layout([placed for _, placed in views], centre_r, rings)
 
     body: list[str] = []
