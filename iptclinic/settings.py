@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "iptclinic.audit",
     "iptclinic.clients",
     "iptclinic.courses",
+    "iptclinic.inventory",
     "iptclinic.portal",
 ]
 

@@ -57,6 +57,9 @@ class Course(models.Model):
     ending_raised_on = models.DateField(
         null=True, blank=True, help_text="When the ending was first discussed with the client."
     )
+    # Set by iptclinic.inventory.services: by the treatment agreement with a focus (from the day
+    # after it) or by a recorded override. Sessions before it stay in the initial phase (R04).
+    middle_phase_allowed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
