@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,7 +29,9 @@ def _offset_hours(moment: datetime) -> float:
         (date(2026, 3, 23), "March: British Summer Time starts on 29 March 2026"),
     ],
 )
-def test_weekly_slots_stay_at_ten_oclock_across_a_clock_change(start: date, clock_change: str) -> None:
+def test_weekly_slots_stay_at_ten_oclock_across_a_clock_change(
+    start: date, clock_change: str
+) -> None:
     slots = weekly_slots(start, MONDAY, time(10, 0), 2, LONDON)
 
     assert [s.astimezone(ZoneInfo(LONDON)).time() for s in slots] == [time(10, 0)] * 2, clock_change
@@ -41,7 +44,8 @@ def test_the_october_change_moves_the_utc_time_from_nine_to_ten() -> None:
 
     assert before.astimezone(UTC).hour == 9
     assert after.astimezone(UTC).hour == 10
-    assert after - before == timedelta(weeks=1, hours=1)
+    # Same-zone subtraction in Python is wall-clock; elapsed time needs UTC on both sides.
+    assert after.astimezone(UTC) - before.astimezone(UTC) == timedelta(weeks=1, hours=1)
 
 
 def test_the_march_change_moves_the_utc_time_from_ten_to_nine() -> None:
@@ -49,7 +53,7 @@ def test_the_march_change_moves_the_utc_time_from_ten_to_nine() -> None:
 
     assert before.astimezone(UTC).hour == 10
     assert after.astimezone(UTC).hour == 9
-    assert after - before == timedelta(weeks=1, hours=-1)
+    assert after.astimezone(UTC) - before.astimezone(UTC) == timedelta(weeks=1, hours=-1)
 
 
 def test_a_course_of_sixteen_across_both_changes_is_always_at_ten_local_time() -> None:
@@ -127,8 +131,10 @@ def test_weekly_slots_are_a_week_apart_on_the_calendar_at_the_same_local_time(
     start: date, weekday: int, hour: int, minute: int, count: int
 ) -> None:
     zone = ZoneInfo(LONDON)
-    slots = [s.astimezone(zone) for s in weekly_slots(start, weekday, time(hour, minute), count, LONDON)]
+    slots = [
+        s.astimezone(zone) for s in weekly_slots(start, weekday, time(hour, minute), count, LONDON)
+    ]
 
     assert len(slots) == count
     assert {(s.hour, s.minute, s.weekday()) for s in slots} == {(hour, minute, weekday)}
-    assert all(b.date() - a.date() == timedelta(weeks=1) for a, b in zip(slots, slots[1:], strict=False))
+    assert all(b.date() - a.date() == timedelta(weeks=1) for a, b in pairwise(slots))
