@@ -17,9 +17,7 @@ LETTER_HTML = f"""<!DOCTYPE html>
 </div>
 <div class="letterhead">
   <p class="service-name">Northtown Talking Therapies</p>
-  <p>IPT Team, 2 Mill Lane</p>
-  <p>Northtown NT3 4CD</p>
-  <p>Telephone 0161 496 0000</p>
+  <address>IPT Team, 2 Mill Lane<br>Northtown NT3 4CD<br>Telephone 0161 496 0000</address>
 </div>
 <p class="letter-date">24 February 2026</p>
 <dl class="identifiers">
