@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+
+from iptclinic.ipt.measure_schedule import DEFAULT_SCHEDULE, Frequency, parse_schedule
 
 DEFAULT_CRISIS_CONTACTS = (
     "If you feel you cannot keep yourself safe, call 999 or go to A&E.\n"
     "For urgent help that is not an emergency, call NHS 111 and choose option 2.\n"
     "Samaritans listen any time, day or night: call 116 123 (free)."
 )
+
+
+def default_measure_schedule() -> dict[str, str]:
+    return {code: str(frequency) for code, frequency in DEFAULT_SCHEDULE.items()}
 
 
 class Team(models.Model):
@@ -22,12 +30,41 @@ class Team(models.Model):
         default=DEFAULT_CRISIS_CONTACTS,
         help_text="Shown with every risk alert and on every page a service user sees.",
     )
+    # Safety and measures settings (issue 4; decisions.md §12, §14, §18).
+    duty_clinician = models.ForeignKey(
+        "User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Sees every risk alert not reviewed by the end of the working day.",
+    )
+    working_day_ends = models.TimeField(
+        default=time(17, 0),
+        help_text="A risk alert not reviewed by this time is shown to the supervisor and the "
+        "duty clinician as well.",
+    )
+    gad7_prorating = models.BooleanField(
+        "prorate a GAD-7 with one answer missing",
+        default=False,
+        help_text="No checked rule exists for missing GAD-7 answers; off means no total.",
+    )
+    measure_schedule = models.JSONField(
+        default=default_measure_schedule,
+        blank=True,
+        help_text="When each questionnaire is due: instrument code to frequency.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def schedule(self) -> dict[str, Frequency]:
+        """The measure schedule as the core reads it (decisions.md §12)."""
+        return parse_schedule(self.measure_schedule or {})
 
 
 class Role(models.TextChoices):
