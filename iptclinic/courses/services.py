@@ -240,8 +240,14 @@ def change_contract(
 
 
 @transaction.atomic
-def agree_contract(course: Course, *, actor: User, agreed_on: date) -> Course:
-    """Record the treatment agreement: from now on the contract changes only by renegotiation."""
+def agree_contract(
+    course: Course, *, actor: User, agreed_on: date, detail: dict[str, Any] | None = None
+) -> Course:
+    """Record the treatment agreement: from now on the contract changes only by renegotiation.
+
+    ``detail`` lets a caller that records more of the agreement (the focus and goals, in
+    ``inventory.services``) put it in this same, single audit event.
+    """
     _ensure_open(course)
     if agreed_on > timezone.localdate():
         raise CourseRuleError("The agreement date cannot be in the future.")
@@ -250,7 +256,11 @@ def agree_contract(course: Course, *, actor: User, agreed_on: date) -> Course:
     course.contract_agreed_on = agreed_on
     course.save(update_fields=["contract_agreed_on"])
     audit.record(
-        actor=actor, action="course.agree_contract", client=course.referral.client, obj=course
+        actor=actor,
+        action="course.agree_contract",
+        client=course.referral.client,
+        obj=course,
+        detail=detail,
     )
     return course
 
