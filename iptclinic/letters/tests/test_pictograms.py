@@ -6,7 +6,12 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from iptclinic.letters.formats.pdf import html_to_pdf, pdf_text
+from iptclinic.letters.formats.pdf import (
+    STANDARD_STYLESHEET,
+    html_to_pdf,
+    pdf_font_sizes,
+    pdf_text,
+)
 from iptclinic.letters.formats.pictograms import (
     UnknownPictogram,
     pictogram_names,
@@ -65,14 +70,16 @@ def test_no_pictogram_holds_text(name: str) -> None:
     assert root.find(f".//{SVG}text") is None
 
 
-def test_every_pictogram_draws_in_a_pdf_without_adding_text() -> None:
+def test_every_pictogram_draws_in_an_easy_read_pdf_without_adding_text() -> None:
     items = "".join(
         f'<li class="easy-read-item">{pictogram_svg(name)}<p>Sentence {number}.</p></li>'
         for number, name in enumerate(pictogram_names(), start=1)
     )
-    pdf = html_to_pdf(f'<div class="easy-read"><ul>{items}</ul></div>')
+    html = f'<div class="easy-read"><ul>{items}</ul></div>'
+    pdf = html_to_pdf(html, stylesheets=[STANDARD_STYLESHEET])
     text = pdf_text(pdf)
     assert "Sentence 10." in text
+    assert 14 in pdf_font_sizes(pdf)
     for title in EXPECTED.values():
         assert title not in text
 
