@@ -104,6 +104,16 @@ class Course(models.Model):
         ]
         return CourseTimeline(course=self, rows=rows)
 
+    def focus_agreed_for(self, appointment: Appointment) -> bool:
+        """Whether the middle phase may include this appointment (decisions.md §6, R04).
+
+        True from ``middle_phase_allowed_on``: the day after the treatment agreement with a focus,
+        or the day an override with a reason was recorded. A field, not a join, so that pages
+        listing many courses keep a flat query count.
+        """
+        allowed = self.middle_phase_allowed_on
+        return allowed is not None and timezone.localdate(appointment.starts_at) >= allowed
+
 
 @dataclass(frozen=True)
 class TimelineRow:
