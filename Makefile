@@ -42,7 +42,7 @@ format: $(STAMP) ## Format and fix the code with ruff
 test: $(STAMP) system-packages lint ## The whole suite, browser journeys included
 	$(BIN)/pytest -q
 
-bench: demo ## Measure page and rule speed (see bench/README.md)
+bench: $(STAMP) ## Measure page and rule speed (see bench/README.md)
 	$(BIN)/python bench/run.py
 
 clean: ## Remove the virtual environment and the local database

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 
@@ -99,7 +101,7 @@ class Client(models.Model):
     def nhs_number_display(self) -> str:
         return format_nhs_number(self.nhs_number) if self.nhs_number else ""
 
-    @property
+    @cached_property
     def communication_needs(self) -> list[str]:
         """The recorded needs in plain words, for the flag shown on every page about this person."""
         needs = []

@@ -38,7 +38,10 @@ class CaseloadRow:
 
 
 def open_courses(clients: QuerySet[Client]) -> QuerySet[Course]:
-    appointments = Appointment.objects.select_related("record", "replacement")
+    # Only what the caseload shows: parsing every datetime of thousands of rows is the main cost.
+    appointments = Appointment.objects.select_related("record").only(
+        "id", "course_id", "starts_at", "status", "record__id", "record__signed_at"
+    )
     return (
         Course.objects.filter(referral__client__in=clients, state__in=OPEN_STATES)
         .select_related("referral__client")

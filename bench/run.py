@@ -1,0 +1,116 @@
+"""Speed benchmarks for IPT Clinic (``make bench``). Targets live here, never in timed tests.
+
+Builds a throwaway database (SQLite by default, or BENCH_DATABASE_URL) with a large team, then
+times the pages a therapist and a service lead open most, and the pure rules used on every page.
+Prints median and 95th percentile per case and whether it meets its target; exits 1 on a miss.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+os.environ["DATABASE_URL"] = database
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iptclinic.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client as HttpClient  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from iptclinic.accounts.models import Role, Team, User  # noqa: E402
+from iptclinic.ipt.phases import phase_for_session  # noqa: E402
+
+CLIENTS_PER_THERAPIST = 25
+THERAPISTS = 8
+REPEATS = 30
+# Milliseconds at the median, on a 2-core machine with SQLite.
+TARGETS_MS = {
+    "caseload (therapist, 25 clients)": 150,
+    "caseload (service lead, 200 clients)": 600,
+    "client page": 100,
+    "phase_for_session x 1000": 20,
+}
+
+
+def build() -> tuple[User, User, int]:
+    from tests.test_query_counts import add_clients
+
+    call_command("migrate", verbosity=0)
+    team = Team.objects.create(name="Benchmark IPT Service")
+    therapists = [
+        User.objects.create_user(f"therapist{i}", password="x", team=team, role=Role.THERAPIST)
+        for i in range(THERAPISTS)
+    ]
+    lead = User.objects.create_user("lead", password="x", team=team, role=Role.SERVICE_LEAD)
+    first = None
+    for number, therapist in enumerate(therapists):
+        clients = add_clients(
+            team, therapist, CLIENTS_PER_THERAPIST, start=number * CLIENTS_PER_THERAPIST
+        )
+        first = first or clients[0]
+    return therapists[0], lead, first.pk
+
+
+def timed(action: Callable[[], object]) -> list[float]:
+    action()  # warm caches and templates
+    samples = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def page(user: User, url: str) -> Callable[[], object]:
+    http = HttpClient()
+    http.force_login(user)
+
+    def get() -> object:
+        response = http.get(url)
+        assert response.status_code == 200, url
+        return response
+
+    return get
+
+
+def main() -> int:
+    setup_test_environment()
+    therapist, lead, client_id = build()
+    cases = {
+        "caseload (therapist, 25 clients)": page(therapist, "/caseload/"),
+        "caseload (service lead, 200 clients)": page(lead, "/caseload/"),
+        "client page": page(therapist, f"/clients/{client_id}/"),
+        "phase_for_session x 1000": lambda: [
+            phase_for_session(n % 16 + 1, 16) for n in range(1000)
+        ],
+    }
+    print(
+        f"Database: {django.db.connection.vendor}; {THERAPISTS * CLIENTS_PER_THERAPIST} clients; {REPEATS} runs each"
+    )
+    missed = 0
+    for name, action in cases.items():
+        samples = timed(action)
+        median = statistics.median(samples)
+        p95 = statistics.quantiles(samples, n=20)[-1]
+        target = TARGETS_MS[name]
+        verdict = "ok" if median <= target else "MISSED"
+        missed += verdict == "MISSED"
+        print(
+            f"  {name:<40} median {median:7.1f} ms   p95 {p95:7.1f} ms   target {target} ms   {verdict}"
+        )
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
