@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "iptclinic.clients",
     "iptclinic.courses",
     "iptclinic.inventory",
+    "iptclinic.measures",
     "iptclinic.portal",
 ]
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("clients/", include("iptclinic.clients.urls")),
     path("portal/", include("iptclinic.portal.urls")),
     path("", include("iptclinic.courses.urls")),
+    path("", include("iptclinic.measures.urls")),
 ]

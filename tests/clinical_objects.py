@@ -5,11 +5,13 @@ from __future__ import annotations
 from iptclinic.accounts.models import User
 from iptclinic.clients.models import Client
 from iptclinic.courses import services as course_services
+from iptclinic.measures import services as measure_services
 from iptclinic.test import attend_next, open_course_for
 
 
 def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
-    """Ids of a client, an open course, an attended appointment with a record, and a missed one."""
+    """Ids of a client, an open course, an attended appointment with a record, and a missed one;
+    a PHQ-9 from the attended session whose item 9 raised a risk alert."""
     course = open_course_for(client, therapist)
     attended = attend_next(course, therapist, 2)[-1]
     record = course_services.save_session_record(
@@ -17,9 +19,18 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
     )
     missed = course.appointments.filter(status="planned").order_by("starts_at").first()
     course_services.set_attendance(missed, actor=therapist, status="did_not_attend")
+    phq9 = measure_services.record_questionnaire(
+        client,
+        actor=therapist,
+        instrument_code="phq9",
+        answers={number: 1 for number in range(1, 11)},
+        appointment=attended,
+    )
     return {
         "client_id": client.pk,
         "course_id": course.pk,
         "appointment_id": missed.pk,
         "record_id": record.pk,
+        "response_id": phq9.pk,
+        "alert_id": phq9.alerts.get().pk,
     }

@@ -1,0 +1,177 @@
+"""Forms built from the instrument data: one radio group per item, in the instrument's words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from iptclinic.accounts.models import Role, Team, User
+from iptclinic.clients.forms import DATE_ERRORS, DateInput
+from iptclinic.clients.models import Referral
+from iptclinic.courses.forms import TIME_ERRORS, TimeInput
+from iptclinic.ipt.instruments import INSTRUMENTS, Instrument
+from iptclinic.ipt.measure_schedule import FREQUENCY_LABELS, Frequency
+from iptclinic.ipt.scoring import NOT_APPLICABLE, Answer
+
+from .models import NOT_APPLICABLE_STORED
+
+
+def _item_field(form: Instrument, number: int) -> forms.ChoiceField:
+    item = form.item(number)
+    choices = [(str(option.value), option.text) for option in item.options]
+    if item.not_applicable_allowed:
+        choices.append((NOT_APPLICABLE_STORED, item.not_applicable_text or "Not applicable"))
+    return forms.ChoiceField(
+        label=item.text,
+        choices=choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": (
+                f"Item {number}: “%(value)s” is not one of its answers. Choose one of the "
+                f"answers shown ({item.allowed_text()})."
+            )
+        },
+    )
+
+
+class AnswersForm(forms.Form):
+    """The items of one instrument. Unanswered items are allowed: the core decides what follows."""
+
+    def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        for item in instrument.items:
+            self.fields[f"item_{item.number}"] = _item_field(instrument, item.number)
+
+    @property
+    def item_fields(self) -> list[tuple[Any, forms.BoundField]]:
+        return [(item, self[f"item_{item.number}"]) for item in self.instrument.items]
+
+    def answers(self) -> dict[int, Answer]:
+        answers: dict[int, Answer] = {}
+        for item in self.instrument.items:
+            value = self.cleaned_data.get(f"item_{item.number}") or ""
+            if value == NOT_APPLICABLE_STORED:
+                answers[item.number] = NOT_APPLICABLE
+            elif value != "":
+                answers[item.number] = int(value)
+            else:
+                answers[item.number] = None
+        return answers
+
+    @staticmethod
+    def initial_from(stored: dict[str, object]) -> dict[str, str]:
+        return {
+            f"item_{number}": str(value) for number, value in stored.items() if value is not None
+        }
+
+
+class OutsideSessionForm(AnswersForm):
+    """A questionnaire completed outside a session, for example at assessment."""
+
+    completed_on = forms.DateField(
+        label="Completed on", widget=DateInput(), error_messages=DATE_ERRORS
+    )
+    referral = forms.ModelChoiceField(
+        queryset=Referral.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of this person's referrals."},
+    )
+
+    def __init__(self, *args: Any, referrals: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["referral"].queryset = referrals
+        self.fields["referral"].label_from_instance = lambda r: (
+            f"{r.get_presenting_problem_display()}, referred {r.received_on:%-d %b %Y}"
+            + ("" if r.is_open else f" (closed {r.closed_on:%-d %b %Y})")
+        )
+        self.order_fields(["completed_on", "referral"])
+
+    def clean_completed_on(self) -> Any:
+        completed = self.cleaned_data["completed_on"]
+        if completed > timezone.localdate():
+            self.add_error("completed_on", "The date cannot be in the future.")
+        return completed
+
+
+class EditAnswersForm(AnswersForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label="Why are the answers being changed?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the answers are being changed."},
+    )
+
+
+class ReviewForm(forms.Form):
+    assessment = forms.CharField(
+        label="What was assessed",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example: who spoke with the person, how, and what they said about risk.",
+        error_messages={"required": "Say what you assessed."},
+    )
+    action = forms.CharField(
+        label="Action taken",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: safety plan reviewed, GP informed, crisis team contacted.",
+        error_messages={"required": "Say what action was taken, even if it was none."},
+    )
+
+
+class TeamSettingsForm(forms.Form):
+    duty_clinician = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="No duty clinician",
+        help_text="Sees every risk alert not reviewed by the end of the working day.",
+    )
+    working_day_ends = forms.TimeField(
+        label="The working day ends at",
+        widget=TimeInput(),
+        error_messages=TIME_ERRORS,
+        help_text="An alert not reviewed by then is shown to the supervisor and the duty "
+        "clinician as well.",
+    )
+    gad7_prorating = forms.BooleanField(
+        label="Prorate a GAD-7 with one answer missing",
+        required=False,
+        help_text="No checked rule exists for missing GAD-7 answers. When this is off, a GAD-7 "
+        "with an answer missing has no total.",
+    )
+
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["duty_clinician"].queryset = User.objects.filter(
+            team=team, is_active=True, role__in=[Role.THERAPIST, Role.SUPERVISOR]
+        )
+        self.fields["duty_clinician"].label_from_instance = lambda u: (
+            f"{u.display_name} ({u.get_role_display()})"
+        )
+        frequencies = [(f.value, label) for f, label in FREQUENCY_LABELS.items()]
+        for code, form in INSTRUMENTS.items():
+            self.fields[f"schedule_{code}"] = forms.ChoiceField(
+                label=form.short_name, choices=frequencies
+            )
+
+    @property
+    def schedule_fields(self) -> list[forms.BoundField]:
+        return [self[f"schedule_{code}"] for code in INSTRUMENTS]
+
+    def schedule(self) -> dict[str, Frequency]:
+        return {code: Frequency(self.cleaned_data[f"schedule_{code}"]) for code in INSTRUMENTS}
+
+    @staticmethod
+    def initial_for(team: Team) -> dict[str, object]:
+        schedule = team.schedule
+        return {
+            "duty_clinician": team.duty_clinician_id,
+            "working_day_ends": team.working_day_ends,
+            "gad7_prorating": team.gad7_prorating,
+            **{
+                f"schedule_{code}": schedule.get(code, Frequency.NOT_ROUTINE).value
+                for code in INSTRUMENTS
+            },
+        }

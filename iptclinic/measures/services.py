@@ -1,0 +1,382 @@
+"""Every change to questionnaires, risk alerts and the team's measure settings, audited.
+
+Each public function checks the rules that need the database, makes the change, writes exactly
+one audit event in the same transaction and returns the changed object (style.md §3). Raising a
+risk alert is part of the change that caused it, so it is named in that change's audit event
+rather than audited on its own.
+
+Risk rules (measures-and-standards.md §1.1, CONVENTION; decisions.md §17, §18, PRODUCT):
+
+* a PHQ-9 risk item answered above 0, or left unanswered, raises an alert; prorating never hides
+  it (the core reads the risk item from the answer itself);
+* editing a questionnaire never closes an alert; an edit that changes the risk answer to a risky
+  one raises a new alert;
+* a structured risk check that turns positive in a session record raises the same alert;
+* only a recorded review closes an alert; one not reviewed by the end of the working day it was
+  raised on escalates to the supervisor and the duty clinician (an alert raised after the end of
+  the working day escalates at once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from iptclinic.accounts.models import Role, Team, User
+from iptclinic.audit import services as audit
+from iptclinic.clients.models import Client, Referral
+from iptclinic.courses.models import Appointment, SessionRecord
+from iptclinic.ipt.attendance import Attendance
+from iptclinic.ipt.instruments import Instrument, instrument
+from iptclinic.ipt.measure_schedule import Frequency
+from iptclinic.ipt.scoring import Answer, RiskSignal, Score, score
+from iptclinic.lib.concurrency import EditConflict, save_if_unchanged
+
+from .models import (
+    AlertSource,
+    QuestionnaireResponse,
+    QuestionnaireRevision,
+    RiskAlert,
+    answer_text,
+    answers_from_json,
+    answers_to_json,
+)
+
+__all__ = [
+    "EditConflict",
+    "MeasureError",
+    "edit_questionnaire",
+    "escalation_time",
+    "raise_risk_check_alert",
+    "record_questionnaire",
+    "review_alert",
+    "update_team_settings",
+]
+
+
+class MeasureError(ValueError):
+    """A change the rules do not allow; the message says why and what to do."""
+
+
+def escalation_time(raised_at: datetime, working_day_ends: time) -> datetime:
+    """When an unreviewed alert is shown to the supervisor and duty clinician (decisions §18).
+
+    The end of the working day, in the service's time zone, of the day it was raised; an alert
+    raised after that time escalates at once, because nobody on that day's rota will see it.
+    """
+    local = timezone.localtime(raised_at)
+    end = timezone.make_aware(datetime.combine(local.date(), working_day_ends))
+    return max(end, raised_at)
+
+
+def _score(team: Team, form: Instrument, answers: Mapping[int, Answer]) -> Score:
+    # The team setting switches on prorating where the rule is unverified (GAD-7, decisions §14);
+    # where it is verified (PHQ-9, WSAS) the instrument's own rule applies either way.
+    try:
+        return score(form, answers, allow_prorating=True if team.gad7_prorating else None)
+    except ValueError as error:
+        raise MeasureError(str(error)) from None
+
+
+def _apply_score(response: QuestionnaireResponse, result: Score) -> None:
+    response.total = result.total
+    response.prorated = result.prorated
+    response.severity = result.band.label if result.band else ""
+    response.at_caseness = result.at_caseness
+    response.no_total_reason = result.no_total_reason or ""
+    response.risk = str(result.risk) if result.risk else ""
+
+
+def _risk_summary(response: QuestionnaireResponse) -> str:
+    form = response.instrument_data
+    assert form.risk_item is not None
+    item = form.item(form.risk_item)
+    if response.risk == RiskSignal.UNANSWERED:
+        return (
+            f"{form.short_name} item {item.number} (\u201c{item.text}\u201d) was left unanswered: "
+            "the risk it asks about is not known."
+        )
+    wording = answer_text(form, item.number, response.answer_values)
+    return f"{form.short_name} item {item.number} (\u201c{item.text}\u201d) answered \u201c{wording}\u201d."
+
+
+def _raise(
+    *,
+    client: Client,
+    actor: User,
+    source: AlertSource,
+    summary: str,
+    questionnaire: QuestionnaireResponse | None = None,
+    session_record: SessionRecord | None = None,
+) -> RiskAlert:
+    now = timezone.now()
+    return RiskAlert.objects.create(
+        client=client,
+        source=source,
+        summary=summary,
+        questionnaire=questionnaire,
+        session_record=session_record,
+        raised_by=actor,
+        raised_at=now,
+        escalate_at=escalation_time(now, client.team.working_day_ends),
+    )
+
+
+def _revision(response: QuestionnaireResponse, actor: User, reason: str) -> None:
+    QuestionnaireRevision.objects.create(
+        response=response,
+        version=response.version,
+        answers=response.answers,
+        total=response.total,
+        prorated=response.prorated,
+        risk=response.risk,
+        reason=reason,
+        changed_by=actor,
+    )
+
+
+def _check_date(completed_on: date, referral: Referral) -> None:
+    """Data-quality rules of measures-and-standards.md §6: not in the future, within the referral."""
+    if completed_on > timezone.localdate():
+        raise MeasureError("The date the questionnaire was completed cannot be in the future.")
+    if completed_on < referral.received_on:
+        raise MeasureError(
+            f"The referral was received on {referral.received_on:%-d %B %Y}; a questionnaire for "
+            "it cannot be dated earlier."
+        )
+    if referral.closed_on and completed_on > referral.closed_on:
+        raise MeasureError(
+            f"The referral closed on {referral.closed_on:%-d %B %Y}; a questionnaire for it cannot "
+            "be dated later."
+        )
+
+
+@transaction.atomic
+def record_questionnaire(
+    client: Client,
+    *,
+    actor: User,
+    instrument_code: str,
+    answers: Mapping[int, Answer],
+    appointment: Appointment | None = None,
+    referral: Referral | None = None,
+    completed_on: date | None = None,
+) -> QuestionnaireResponse:
+    """Record a questionnaire completed in a session (``appointment``) or outside one.
+
+    In a session the date and referral come from the appointment, which must have been attended;
+    outside a session both must be given. The core scores the answers; a risk answer raises an
+    alert, named in this change's audit event.
+    """
+    try:
+        form = instrument(instrument_code)
+    except ValueError as error:
+        raise MeasureError(str(error)) from None
+    if appointment is not None:
+        appointment = Appointment.objects.select_related("course__referral").get(pk=appointment.pk)
+        referral = appointment.course.referral
+        if referral.client_id != client.pk:
+            raise MeasureError("This session belongs to someone else.")
+        if appointment.status != Attendance.ATTENDED:
+            raise MeasureError(
+                "Mark the appointment as attended before recording its questionnaires."
+            )
+        completed_on = timezone.localdate(appointment.starts_at)
+    if referral is None or completed_on is None:
+        raise MeasureError("Choose the referral and the date the questionnaire was completed.")
+    if referral.client_id != client.pk:
+        raise MeasureError("That referral belongs to someone else.")
+    _check_date(completed_on, referral)
+    result = _score(client.team, form, answers)
+    response = QuestionnaireResponse(
+        client=client,
+        referral=referral,
+        appointment=appointment,
+        instrument=form.code,
+        completed_on=completed_on,
+        answers=answers_to_json(answers),
+        recorded_by=actor,
+    )
+    _apply_score(response, result)
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError:
+        raise MeasureError(
+            f"A {form.short_name} is already recorded for this session. Edit that one instead."
+        ) from None
+    _revision(response, actor, reason="")
+    alert = None
+    if response.risk:
+        alert = _raise(
+            client=client,
+            actor=actor,
+            source=AlertSource.QUESTIONNAIRE,
+            summary=_risk_summary(response),
+            questionnaire=response,
+        )
+    audit.record(
+        actor=actor,
+        action="questionnaire.create",
+        client=client,
+        obj=response,
+        detail={
+            "instrument": form.code,
+            **({"appointment": appointment.pk} if appointment else {}),
+            **({"risk_alert": alert.pk} if alert else {}),
+        },
+    )
+    return response
+
+
+@transaction.atomic
+def edit_questionnaire(
+    response: QuestionnaireResponse,
+    *,
+    actor: User,
+    answers: Mapping[int, Answer],
+    reason: str,
+    expected_version: int | None,
+) -> QuestionnaireResponse:
+    """Change the answers of a questionnaire, keeping every earlier version; the score is redone.
+
+    No alert is ever closed here. If the risk answer changes to a risky one (above 0 or
+    unanswered, and different from before), a new alert is raised.
+    """
+    if not reason.strip():
+        raise MeasureError("Say why the answers are being changed.")
+    response = QuestionnaireResponse.objects.select_related("client__team").get(pk=response.pk)
+    form = response.instrument_data
+    before = response.answer_values
+    result = _score(response.client.team, form, answers)
+    response.answers = answers_to_json(answers)
+    _apply_score(response, result)
+    fields = [
+        "answers",
+        "total",
+        "prorated",
+        "severity",
+        "at_caseness",
+        "no_total_reason",
+        "risk",
+        "updated_at",
+    ]
+    save_if_unchanged(
+        response,
+        response.version if expected_version is None else expected_version,
+        fields,
+        "questionnaire",
+    )
+    _revision(response, actor, reason=reason.strip())
+    alert = None
+    if form.risk_item is not None and response.risk:
+        after = answers_from_json(response.answers)
+        if after.get(form.risk_item) != before.get(form.risk_item):
+            alert = _raise(
+                client=response.client,
+                actor=actor,
+                source=AlertSource.QUESTIONNAIRE,
+                summary=f"{_risk_summary(response)} (changed when the answers were edited)",
+                questionnaire=response,
+            )
+    audit.record(
+        actor=actor,
+        action="questionnaire.update",
+        client=response.client,
+        obj=response,
+        detail={
+            "instrument": form.code,
+            "version": response.version,
+            **({"risk_alert": alert.pk} if alert else {}),
+        },
+    )
+    return response
+
+
+def raise_risk_check_alert(record: SessionRecord, *, actor: User) -> RiskAlert:
+    """Raise the alert for a session risk check that has turned positive (decisions.md §17).
+
+    Called inside ``courses.services.save_session_record``, whose audit event names the alert.
+    """
+    client = record.appointment.course.referral.client
+    found = [label for name, label, answer in record.risk_answers if answer == "yes"]
+    level = record.get_risk_level_display() if record.risk_level else ""
+    summary = "Session risk check: " + "; ".join(
+        [*found, *([f"overall level {level.lower()}"] if level else [])]
+    )
+    return _raise(
+        client=client,
+        actor=actor,
+        source=AlertSource.RISK_CHECK,
+        summary=summary[:400],
+        session_record=record,
+    )
+
+
+@transaction.atomic
+def review_alert(alert: RiskAlert, *, actor: User, assessment: str, action: str) -> RiskAlert:
+    """Record the clinician's review, which closes the alert: what was assessed and what was done."""
+    alert = RiskAlert.objects.select_for_update().select_related("client").get(pk=alert.pk)
+    if not alert.is_open:
+        raise MeasureError(
+            f"This alert was already reviewed by {alert.reviewed_by.display_name} at "
+            f"{timezone.localtime(alert.reviewed_at):%H:%M on %-d %B %Y}."
+        )
+    missing = [
+        words
+        for words, text in (("what you assessed", assessment), ("the action taken", action))
+        if not text.strip()
+    ]
+    if missing:
+        raise MeasureError(f"Record {' and '.join(missing)} before closing the alert.")
+    alert.assessment = assessment.strip()
+    alert.action = action.strip()
+    alert.reviewed_by = actor
+    alert.reviewed_at = timezone.now()
+    alert.save(update_fields=["assessment", "action", "reviewed_by", "reviewed_at"])
+    audit.record(
+        actor=actor,
+        action="risk_alert.review",
+        client=alert.client,
+        obj=alert,
+        detail={"escalated": alert.escalate_at <= alert.reviewed_at},
+    )
+    return alert
+
+
+@transaction.atomic
+def update_team_settings(
+    team: Team,
+    *,
+    actor: User,
+    duty_clinician: User | None,
+    working_day_ends: time,
+    gad7_prorating: bool,
+    schedule: Mapping[str, Frequency],
+) -> Team:
+    """Change the team's duty cover and measure settings (service leads only)."""
+    if actor.role != Role.SERVICE_LEAD or actor.team_id != team.pk:
+        raise MeasureError("Only the team's service lead can change these settings.")
+    if duty_clinician is not None and (
+        duty_clinician.team_id != team.pk
+        or duty_clinician.role not in (Role.THERAPIST, Role.SUPERVISOR)
+        or not duty_clinician.is_active
+    ):
+        raise MeasureError("The duty clinician must be a therapist or supervisor of this team.")
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    values: dict[str, Any] = {
+        "duty_clinician_id": duty_clinician.pk if duty_clinician else None,
+        "working_day_ends": working_day_ends,
+        "gad7_prorating": gad7_prorating,
+        "measure_schedule": {code: str(frequency) for code, frequency in schedule.items()},
+    }
+    changed = sorted(name for name, value in values.items() if getattr(team, name) != value)
+    for name, value in values.items():
+        setattr(team, name, value)
+    team.save(update_fields=[name.removesuffix("_id") for name in values])
+    audit.record(actor=actor, action="team.settings", obj=team, detail={"fields": changed})
+    return team

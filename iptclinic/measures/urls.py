@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "measures"
+urlpatterns = [
+    path("clients/<int:client_id>/measures/", views.client_measures_page, name="client"),
+    path(
+        "clients/<int:client_id>/questionnaires/new/",
+        views.outside_questionnaire,
+        name="new_outside",
+    ),
+    path(
+        "appointments/<int:appointment_id>/questionnaires/new/",
+        views.session_questionnaire,
+        name="new_in_session",
+    ),
+    path("questionnaires/<int:response_id>/", views.questionnaire_detail, name="detail"),
+    path("questionnaires/<int:response_id>/edit/", views.questionnaire_edit, name="edit"),
+    path("questionnaires/score/", views.score_preview, name="score_preview"),
+    path("alerts/<int:alert_id>/", views.alert_review, name="alert"),
+    path("team/measures/", views.team_settings, name="team_settings"),
+]
