@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from iptclinic.letters.formats.plaintext import without_rules
 from iptclinic.letters.formats.tools import ESPEAK_NG, LAME, require_tool
 
 # Language code (as Django uses them) -> espeak-ng 1.51 voice, for the languages most often
@@ -68,6 +69,9 @@ ESPEAK_VOICES: Mapping[str, str] = MappingProxyType(
 # espeak-ng's own limits for -s.
 WORDS_PER_MINUTE_RANGE = range(80, 451)
 _TIMEOUT_SECONDS = 120
+# espeak-ng -l: lines shorter than this end a clause. Every line of a letter (a heading, an
+# address line, a paragraph) is a phrase of its own, so every line counts.
+_LONGEST_LINE = 1_000_000
 
 _TIME = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)(?:\s*([ap])\.?m\b\.?)?", re.IGNORECASE)
 _POUNDS = re.compile(r"£\s?(\d[\d,]*)(?:\.(\d\d))?\b")
@@ -94,7 +98,12 @@ def prepare_for_speech(text: str) -> str:
 
 
 def text_to_wav(text: str, *, voice: str = "en-gb", words_per_minute: int = 150) -> bytes:
-    """Speak ``text`` with an espeak-ng voice; 16-bit mono PCM WAV at 22 050 Hz."""
+    """Speak ``text`` with an espeak-ng voice; 16-bit mono PCM WAV at 22 050 Hz.
+
+    Each line is read as a phrase, with a pause after it, and lines that only underline a
+    heading are skipped; so pass unwrapped text, such as ``html_to_text(html, width=None)``.
+    """
+    text = without_rules(text)
     if not text.strip():
         raise ValueError("There is no text to read aloud.")
     if words_per_minute not in WORDS_PER_MINUTE_RANGE:
@@ -108,7 +117,11 @@ def text_to_wav(text: str, *, voice: str = "en-gb", words_per_minute: int = 150)
     with tempfile.TemporaryDirectory(prefix="iptclinic-audio-") as folder:
         wav_path = Path(folder) / "speech.wav"
         result = subprocess.run(
-            [command, "-v", voice, "-s", str(words_per_minute), "-w", str(wav_path), "--stdin"],
+            [
+                command,
+                *("-v", voice, "-s", str(words_per_minute), "-l", str(_LONGEST_LINE)),
+                *("-w", str(wav_path), "--stdin"),
+            ],
             input=text,
             capture_output=True,
             text=True,

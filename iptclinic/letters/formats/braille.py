@@ -16,6 +16,7 @@ import re
 import subprocess
 import unicodedata
 
+from iptclinic.letters.formats.plaintext import without_rules
 from iptclinic.letters.formats.tools import (
     LOU_TRANSLATE,
     FormatToolMissing,
@@ -47,12 +48,13 @@ def text_to_brf(
     """Translate ``text`` to a BRF file in UEB grade 2.
 
     Each line of ``text`` starts a new braille line, and a blank line (a paragraph break) stays
-    blank. Lines wrap at ``cells_per_line`` without breaking words where a word fits; pages hold
+    blank, so pass unwrapped text such as ``html_to_text(html, width=None)``. Lines that only
+    underline a heading are left out. Lines wrap at ``cells_per_line`` without breaking words where a word fits; pages hold
     ``lines_per_page`` lines. Lines end with CR LF and a form feed starts each new page.
     """
     if cells_per_line < 2 or lines_per_page < 1:
         raise ValueError("A braille page needs at least 2 cells a line and 1 line a page.")
-    cleaned = _clean(text)
+    cleaned = _clean(without_rules(text))
     if not cleaned:
         return ""
     rows: list[str] = []

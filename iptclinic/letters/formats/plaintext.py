@@ -87,20 +87,32 @@ _HEADINGS = {f"h{level}": level for level in range(1, 7)}
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _INVISIBLE = str.maketrans(dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _MINIMUM_WIDTH = 20
+_RULE_LINES = re.compile(r"^[ \t]*([=\-_*~#])\1{2,}[ \t]*(?:\n|$)", re.MULTILINE)
 
 
-def html_to_text(html: str, *, width: int = 72) -> str:
+def html_to_text(html: str, *, width: int | None = 72) -> str:
     """Readable plain text of ``html``, wrapped at ``width`` characters, ending in a newline.
 
     Text joined by no-break spaces (``&nbsp;``) is kept on one line, then written with
-    ordinary spaces. Long words and addresses are never broken.
+    ordinary spaces. Long words and addresses are never broken. With ``width=None`` nothing is
+    wrapped, so each line is a whole heading, paragraph or address line: the text to give
+    :func:`~iptclinic.letters.formats.braille.text_to_brf` and
+    :func:`~iptclinic.letters.formats.audio.text_to_wav`, which lay out and phrase it their way.
     """
-    if width < _MINIMUM_WIDTH:
+    if width is not None and width < _MINIMUM_WIDTH:
         raise ValueError(f"Plain text needs at least {_MINIMUM_WIDTH} characters a line.")
     writer = _TextWriter(width)
     writer.feed(html)
     writer.close()
     return writer.text()
+
+
+def without_rules(text: str) -> str:
+    """``text`` without the lines that only underline a heading or draw a rule ("=====").
+
+    Braille and speech have their own ways to show a heading; an underline would be brailled
+    or read aloud as a row of symbols."""
+    return _RULE_LINES.sub("", text)
 
 
 @dataclass
@@ -120,7 +132,7 @@ class _Table:
 
 
 class _TextWriter(HTMLParser):
-    def __init__(self, width: int) -> None:
+    def __init__(self, width: int | None) -> None:
         super().__init__(convert_charrefs=True)
         self._width = width
         self._blocks: list[tuple[str, bool]] = []
@@ -187,6 +199,9 @@ class _TextWriter(HTMLParser):
             self._add_text(data)
 
     def text(self) -> str:
+        self._close_cell(closing_row=True)
+        if self._table is not None:
+            self._end_table(self._table)
         self._flush()
         text = ""
         for block, tight in self._blocks:
@@ -269,7 +284,8 @@ class _TextWriter(HTMLParser):
         if self._cell_is_header is not None:
             if self._table.row is None:
                 self._table.row = []
-            self._table.row.append((", ".join(self._take_lines()), self._cell_is_header))
+            text = ", ".join(line for line in self._take_lines() if line)
+            self._table.row.append((text, self._cell_is_header))
             self._cell_is_header = None
         if closing_row and self._table.row is not None:
             self._table.rows.append(self._table.row)
@@ -334,9 +350,15 @@ class _TextWriter(HTMLParser):
             lines.pop(0)
         while lines and not lines[-1]:
             lines.pop()
-        return lines
+        kept: list[str] = []
+        for line in lines:
+            if line or kept[-1]:
+                kept.append(line)
+        return kept
 
     def _wrap(self, text: str, first: str = "", rest: str = "") -> str:
+        if self._width is None:
+            return first + text
         return "\n".join(
             textwrap.wrap(
                 text,

@@ -76,6 +76,18 @@ def test_text_starting_with_a_dash_is_read_not_taken_as_an_option() -> None:
     assert wav_duration_seconds(wav) > 1
 
 
+def test_heading_underlines_are_not_read_out() -> None:
+    underlined = text_to_wav("Your plan\n=========\n\nCome on Tuesday.")
+    plain = text_to_wav("Your plan\n\nCome on Tuesday.")
+    assert wav_duration_seconds(underlined) == pytest.approx(wav_duration_seconds(plain), abs=0.05)
+
+
+def test_each_line_is_read_as_a_phrase_with_a_pause() -> None:
+    lines = text_to_wav("Ms Cara Example\n1 High Street\nNorthtown")
+    run_on = text_to_wav("Ms Cara Example 1 High Street Northtown")
+    assert wav_duration_seconds(lines) > wav_duration_seconds(run_on) + 0.2
+
+
 def test_a_welsh_voice_reads_welsh() -> None:
     wav = text_to_wav("Mae eich apwyntiad nesaf ddydd Mawrth.", voice="cy")
     assert wav_duration_seconds(wav) > 1

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from iptclinic.letters.formats import braille
 from iptclinic.letters.formats.braille import BrailleError, brf_to_text, text_to_brf
+from iptclinic.letters.formats.plaintext import html_to_text, without_rules
 from iptclinic.letters.formats.tools import FormatToolMissing
+from iptclinic.letters.tests.samples import LETTER_HTML
 
 LETTER_SENTENCES = (
     "Your next appointment is on Tuesday 3 March at 10:00.",
@@ -75,6 +77,18 @@ def test_a_whole_letter_translates_back_paragraph_by_paragraph() -> None:
     back = brf_to_text(text_to_brf("\n\n".join(paragraphs))).split("\n\n")
     assert [_comparable(paragraph) for paragraph in back] == [
         _comparable(paragraph) for paragraph in paragraphs
+    ]
+
+
+def test_the_plain_text_of_a_whole_letter_becomes_brf_and_back() -> None:
+    text = html_to_text(LETTER_HTML, width=None)
+    brf = text_to_brf(text)
+    _assert_is_brf(brf)
+    back = brf_to_text(brf)
+    assert '"7"7' not in brf  # an underline of = signs
+    expected = without_rules(text).split("\n\n")
+    assert [_comparable(part) for part in back.split("\n\n")] == [
+        _comparable(part) for part in expected
     ]
 
 

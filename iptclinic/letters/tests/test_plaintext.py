@@ -128,6 +128,23 @@ def test_paragraphs_wrap_at_the_width_without_breaking_words_or_addresses() -> N
     )
 
 
+def test_without_a_width_each_paragraph_and_address_line_is_one_line() -> None:
+    sentence = "Please bring your diary to every session with us, and a pen. " * 3
+    html = f"<h1>Plan</h1><p>{sentence}</p><ul><li>{sentence}</li></ul><p>1 High St<br>Town</p>"
+    lines = html_to_text(html, width=None).splitlines()
+    assert lines == [
+        "Plan",
+        "====",
+        "",
+        sentence.strip(),
+        "",
+        f"- {sentence.strip()}",
+        "",
+        "1 High St",
+        "Town",
+    ]
+
+
 def test_no_break_spaces_keep_words_on_one_line_and_become_spaces() -> None:
     html = "<p>" + "word " * 12 + "at&nbsp;10:00&nbsp;am</p>"
     lines = html_to_text(html, width=70).splitlines()
