@@ -21,6 +21,7 @@ from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason, check_transitio
 from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
 from iptclinic.ipt.variants import Variant
 from iptclinic.lib.concurrency import EditConflict, save_if_unchanged
+from iptclinic.measures.services import raise_risk_check_alert
 
 from .models import Addendum, Appointment, ContractChange, Course, SessionRecord
 from .schedule import week_after, weekly_slots
@@ -292,6 +293,7 @@ def save_session_record(
         raise CourseRuleError("Mark the appointment as attended before writing its session record.")
     record = SessionRecord.objects.filter(appointment=appointment).first()
     client = appointment.course.referral.client
+    was_positive = record is not None and record.risk_positive  # measures: risk alert (issue 4)
     if record is None:
         if expected_version not in (None, 0):
             raise CourseRuleError("This session record no longer exists. Reload the page.")
@@ -320,8 +322,19 @@ def save_session_record(
         if course.ending_raised_on is None:
             course.ending_raised_on = _local_date(appointment.starts_at)
             course.save(update_fields=["ending_raised_on"])
+    # measures (issue 4): a risk check turning positive raises the same alert as PHQ-9 item 9
+    # (decisions.md §17); this event names it.
+    alert = (
+        raise_risk_check_alert(record, actor=actor)
+        if record.risk_positive and not was_positive
+        else None
+    )
     audit.record(
-        actor=actor, action=action, client=client, obj=record, detail={"fields": sorted(data)}
+        actor=actor,
+        action=action,
+        client=client,
+        obj=record,
+        detail={"fields": sorted(data), **({"risk_alert": alert.pk} if alert else {})},
     )
     return record
 
