@@ -492,8 +492,10 @@ def _disputes(case: Case, timing: _Timing, notes: _Notes) -> list[_Finding]:
     Source: ipt-method.md §3.2 "Identify when" (FIRM [S6][S20]): expectations not met in a
     current significant relationship; the conflict may be open or covert ([S10]); look for
     relationships that changed around onset and for what is avoided. §3.7 signal map
-    (PRODUCT): ``expectations_met == False`` with conflict is a strong signal; topics avoided,
-    silence or cooling is covert. IPT-ED: symptoms that follow contact with one person (§3.7).
+    (PRODUCT): ``expectations_met == False`` with conflict is a strong signal; hidden conflict
+    or silence is covert; avoided topics or cooling count with unmet expectations only. An
+    open conflict whose expectations are not recorded is possible. IPT-ED: symptoms that
+    follow contact with one person (§3.7).
     """
     findings = []
     for person in case.relationships:
@@ -539,101 +541,39 @@ def _disputes(case: Case, timing: _Timing, notes: _Notes) -> list[_Finding]:
 
 def _dispute_with(person: Relationship, case: Case, timing: _Timing) -> _Finding | None:
     """The dispute signal in one relationship, or ``None`` (rules as in :func:`_disputes`)."""
-    who = _who(person)
     pid = person.person_id
     conflict_events = [
         e
         for e in case.events
         if e.kind is EventKind.CONFLICT and pid in e.people and timing.in_window(e.when)
     ]
-    covert = _covert_signs(person)
     open_conflict = person.conflict is Conflict.OPEN
     ended = person.status is LifeStatus.ESTRANGED or person.judged_beyond_repair is True
-    evidence: list[Evidence] = []
-    if person.expectations_met is False:
-        evidence.append(
-            Evidence(
-                SourceKind.RELATIONSHIP,
-                pid,
-                f"{who}: expectations are not met" + _expectations_detail(person) + ".",
-            )
-        )
-    if open_conflict:
-        evidence.append(Evidence(SourceKind.RELATIONSHIP, pid, f"{who}: open conflict."))
-    if covert:
-        evidence.append(
-            Evidence(SourceKind.RELATIONSHIP, pid, f"{who}: hidden conflict — {'; '.join(covert)}.")
-        )
-    if ended:
-        evidence.append(
-            Evidence(
-                SourceKind.RELATIONSHIP,
-                pid,
-                f"{who}: estranged."
-                if person.status is LifeStatus.ESTRANGED
-                else f"{who}: the relationship is seen as beyond repair.",
-            )
-        )
-    for event in conflict_events:
-        evidence.append(
-            Evidence(
-                SourceKind.EVENT,
-                event.event_id,
-                f"Conflict with {who}: {_quoted(event)} ({event.when}), "
-                f"{timing.relative(event.when)}.",
-            )
-        )
-    if person.symptoms_follow_contact:
-        evidence.append(
-            Evidence(SourceKind.RELATIONSHIP, pid, f"Symptoms tend to follow contact with {who}.")
-        )
-    if person.recent_change:
-        evidence.append(
-            Evidence(
-                SourceKind.RELATIONSHIP, pid, f"Changed around the onset: {person.recent_change}"
-            )
-        )
-    any_conflict = open_conflict or bool(covert) or ended or bool(conflict_events)
-    if person.expectations_met is True or not (any_conflict or person.symptoms_follow_contact):
+    hidden = person.conflict is Conflict.COVERT or person.talking_stopped is True
+    disagreement = open_conflict or ended or hidden or bool(conflict_events)
+    quiet = _quiet_signs(person)
+    if person.expectations_met is True:
         return None
-    strong = person.expectations_met is False and any_conflict
-    corroborated = (
-        bool(conflict_events) or bool(person.recent_change) or (person.symptoms_follow_contact)
-    )
+    strong = person.expectations_met is False and (disagreement or bool(quiet))
+    if not strong and not (disagreement or person.symptoms_follow_contact):
+        return None
     minor = person.importance is not None and person.importance <= MINOR_IMPORTANCE
-    if minor:
-        evidence.append(
-            Evidence(
-                SourceKind.RELATIONSHIP,
-                pid,
-                f"{who} is rated {person.importance} of 5 for importance, so not clearly a key "
-                "relationship.",
-            )
-        )
+    corroborated = bool(conflict_events) or bool(person.recent_change)
     if strong and not minor:
         status = Status.SUGGESTED
-        confidence = (
-            Confidence.HIGH
-            if corroborated and (open_conflict or conflict_events)
-            else Confidence.MEDIUM
+        sure = (open_conflict or bool(conflict_events)) and (
+            corroborated or person.symptoms_follow_contact
         )
+        confidence = Confidence.HIGH if sure else Confidence.MEDIUM
     else:
         status, confidence = Status.POSSIBLE, Confidence.LOW
-    if not strong and person.expectations_met is None:
-        evidence.append(
-            Evidence(
-                SourceKind.RELATIONSHIP,
-                pid,
-                f"{who}: whether expectations are met is not recorded.",
-            )
-        )
     stage, recorded = _stage(person)
     return _Finding(
         area=ProblemArea.ROLE_DISPUTE,
         status=status,
         confidence=confidence,
         rule=Rule.DISPUTE_UNMET_WITH_CONFLICT if strong else Rule.DISPUTE_INCOMPLETE,
-        evidence=tuple(evidence),
+        evidence=_dispute_evidence(person, conflict_events, quiet, timing, minor=minor),
         people=(pid,),
         proximity=min((timing.proximity(e.when) for e in conflict_events), default=None),
         importance=person.importance,
@@ -642,12 +582,56 @@ def _dispute_with(person: Relationship, case: Case, timing: _Timing) -> _Finding
     )
 
 
-def _covert_signs(person: Relationship) -> list[str]:
-    signs = []
+def _dispute_evidence(
+    person: Relationship,
+    conflict_events: Sequence[LifeEvent],
+    quiet: Sequence[str],
+    timing: _Timing,
+    *,
+    minor: bool,
+) -> tuple[Evidence, ...]:
+    who = _who(person)
+    lines: list[str] = []
+    if person.expectations_met is False:
+        lines.append(f"{who}: expectations are not met{_expectations_detail(person)}.")
+    elif person.expectations_met is None:
+        lines.append(f"{who}: whether expectations are met is not recorded.")
+    if person.conflict is Conflict.OPEN:
+        lines.append(f"{who}: they disagree openly.")
     if person.conflict is Conflict.COVERT:
-        signs.append("the disagreement is kept hidden")
+        lines.append(f"{who}: the disagreement is kept hidden.")
     if person.talking_stopped is True:
-        signs.append("they have stopped talking about it")
+        lines.append(f"{who}: they have stopped talking about it.")
+    if person.status is LifeStatus.ESTRANGED:
+        lines.append(f"{who}: estranged.")
+    if person.judged_beyond_repair is True:
+        lines.append(f"{who}: the relationship is seen as beyond repair.")
+    lines.extend(f"{who}: {sign}." for sign in quiet)
+    if person.symptoms_follow_contact:
+        lines.append(f"{who}: symptoms tend to follow contact.")
+    if person.recent_change:
+        lines.append(f"{who}: changed around the onset — {person.recent_change.rstrip('.')}.")
+    if minor:
+        lines.append(
+            f"{who}: rated {person.importance} of 5 for importance, so not clearly a key "
+            "relationship."
+        )
+    evidence = [Evidence(SourceKind.RELATIONSHIP, person.person_id, line) for line in lines]
+    evidence.extend(
+        Evidence(
+            SourceKind.EVENT,
+            event.event_id,
+            f"Conflict with {who}: {_quoted(event)} ({event.when}), {timing.relative(event.when)}.",
+        )
+        for event in conflict_events
+    )
+    return tuple(evidence)
+
+
+def _quiet_signs(person: Relationship) -> list[str]:
+    """Signs of a dispute kept quiet. They count only alongside unmet expectations, because
+    avoiding a topic or drifting apart has other causes too (PRODUCT reading of §3.7)."""
+    signs = []
     if person.topics_avoided:
         signs.append("avoids talking about " + ", ".join(person.topics_avoided))
     if (
@@ -656,8 +640,8 @@ def _covert_signs(person: Relationship) -> list[str]:
         and person.closeness_now > person.closeness_before
     ):
         signs.append(
-            f"moved out from ring {person.closeness_before} to ring {person.closeness_now} "
-            "since the onset"
+            f"moved out from ring {person.closeness_before} to ring {person.closeness_now} of "
+            "the closeness circle since the onset"
         )
     return signs
 
@@ -693,10 +677,10 @@ def _stage(person: Relationship) -> tuple[DisputeStage | None, bool]:
 def _expectations_detail(person: Relationship) -> str:
     parts = []
     if person.patient_expectations:
-        parts.append("they want " + "; ".join(person.patient_expectations))
+        parts.append("they expect: " + "; ".join(person.patient_expectations))
     if person.other_expectations:
-        parts.append("the other person wants " + "; ".join(person.other_expectations))
-    return f" ({', '.join(parts)})" if parts else ""
+        parts.append("the other person expects: " + "; ".join(person.other_expectations))
+    return f" ({' — '.join(parts)})" if parts else ""
 
 
 # --- Role transition -------------------------------------------------------------------------

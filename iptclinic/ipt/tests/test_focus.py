@@ -325,6 +325,15 @@ SCENARIOS = [
         stage=DisputeStage.IMPASSE,
     ),
     Scenario(
+        "an avoided topic or a cooled tie without unmet expectations is not a dispute",
+        case(
+            person("lena", RelationshipType.SIBLING, topics_avoided=("Mum's last weeks",)),
+            person("choir", closeness_before=2, closeness_now=4),
+        ),
+        {DISPUTE: EXCLUDED},
+        no_focus=True,
+    ),
+    Scenario(
         "open conflict where they have given up trying is an impasse",
         case(person("sam", RelationshipType.PARTNER, trying_to_resolve=False, **UNMET_OPEN)),
         {DISPUTE: SUGGESTED},
