@@ -36,6 +36,7 @@ _MOST_PREFIX_CELLS_MOVED = 4
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _WORD_DIVISION = "-"
+_TIMEOUT_SECONDS = 60
 
 
 class BrailleError(ValueError):
@@ -49,8 +50,9 @@ def text_to_brf(
 
     Each line of ``text`` starts a new braille line, and a blank line (a paragraph break) stays
     blank, so pass unwrapped text such as ``html_to_text(html, width=None)``. Lines that only
-    underline a heading are left out. Lines wrap at ``cells_per_line`` without breaking words where a word fits; pages hold
-    ``lines_per_page`` lines. Lines end with CR LF and a form feed starts each new page.
+    underline a heading are left out. Lines wrap at ``cells_per_line`` without breaking words
+    where a word fits; pages hold ``lines_per_page`` lines. Lines end with CR LF and a form
+    feed starts each new page.
     """
     if cells_per_line < 2 or lines_per_page < 1:
         raise ValueError("A braille page needs at least 2 cells a line and 1 line a page.")
@@ -67,9 +69,9 @@ def text_to_brf(
 def brf_to_text(brf: str, *, cells_per_line: int = CELLS_PER_LINE) -> str:
     """Back-translate a BRF file to text: one line per paragraph, paragraphs blank-line apart.
 
-    The wrapped lines of each paragraph are joined first (a line that is a divided word, full
-    width and ending in a hyphen, is joined to the next without a space), so contractions that
-    span a line end are read correctly.
+    The wrapped lines of each paragraph are joined first (the first part of a divided word is
+    joined to the rest without a space or its hyphen), so words and contractions that span a
+    line end are read correctly.
     """
     rows = brf.replace("\r\n", "\n").replace("\f", "").split("\n")
     for number, row in enumerate(rows, start=1):
@@ -126,6 +128,7 @@ def _translate(lines: list[str], direction: str) -> list[str]:
         capture_output=True,
         text=True,
         encoding="utf-8",
+        timeout=_TIMEOUT_SECONDS,
         check=False,
     )
     if "Cannot resolve table" in result.stderr:

@@ -172,7 +172,8 @@ class _TextWriter(HTMLParser):
             if tag in _BLOCK_TAGS:
                 self._lines.append([])
         elif tag in _BLOCK_TAGS:
-            self._close_cell(closing_row=tag == "tr")
+            if tag in ("td", "th", "tr"):
+                self._close_cell(closing_row=tag == "tr")
             self._start_block(tag)
 
     def handle_endtag(self, tag: str) -> None:
@@ -185,7 +186,7 @@ class _TextWriter(HTMLParser):
         if tag == "a" and self._links:
             self._end_link(*self._links.pop())
         elif tag in ("td", "th", "tr", "table"):
-            self._close_cell(closing_row=tag != "td" and tag != "th")
+            self._close_cell(closing_row=tag in ("tr", "table"))
             if tag == "table" and self._table is not None:
                 self._end_table(self._table)
         elif self._cell_is_header is not None:
