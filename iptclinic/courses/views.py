@@ -16,6 +16,7 @@ from iptclinic.clients.access import can_edit_clinical_record, client_for, visib
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.tasks import session_checklist
 from iptclinic.lib.concurrency import EditConflict
+from iptclinic.measures.selectors import caseload_alerts, duty_alerts, with_open_alerts
 
 from . import services
 from .access import appointment_for, course_for, record_for
@@ -34,7 +35,7 @@ from .selectors import sessions_between, week_bounds
 
 @staff_required()
 def caseload(request: HttpRequest) -> HttpResponse:
-    clients = visible_clients(request.user)
+    clients = with_open_alerts(visible_clients(request.user))  # measures: risk alerts
     rows = build_caseload(clients)
     start, end = week_bounds(timezone.localdate())
     record_list_view(
@@ -54,6 +55,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
                 for item in row.timeline.records_to_write
             ],
             "waiting": [row for row in rows if not row.course],
+            # measures (issue 4): open risk alerts, and escalated ones for the duty clinician.
+            "risk_alerts": caseload_alerts(row.client for row in rows),
+            "duty_alerts": duty_alerts(request.user),
         },
     )
 

@@ -51,6 +51,12 @@ def with_open_alerts(clients: QuerySet[Client]) -> QuerySet[Client]:
     )
 
 
+def caseload_alerts(clients: Iterable[Client]) -> list[RiskAlert]:
+    """The open alerts of clients loaded by :func:`with_open_alerts`: overdue first, then oldest."""
+    alerts = [alert for client in clients for alert in client.open_alerts]
+    return sorted(alerts, key=lambda a: (not a.is_escalated, a.raised_at, a.pk))
+
+
 def duty_alerts(user: User) -> list[RiskAlert]:
     """For the team's duty clinician: escalated open alerts of clients not on their own list."""
     if not is_duty_clinician(user):
