@@ -31,13 +31,13 @@ MAX_RINGS = 8
 NOW = "Now"
 BEFORE = "Before it started"
 
-_FONT = 11
-_TAG_FONT = 9
-_MARK = 6  # marker radius
+_FONT = 14
+_TAG_FONT = 12
+_MARK = 7  # marker radius
 _DROP = _MARK + 6  # from a marker's centre to the top of its label, clear of the dashed ring
-_LABEL_MAX = 96  # widest label before it is shortened with an ellipsis
+_LABEL_MAX = 124  # widest label before it is shortened with an ellipsis
 _GAP = 8
-_MIN_BAND = 46  # a marker plus two lines of label fit between two rings
+_MIN_BAND = 54  # a marker plus two lines of label fit between two rings
 _CENTRE_MAX = 80
 _PANEL_GAP = 36
 _TRIES = 24  # rotations tried per ring when spreading labels
@@ -89,8 +89,13 @@ def closeness_circle_svg(
     centre_label: str = "You",
     rings: int = 4,
     svg_id: str = "circle",
+    stacked: bool = False,
 ) -> str:
-    """Draw the circle as inline SVG; two circles side by side when any "before" ring is known."""
+    """Draw the circle as inline SVG; two circles when any "before" ring is known.
+
+    The two circles sit side by side, or one above the other when ``stacked`` (for a portrait
+    letter, where side by side would make the words too small to read).
+    """
     _check(people, rings)
     with_before = any(p.ring_before is not None for p in people)
     views: list[tuple[str | None, dict[int, list[CirclePerson]]]] = []
@@ -101,16 +106,27 @@ def closeness_circle_svg(
     centre_r = max(22.0, text_width(centre, _FONT, bold=True) / 2 + 6)
     radii, spreads = _layout([placed for _, placed in views], centre_r, rings)
 
-    body: list[str] = []
-    x = 10.0
-    height = 0.0
+    panels = []
     for (title, _), spread in zip(views, spreads, strict=True):
         missing = [p for p in people if (p.ring_before if title == BEFORE else p.ring_now) is None]
-        panel, width, panel_height = _panel(title, spread, missing, centre, centre_r, radii)
-        body.append(group([panel], transform=f"translate({x:.2f} 10)", class_="ipt-panel"))
-        x += width + _PANEL_GAP
-        height = max(height, panel_height)
-    total_width = max(x - _PANEL_GAP + 10, 300.0)
+        panels.append(_panel(title, spread, missing, centre, centre_r, radii))
+    if stacked:
+        total_width = max(max(w for _, w, _ in panels) + 20, 300.0)
+        height = sum(h for _, _, h in panels) + _PANEL_GAP * (len(panels) - 1)
+        offsets = [
+            ((total_width - w) / 2, 10 + sum(h + _PANEL_GAP for _, _, h in panels[:i]))
+            for i, (_, w, _) in enumerate(panels)
+        ]
+    else:
+        total_width = max(sum(w for _, w, _ in panels) + _PANEL_GAP * (len(panels) - 1) + 20, 300.0)
+        height = max(h for _, _, h in panels)
+        offsets = [
+            (10 + sum(w + _PANEL_GAP for _, w, _ in panels[:i]), 10.0) for i in range(len(panels))
+        ]
+    body: list[str] = [
+        group([panel], transform=f"translate({x:.2f} {y:.2f})", class_="ipt-panel")
+        for (panel, _, _), (x, y) in zip(panels, offsets, strict=True)
+    ]
     legend, legend_height = _legend(people, total_width, 10 + height + 8)
     body.append(legend)
     return drawing(
@@ -121,6 +137,7 @@ def closeness_circle_svg(
         desc=" ".join(closeness_circle_text(people, rings=rings).splitlines()),
         body=body,
         kind="circle",
+        font_size=_FONT,
     )
 
 
@@ -206,6 +223,7 @@ def _layout(
     placed: list[list[_Placed]] = [[] for _ in views]
     radius = centre_r + _MIN_BAND / 2
     for ring in range(1, rings + 1):
+        radius = max([radius] + [_least_radius(v.get(ring, [])) for v in views])
         while True:
             best = [
                 _turn(v.get(ring, []), ring, radius, t) for v, t in zip(views, taken, strict=True)
@@ -219,6 +237,14 @@ def _layout(
         radii.append(radius)
         radius += _MIN_BAND
     return radii, placed
+
+
+def _least_radius(members: Sequence[CirclePerson]) -> float:
+    """Below this radius neighbours are closer than the widest label, so none can fit."""
+    if len(members) < 2:
+        return 0.0
+    widest = max(text_width(name, _FONT) for name, _ in map(_label_lines, members))
+    return (widest + _GAP) / (2 * math.sin(math.pi / len(members)))
 
 
 def _turn(

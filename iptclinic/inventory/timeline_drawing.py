@@ -34,14 +34,16 @@ PRECISIONS = ("day", "month", "year")
 ONSET_LABEL = "Low mood started"
 NOTHING_YET = "Nothing has been recorded on the timeline yet."
 
-_WIDTH = 760
-_LEFT = 96  # room for the lane names
+_WIDTH = 720
+_LEFT = 104  # room for the lane names
 _RIGHT = 16
-_FONT = 11
-_ROW = 15
-_MOOD_HEIGHT = 120
-_LABEL_MAX = 190
-_MONTHS = [calendar.month_abbr[m] for m in range(1, 13)]
+_FONT = 13
+_SMALL = 11
+_ROW = 18
+_MOOD_HEIGHT = 130
+_LABEL_MAX = 230
+# Fixed English names: calendar.month_abbr would follow the server's locale.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ def timeline_svg(
             desc=desc,
             body=[message],
             kind="timeline",
+            font_size=_FONT,
         )
     axis = _Axis(_dates(marks, moods, episodes, symptom_notes, onset))
     hatch_id = f"{svg_id}-episode"
@@ -162,6 +165,7 @@ def timeline_svg(
         desc=desc,
         body=body,
         kind="timeline",
+        font_size=_FONT,
     )
 
 
@@ -293,7 +297,7 @@ class _Axis:
     def month_names(self) -> bool:
         """Whether a month is wide enough on the drawing to carry its short name."""
         months = (self.end.year - self.start.year) * 12
-        return (self.right - self.left) / months >= text_width("Mar", 10) + 8
+        return (self.right - self.left) / months >= text_width("Mar", _SMALL) + 8
 
     def years(self) -> range:
         return range(self.start.year, self.end.year)
@@ -406,7 +410,7 @@ def _mood_lane(moods: Sequence[MoodPoint], axis: _Axis, top: float) -> Markup:
         )
         parts.append(
             element(
-                "text", words, x=axis.left - 4, y=y(rating) + 4, text_anchor="end", font_size=10
+                "text", words, x=axis.left - 4, y=y(rating) + 4, text_anchor="end", font_size=_SMALL
             )
         )
     ordered = sorted(moods, key=lambda p: p.when)
@@ -463,7 +467,7 @@ def _axis_lines(axis: _Axis, y: float) -> Markup:
                     x=mid,
                     y=y + 4 + _FONT,
                     text_anchor="middle",
-                    font_size=10,
+                    font_size=_SMALL,
                 )
             )
         if (year - years[0]) % every == 0:

@@ -144,6 +144,7 @@ def drawing(
     desc: str,
     body: Iterable[str],
     kind: str,
+    font_size: float,
 ) -> Markup:
     """The outer ``<svg>``: scalable (viewBox, no pixel size) and named for screen readers."""
     check_id(svg_id)
@@ -161,6 +162,6 @@ def drawing(
         aria_labelledby=f"{svg_id}-title {svg_id}-desc",
         viewBox=f"0 0 {num(width)} {num(height)}",
         font_family=FONT_FAMILY,
-        font_size=12,
+        font_size=font_size,
         fill=INK,
     )

@@ -78,7 +78,16 @@ def test_it_rejects_an_id_that_is_not_an_xml_name(bad: str) -> None:
 
 
 def test_a_drawing_is_a_scalable_image_named_by_its_title_and_description() -> None:
-    svg = drawing(svg_id="d1", width=100, height=50, title="T & t", desc="D", body=[], kind="test")
+    svg = drawing(
+        svg_id="d1",
+        width=100,
+        height=50,
+        title="T & t",
+        desc="D",
+        body=[],
+        kind="test",
+        font_size=12,
+    )
     root = assert_accessible_and_csp_safe(svg, "d1")
     assert root.get("viewBox") == "0 0 100 50"
     assert "ipt-drawing" in (root.get("class") or "")
