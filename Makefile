@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format bench demo migrate system-packages clean
@@ -10,11 +11,16 @@ STAMP := $(VENV)/.installed
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
+# `make run` installs only what the application needs; `make test` adds the development tools.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e .
 	@touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(DEV_STAMP)
 
 migrate: $(STAMP) ## Create or update the database (SQLite unless DATABASE_URL is set)
 	$(BIN)/python manage.py migrate --verbosity 0
@@ -29,17 +35,17 @@ run: demo ## Set up everything and serve on http://127.0.0.1:8000
 system-packages: ## Install the Debian packages for browser tests and letter formats
 	scripts/system-packages
 
-lint: $(STAMP) ## ruff, mypy on the pure core, and the migrations check
+lint: $(DEV_STAMP) ## ruff, mypy on the pure core, and the migrations check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-format: $(STAMP) ## Format and fix the code with ruff
+format: $(DEV_STAMP) ## Format and fix the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: $(STAMP) system-packages lint ## The whole suite, browser journeys included
+test: $(DEV_STAMP) system-packages lint ## The whole suite, browser journeys included
 	$(BIN)/pytest -q
 
 bench: $(STAMP) ## Measure page and rule speed (see bench/README.md)
