@@ -67,6 +67,11 @@ def _courses_with_timelines(client_id: int) -> list[Course]:
     )
 
 
+def _can_open_course(courses: list[Course]) -> bool:
+    """A course can be opened when no course is open: a referral holds one open course at a time."""
+    return not any(course.is_open for course in courses)
+
+
 @staff_required()
 def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_for(request.user, client_id)
@@ -79,6 +84,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
             "client": client,
             "referrals": Referral.objects.filter(client=client),
             "courses": [(course, course.timeline()) for course in courses],
+            "can_open_course": _can_open_course(courses),
             "can_edit": can_edit_clinical_record(request.user, client),
             "can_edit_details": can_edit_details(request.user, client),
             "can_allocate": can_allocate(request.user),
