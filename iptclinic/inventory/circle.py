@@ -449,7 +449,9 @@ def _wrap(text: str, width: float) -> list[str]:
 
 def _legend(people: Sequence[CirclePerson], width: float, top: float) -> tuple[Markup, float]:
     """A key for the shapes in use, laid out in rows that fit the drawing's width."""
-    entries = [(CirclePerson("", 1, None), "a person")]
+    entries = []
+    if not people or not all(p.is_group for p in people):
+        entries.append((CirclePerson("", 1, None), "a person"))
     if any(p.is_group for p in people):
         entries.append((CirclePerson("", 1, None, is_group=True), "a group"))
     if any(p.deceased for p in people):

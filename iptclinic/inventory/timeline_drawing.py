@@ -33,6 +33,9 @@ from iptclinic.lib.svg import (
 PRECISIONS = ("day", "month", "year")
 ONSET_LABEL = "Low mood started"
 NOTHING_YET = "Nothing has been recorded on the timeline yet."
+# Wide enough for a grandparent's life and planned dates; beyond it a date is a typing slip.
+EARLIEST = date(1850, 1, 1)
+LATEST = date(2199, 12, 31)
 
 _WIDTH = 720
 _LEFT = 104  # room for the lane names
@@ -97,7 +100,7 @@ def timeline_svg(
 
     The onset is ``onset`` or, failing that, the first mark flagged ``is_onset``.
     """
-    _check(marks, moods, episodes)
+    _check(marks, moods, episodes, symptom_notes, onset)
     onset = _onset(marks, onset)
     text = timeline_text(
         marks=marks,
@@ -179,7 +182,7 @@ def timeline_text(
     onset_label: str = ONSET_LABEL,
 ) -> str:
     """The text alternative: everything on the timeline, one line each, in date order."""
-    _check(marks, moods, episodes)
+    _check(marks, moods, episodes, symptom_notes, onset)
     onset = _onset(marks, onset)
     if not (marks or moods or episodes or symptom_notes or onset):
         return NOTHING_YET
@@ -190,15 +193,9 @@ def timeline_text(
     if onset:
         entries.append((onset, 1, f"{_day(onset)}: {onset_label}."))
     for m in marks:
-        extra = [m.kind] if m.kind.strip() else []
-        if m.people:
-            extra.append("with " + ", ".join(m.people))
-        if m.is_onset:
-            extra.append("marked as the start")
-        detail = f" ({'; '.join(extra)})" if extra else ""
-        entries.append((_span(m)[0], 2, f"{_when(m)}: {_clean(m.label)}{detail}."))
+        entries.append((_span(m)[0], 2, f"{_describe(m)}."))
     for n in symptom_notes:
-        entries.append((n.when, 3, f"{_day(n.when)}: eating symptoms: {_clean(n.text)}."))
+        entries.append((n.when, 3, f"{_day(n.when)}: eating symptoms: {_squash(n.text)}."))
     for p in moods:
         entries.append((p.when, 4, f"{_day(p.when)}: mood {p.rating} out of 10 (10 is best)."))
     entries.sort(key=lambda e: (e[0], e[1]))
@@ -206,8 +203,20 @@ def timeline_text(
 
 
 def _check(
-    marks: Sequence[TimelineMark], moods: Sequence[MoodPoint], episodes: Sequence[Episode]
+    marks: Sequence[TimelineMark],
+    moods: Sequence[MoodPoint],
+    episodes: Sequence[Episode],
+    notes: Sequence[SymptomNote],
+    onset: date | None,
 ) -> None:
+    given = [m.when for m in marks] + [p.when for p in moods] + [n.when for n in notes]
+    given += [d for e in episodes for d in (e.start, e.end) if d is not None]
+    for when in given + ([onset] if onset else []):
+        if not EARLIEST <= when <= LATEST:
+            raise ValueError(
+                f"The date {_day(when)} is outside the years the timeline can show "
+                f"({EARLIEST.year} to {LATEST.year}); please check it."
+            )
     for m in marks:
         if m.precision not in PRECISIONS:
             raise ValueError(
@@ -232,7 +241,7 @@ def _onset(marks: Sequence[TimelineMark], onset: date | None) -> date | None:
     return next((m.when for m in marks if m.is_onset), None)
 
 
-def _clean(text: str) -> str:
+def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
@@ -249,7 +258,7 @@ def _when(mark: TimelineMark) -> str:
 
 
 def _episode_name(episode: Episode) -> str:
-    label = _clean(episode.label)
+    label = _squash(episode.label)
     return f"Earlier episode: {label}" if label else "Earlier episode"
 
 
@@ -508,7 +517,7 @@ def _event_lane(
         row, label_x = rows.add(centre, words, mark.is_onset)
         label_y = label_top + row * _ROW
         parts: list[str] = [
-            element("title", _title(mark, symptom)),
+            element("title", _describe(mark, symptom)),
             element(
                 "line",
                 x1=centre,
@@ -553,14 +562,17 @@ def _point_marker(x: float, y: float, symptom: bool) -> Markup:
     return element("circle", cx=x, cy=y, r=4, fill=INK, class_="ipt-marker")
 
 
-def _title(mark: TimelineMark, symptom: bool) -> str:
+def _describe(mark: TimelineMark, symptom: bool = False) -> str:
+    """One line about ``mark``, shared by its tooltip and the text alternative."""
     if symptom:
-        return f"{_when(mark)}: eating symptoms: {_clean(mark.label)}"
+        return f"{_when(mark)}: eating symptoms: {_squash(mark.label)}"
     extra = [mark.kind] if mark.kind.strip() else []
     if mark.people:
         extra.append("with " + ", ".join(mark.people))
+    if mark.is_onset:
+        extra.append("marked as the start")
     detail = f" ({'; '.join(extra)})" if extra else ""
-    return f"{_when(mark)}: {_clean(mark.label)}{detail}"
+    return f"{_when(mark)}: {_squash(mark.label)}{detail}"
 
 
 def _onset_line(when: date, label: str, axis: _Axis, top: float, bottom: float) -> Markup:

@@ -77,8 +77,10 @@ def score_chart_svg(
     _check(points, max_score, bands, caseness, reliable_change)
     scale = _Scale(max_score)
     xs = _xs(len(points))
-    valid = [(x, p) for x, p in zip(xs, points, strict=True) if p.score is not None]
-    first = valid[0][1].score if valid else None
+    valid = [
+        (i, x, p) for i, (x, p) in enumerate(zip(xs, points, strict=True)) if p.score is not None
+    ]
+    first = valid[0][2].score if valid else None
     pattern_id = f"{svg_id}-rc"
     body: list[str] = [
         element("defs", hatch(pattern_id, angle=45, gap=6, width=1)),
@@ -178,9 +180,8 @@ class _Scale:
         return _TOP + (1 - clamped / self.max) * _PLOT_HEIGHT
 
     def ticks(self) -> list[int]:
-        step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500) if self.max / s <= 8)
-        if self.max / step > 8:
-            step = math.ceil(self.max / 8)
+        steps = (s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500) if self.max / s <= 8)
+        step = next(steps, math.ceil(self.max / 8))
         ticks = list(range(0, self.max, step))
         if ticks and self.max - ticks[-1] < step * 0.4 and len(ticks) > 1:
             ticks.pop()
@@ -346,17 +347,16 @@ def _y_axis(scale: _Scale) -> Markup:
 
 
 def _line(
-    valid: Sequence[tuple[float, ChartPoint]],
+    valid: Sequence[tuple[int, float, ChartPoint]],
     xs: Sequence[float],
     points_: Sequence[ChartPoint],
     scale: _Scale,
 ) -> Markup:
     """Solid line between neighbouring scores, dotted across a missing total, then markers."""
     parts: list[str] = []
-    index = {id(p): i for i, p in enumerate(points_)}
-    for (x0, a), (x1, b) in zip(valid, valid[1:], strict=False):
+    for (i, x0, a), (j, x1, b) in zip(valid, valid[1:], strict=False):
         assert a.score is not None and b.score is not None
-        adjacent = index[id(b)] - index[id(a)] == 1
+        adjacent = j - i == 1
         parts.append(
             element(
                 "line",
@@ -516,7 +516,7 @@ def _summary(
     if not points_:
         words.append("No scores yet.")
     else:
-        words.append(f"{len(scored)} of {len(points_)} times have a total score.")
+        words.append(f"{len(points_)} recorded, {len(scored)} with a total score.")
     if scored:
         first, last = scored[0], scored[-1]
         words.append(f"First score {first.score}{_in_band(first.score, bands)} ({first.label}).")

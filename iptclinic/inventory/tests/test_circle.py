@@ -77,6 +77,21 @@ def test_before_and_now_are_both_drawn_when_a_before_ring_is_known() -> None:
     assert before[0] < now[0]
 
 
+def panel_offsets(root: ET.Element) -> list[tuple[float, float]]:
+    offsets = []
+    for panel in with_class(root, "ipt-panel"):
+        x, y = panel.get("transform", "").removeprefix("translate(").rstrip(")").split()
+        offsets.append((float(x), float(y)))
+    return offsets
+
+
+def test_before_and_now_sit_side_by_side_or_one_above_the_other_when_stacked() -> None:
+    (x1, y1), (x2, y2) = panel_offsets(parse(closeness_circle_svg(FAMILY)))
+    assert y1 == y2 and x1 < x2
+    (x1, y1), (x2, y2) = panel_offsets(parse(closeness_circle_svg(FAMILY, stacked=True)))
+    assert y1 < y2
+
+
 def test_a_single_circle_is_drawn_when_no_before_ring_is_known() -> None:
     root = parse(closeness_circle_svg([CirclePerson("Jo", 1, None), CirclePerson("Al", 2, None)]))
     assert len(with_class(root, "ipt-panel")) == 1

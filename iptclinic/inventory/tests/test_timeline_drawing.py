@@ -243,12 +243,20 @@ def test_labels_are_escaped() -> None:
             "The mood rating on 3 Jan 2022 is -1",
         ),
         (
+            {"marks": [TimelineMark(date(9999, 1, 1), "year", "Typo", "other")]},
+            r"The date 1 Jan 9999 is outside the years the timeline can show \(1850 to 2199\)",
+        ),
+        (
+            {"marks": [], "onset": date(1066, 10, 14)},
+            "The date 14 Oct 1066 is outside the years",
+        ),
+        (
             {"marks": [], "episodes": [Episode(date(2022, 5, 1), date(2022, 4, 1), "B")]},
             r"Episode 'B' ends \(1 Apr 2022\) before it starts \(1 May 2022\).",
         ),
     ],
 )
-def test_it_explains_bad_input(kwargs: dict[str, list[object]], message: str) -> None:
+def test_it_explains_bad_input(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         timeline_svg(**kwargs)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=message):

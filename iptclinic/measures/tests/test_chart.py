@@ -74,7 +74,7 @@ def test_the_chart_is_an_accessible_image_with_a_summary() -> None:
     desc = root.find(f"{NS}desc")
     assert desc is not None
     assert desc.text == (
-        "PHQ-9 (low mood). 5 of 6 times have a total score. First score 19, moderately severe (S1)."
+        "PHQ-9 (low mood). 6 recorded, 5 with a total score. First score 19, moderately severe (S1)."
         " Latest score 6, mild (S6). Caseness is a score of 10 or more."
         " A change of 6 or more is reliable."
     )
@@ -113,6 +113,37 @@ def test_the_reliable_change_band_starts_from_the_first_score_that_has_a_total()
     root = parse(phq9([ChartPoint("S1", None), ChartPoint("S2", 12), ChartPoint("S3", 4)]))
     top, bottom = rect_span(with_class(root, "ipt-rc-band")[0])
     assert (top, bottom) == (near(y_for(root, 18)), near(y_for(root, 6)))
+
+
+def test_a_first_score_of_zero_counts_as_the_first_score() -> None:
+    root = parse(phq9([ChartPoint("S1", 0), ChartPoint("S2", 5)]))
+    top, bottom = rect_span(with_class(root, "ipt-rc-band")[0])
+    assert (top, bottom) == (near(y_for(root, 6)), near(y_for(root, 0)))
+    assert len(with_class(root, "ipt-score-line")) == 1
+
+
+@pytest.mark.parametrize(
+    ("max_score", "ticks"),
+    [
+        (27, ["0", "5", "10", "15", "20", "25", "27"]),
+        (21, ["0", "5", "10", "15", "21"]),
+        (10, ["0", "2", "4", "6", "8", "10"]),
+        (40, ["0", "5", "10", "15", "20", "25", "30", "35", "40"]),
+        (5000, ["0", "625", "1250", "1875", "2500", "3125", "3750", "4375", "5000"]),
+    ],
+)
+def test_the_y_axis_runs_from_zero_to_the_highest_score(max_score: int, ticks: list[str]) -> None:
+    svg = score_chart_svg(
+        title="Q",
+        points=[],
+        max_score=max_score,
+        bands=[],
+        caseness=None,
+        reliable_change=None,
+        svg_id="q",
+    )
+    axis = with_class(parse(svg), "ipt-axis")[0]
+    assert [t.text for t in axis.iter(f"{NS}text")] == ticks
 
 
 def test_the_reliable_change_band_stops_at_the_ends_of_the_scale() -> None:
