@@ -82,6 +82,7 @@ def session_questionnaire(request: HttpRequest, appointment_id: int) -> HttpResp
             "occasion": f"Session {row.number} on {timezone.localtime(appointment.starts_at):%-d %B %Y}",
             "back": ("courses:record", appointment.pk, f"Back to session {row.number}"),
             "choose_url": request.path,
+            "instruments": INSTRUMENTS,
         },
     )
 
@@ -131,6 +132,7 @@ def outside_questionnaire(request: HttpRequest, client_id: int) -> HttpResponse:
             "occasion": "Outside a session",
             "back": ("measures:client", client.pk, f"Back to {client.called}'s measures"),
             "choose_url": request.path,
+            "instruments": INSTRUMENTS,
         },
     )
 
