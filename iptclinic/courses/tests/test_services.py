@@ -64,6 +64,17 @@ def _record(appointment: Appointment, actor: User, **data: Any) -> SessionRecord
     )
 
 
+def _focus_agreed_at(course: Course, session: Appointment) -> None:
+    """The focus and treatment agreement were recorded at ``session``.
+
+    The middle phase may then start with the next session (decisions.md §6). The inventory app
+    records the agreement; the course keeps only the day the middle phase may start.
+    """
+    day = timezone.localdate(session.starts_at) + timedelta(days=1)
+    Course.objects.filter(pk=course.pk).update(middle_phase_allowed_on=day)
+    course.refresh_from_db()
+
+
 def _future(course: Course) -> Appointment:
     return next(a for a in _planned(course) if _local(a).date() > timezone.localdate())
 
@@ -230,7 +241,8 @@ def test_the_phase_changes_at_the_right_sessions(
     ending: range,
 ) -> None:
     course = open_course_for(cara, tess, weeks_ago=contracted, contracted=contracted)
-    attend_next(course, tess, contracted)
+    attended = attend_next(course, tess, contracted)
+    _focus_agreed_at(course, attended[2])
 
     phases = {row.number: row.phase for row in course.timeline().rows}
 
@@ -243,6 +255,7 @@ def test_the_phase_changes_at_the_right_sessions(
 
 def test_the_current_phase_follows_the_last_attended_session(cara: Client, tess: User) -> None:
     course = open_course_for(cara, tess, weeks_ago=12, contracted=12)
+    _focus_agreed_at(course, _appointments(course)[2])
 
     shown = []
     for _ in range(12):
