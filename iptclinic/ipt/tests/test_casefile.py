@@ -378,3 +378,32 @@ def test_the_command_refuses_a_file_that_is_not_text(
     binary.write_bytes(b"\xff\xfe\x00\x01")
     assert main(["suggest-focus", str(binary)]) == 2
     assert "not UTF-8 text" in capsys.readouterr().err
+
+
+# --- The documentation -----------------------------------------------------------------------
+
+DOC = (Path(__file__).resolve().parents[3] / "docs" / "case-format.md").read_text(encoding="utf-8")
+
+
+def test_the_format_document_describes_every_field() -> None:
+    from iptclinic.ipt import casefile
+
+    fields = [
+        *casefile._CASE_REQUIRED,
+        *casefile._CASE_OPTIONAL,
+        *casefile._PERSON_REQUIRED,
+        *casefile._PERSON_OPTIONAL,
+        *casefile._EVENT_REQUIRED,
+        *casefile._EVENT_OPTIONAL,
+        *casefile._WINDOW_FIELDS.values(),
+    ]
+    missing = [name for name in fields if f"`{name}`" not in DOC]
+    assert missing == []
+
+
+def test_the_short_example_in_the_document_gives_what_the_document_says() -> None:
+    block = DOC.split("## A short example\n\n```json\n", 1)[1].split("```", 1)[0]
+    result = suggest(load_case(block))
+    assert [a.status for a in result.areas] == [Status.SUGGESTED] + [Status.EXCLUDED] * 3
+    assert result.areas[0].area is ProblemArea.ROLE_TRANSITION
+    assert result.areas[0].confidence is not None and result.areas[0].confidence.value == "high"
