@@ -23,6 +23,8 @@ def _item_field(form: Instrument, number: int) -> forms.ChoiceField:
     choices = [(str(option.value), option.text) for option in item.options]
     if item.not_applicable_allowed:
         choices.append((NOT_APPLICABLE_STORED, item.not_applicable_text or "Not applicable"))
+    # An explicit blank, so an answer given by mistake can be taken back when editing.
+    choices.append(("", "No answer"))
     return forms.ChoiceField(
         label=item.text,
         choices=choices,
