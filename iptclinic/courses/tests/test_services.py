@@ -580,6 +580,21 @@ def test_the_second_of_two_first_saves_is_refused(cara_course: Course, tess: Use
     assert SessionRecord.objects.get().notes == "From the first tab."
 
 
+def test_a_first_save_that_loses_the_race_in_the_database_is_a_conflict(
+    cara_course: Course, tess: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (appointment,) = attend_next(cara_course, tess)
+    _record(appointment, tess, notes="Committed a moment earlier.")
+    # Both requests looked before either had saved: neither saw a record.
+    monkeypatch.setattr(SessionRecord.objects, "filter", lambda **_: SessionRecord.objects.none())
+
+    with pytest.raises(EditConflict, match="Someone else saved this session record"):
+        _record(appointment, tess, notes="Lost the race.")
+
+    monkeypatch.undo()
+    assert SessionRecord.objects.get().notes == "Committed a moment earlier."
+
+
 def test_a_record_is_only_for_an_attended_appointment(cara_course: Course, tess: User) -> None:
     missed = _appointments(cara_course)[0]
     services.set_attendance(missed, actor=tess, status=Attendance.DID_NOT_ATTEND)
