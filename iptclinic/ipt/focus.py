@@ -117,7 +117,7 @@ class Rule(StrEnum):
     GRIEF_DEATH_UNDATED = "grief.death_undated"
     GRIEF_MINOR_DEATH = "grief.death_of_someone_less_important"
     GRIEF_NON_DEATH_LOSS = "grief.non_death_loss"
-    GRIEF_NEEDS_DEATH = "grief.needs_a_death"
+    GRIEF_NEEDS_DEATH = "grief.needs_a_relevant_death"
     DISPUTE_UNMET_WITH_CONFLICT = "dispute.unmet_expectations_with_conflict"
     DISPUTE_INCOMPLETE = "dispute.incomplete_signal"
     DISPUTE_CONFLICT_NEAR_ONSET = "dispute.conflict_event_near_onset"
@@ -761,8 +761,8 @@ def _deficits(case: Case, findings: Sequence[_Finding]) -> AreaAssessment:
     if deaths:
         return _excluded(
             area,
-            "A death is recorded, and a death overrides interpersonal deficits "
-            "(ipt-method.md §3.6, FIRM).",
+            "A death is recorded that may bear on the episode, and a discovered death "
+            "overrides interpersonal deficits (ipt-method.md §3.6, FIRM).",
             Rule.DEFICITS_DEATH_OVERRIDES,
         )
     suggested = sorted({f.area for f in findings if f.status is Status.SUGGESTED})
@@ -837,7 +837,7 @@ def _deficit_signals(case: Case) -> list[Evidence]:
     unfulfilling = [r for r in living if r.expectations_met is False]
     if len(unfulfilling) >= 2:
         add(
-            "Several relationships leave expectations unmet without open conflict: "
+            "Several relationships leave expectations unmet: "
             + ", ".join(_who(r) for r in unfulfilling)
             + "."
         )
@@ -981,7 +981,8 @@ def _cap_suggested(ranked: list[AreaAssessment]) -> tuple[AreaAssessment, ...]:
 def _no_focus_reason(
     case: Case, ranked: Sequence[AreaAssessment], findings: Sequence[_Finding]
 ) -> str | None:
-    """Why no area is suggested (decisions.md §10: "no focus indicated yet")."""
+    """Why no area is suggested (decisions.md §10 "no focus indicated yet", PRODUCT; §11 and
+    ipt-method.md §11 for a recent normal bereavement)."""
     if any(a.status is Status.SUGGESTED for a in ranked):
         return None
     normal_grief = [f.normal_grief_note for f in findings if f.normal_grief_note]
