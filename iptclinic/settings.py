@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "iptclinic.inventory",
     "iptclinic.measures",
     "iptclinic.portal",
+    "iptclinic.reports",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("iptclinic.accounts.urls")),
     path("clients/", include("iptclinic.clients.urls")),
     path("portal/", include("iptclinic.portal.urls")),
+    path("reports/", include("iptclinic.reports.urls")),
     path("", include("iptclinic.courses.urls")),
     path("", include("iptclinic.measures.urls")),
 ]

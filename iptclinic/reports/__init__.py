@@ -1,0 +1,1 @@
+"""Service reports for service leads and supervisors."""
