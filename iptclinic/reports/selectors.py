@@ -156,7 +156,7 @@ def outcome_report(clients: QuerySet[Client], start: date, end: date) -> Outcome
         start=start,
         end=end,
         cohorts=cohorts,
-        client_ids=sorted({r.referral.client_id for r in candidates}),
+        client_ids=sorted({r.client_id for r in candidates}),
     )
 
 
