@@ -54,6 +54,34 @@ class Team(models.Model):
         blank=True,
         help_text="When each questionnaire is due: instrument code to frequency.",
     )
+    # Contact details printed on every patient-facing letter and page (issue 5; decisions §19).
+    email = models.EmailField("team email", blank=True)
+    care_coordination_phone = models.CharField(
+        "phone for care coordinators",
+        max_length=40,
+        blank=True,
+        help_text="Where a service user reaches their care coordinator or the team.",
+    )
+    interpreting = models.TextField(
+        "how to ask for an interpreter",
+        blank=True,
+        help_text="For example: Tell us which language you need and we will book an interpreter.",
+    )
+    bsl_video_relay = models.URLField(
+        "BSL video relay link",
+        blank=True,
+        help_text="A British Sign Language video relay service that can connect people to you.",
+    )
+    complaints_service = models.CharField(
+        "complaints service",
+        max_length=120,
+        blank=True,
+        default="Patient Advice and Liaison Service (PALS)",
+    )
+    complaints_phone = models.CharField("complaints phone", max_length=40, blank=True)
+    complaints_freephone = models.CharField("complaints freephone", max_length=40, blank=True)
+    complaints_email = models.EmailField("complaints email", blank=True)
+    website = models.URLField(blank=True)
 
     class Meta:
         ordering = ["name"]
