@@ -9,5 +9,6 @@ urlpatterns = [
     path("portal/", include("iptclinic.portal.urls")),
     path("reports/", include("iptclinic.reports.urls")),
     path("", include("iptclinic.courses.urls")),
+    path("", include("iptclinic.inventory.urls")),
     path("", include("iptclinic.measures.urls")),
 ]

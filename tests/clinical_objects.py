@@ -5,6 +5,8 @@ from __future__ import annotations
 from iptclinic.accounts.models import User
 from iptclinic.clients.models import Client
 from iptclinic.courses import services as course_services
+from iptclinic.inventory import services as inventory_services
+from iptclinic.ipt.case import ApproxDate, DatePrecision
 from iptclinic.measures import services as measure_services
 from iptclinic.test import attend_next, open_course_for
 
@@ -26,7 +28,28 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
         answers={number: 1 for number in range(1, 11)},
         appointment=attended,
     )
+    # Inventory: one person, one event with them, one earlier episode.
+    person = inventory_services.add_relationship(
+        course, actor=therapist, data={"label": "Sam", "relationship_type": "partner"}
+    )
+    event = inventory_services.add_event(
+        course,
+        actor=therapist,
+        data={
+            "happened_on": course.start_date,
+            "precision": "month",
+            "kind": "move",
+            "description": "Moved.",
+        },
+        people=[person],
+    )
+    earlier = inventory_services.add_earlier_episode(
+        course, actor=therapist, began=ApproxDate(course.start_date, DatePrecision.YEAR), note=""
+    )
     return {
+        "relationship_id": person.pk,
+        "event_id": event.pk,
+        "episode_id": earlier.pk,
         "client_id": client.pk,
         "course_id": course.pk,
         "appointment_id": missed.pk,

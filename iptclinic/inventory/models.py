@@ -72,11 +72,8 @@ EVENT_LABELS = {
     EventKind.CONFLICT: "A conflict or falling-out",
     EventKind.MOVE: "Moved home",
 }
-PRECISION_LABELS = {
-    DatePrecision.DAY: "Exact day",
-    DatePrecision.MONTH: "Month",
-    DatePrecision.YEAR: "Year",
-}
+DATE_FORMATS = {DatePrecision.DAY: "j F Y", DatePrecision.MONTH: "F Y", DatePrecision.YEAR: "Y"}
+"""Django ``date`` filter formats that show a date only as exactly as it is known."""
 
 
 class Inventory(models.Model):
@@ -165,6 +162,10 @@ class Relationship(models.Model):
     def is_deceased(self) -> bool:
         return self.status == LifeStatus.DECEASED
 
+    @property
+    def died_format(self) -> str:
+        return DATE_FORMATS[DatePrecision(self.died_precision)]
+
 
 class LifeEvent(models.Model):
     """An event on the timeline, dated to the day, the month or the year (ipt-method.md §2.3)."""
@@ -194,6 +195,10 @@ class LifeEvent(models.Model):
     def event_id(self) -> str:
         return f"e{self.pk}"
 
+    @property
+    def precision_format(self) -> str:
+        return DATE_FORMATS[DatePrecision(self.precision)]
+
 
 class EarlierEpisode(models.Model):
     """A previous episode of low mood and what was going on then (ipt-method.md §2.3)."""
@@ -212,6 +217,10 @@ class EarlierEpisode(models.Model):
 
     def __str__(self) -> str:
         return f"Episode from {self.began_on:%Y}"
+
+    @property
+    def precision_format(self) -> str:
+        return DATE_FORMATS[DatePrecision(self.precision)]
 
 
 class FocusDecision(models.Model):

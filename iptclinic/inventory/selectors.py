@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from iptclinic.ipt.problem_areas import ProblemArea
+from django.db.models import Prefetch
 
-from .models import FocusDecision
+from iptclinic.courses.models import Appointment, Course
+from iptclinic.ipt.phases import Phase
+from iptclinic.ipt.problem_areas import DisputeStage, ProblemArea
+from iptclinic.ipt.strategies import TECHNIQUES, TECHNIQUES_BY_CODE, strategies_for
+
+from .cases import area_name
+from .forms import FocusWorkForm
+from .models import FocusDecision, Goal, GoalRating, SessionFocusWork
 
 
 def focus_areas_by_course(course_ids: Iterable[int]) -> dict[int, list[ProblemArea]]:
@@ -24,3 +33,85 @@ def focus_areas_by_course(course_ids: Iterable[int]) -> dict[int, list[ProblemAr
     for course_id, areas in rows:
         found[course_id] = [ProblemArea(area) for area in areas]
     return found
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    """A current goal with its ratings in session order (0 = not started, 10 = reached)."""
+
+    goal: Goal
+    ratings: list[tuple[int, int]]  # (session number, rating)
+
+    @property
+    def latest(self) -> int | None:
+        return self.ratings[-1][1] if self.ratings else None
+
+
+def goals_with_progress(course: Course) -> list[GoalProgress]:
+    """The current goals of a course and every rating given, in two queries."""
+    goals = list(
+        Goal.objects.filter(course=course, retired_at__isnull=True).prefetch_related(
+            Prefetch("ratings", queryset=GoalRating.objects.select_related("appointment"))
+        )
+    )
+    timeline = course.timeline() if goals else None
+    numbers = {r.appointment.pk: r.number for r in timeline.rows} if timeline else {}
+    return [
+        GoalProgress(
+            goal=goal,
+            ratings=sorted(
+                (numbers.get(r.appointment_id) or 0, r.rating) for r in goal.ratings.all()
+            ),
+        )
+        for goal in goals
+    ]
+
+
+def focus_work_context(
+    appointment: Appointment, *, phase: Phase | None, editable: bool, data: Any = None
+) -> dict[str, Any] | None:
+    """What the session record shows for middle-phase work, or None outside the middle phase.
+
+    The strategies of the chosen areas and of the dispute's stage (ipt-method.md §3.1–3.4), the
+    techniques to tick (§4) and a progress rating for each current goal.
+    """
+    if phase is not Phase.MIDDLE:
+        return None
+    course = appointment.course
+    focus = FocusDecision.objects.filter(course=course, superseded_at__isnull=True).first()
+    stage = DisputeStage(focus.dispute_stage) if focus and focus.dispute_stage else None
+    guides = strategies_for(focus.problem_areas, stage) if focus else ()
+    recommended = {code for guide in guides for code in guide.techniques}
+    work = SessionFocusWork.objects.filter(appointment=appointment).first()
+    goals = list(Goal.objects.filter(course=course, retired_at__isnull=True))
+    given = {r.goal_id: r.rating for r in GoalRating.objects.filter(appointment=appointment)}
+    form = FocusWorkForm(
+        data,
+        techniques=technique_choices(recommended),
+        goals=goals,
+        initial={
+            "version": work.version if work else 0,
+            "techniques": work.techniques if work else [],
+            **{f"goal_{goal_id}": rating for goal_id, rating in given.items()},
+        },
+    )
+    return {
+        "appointment": appointment,
+        "course": course,
+        "focus": focus,
+        "guides": [(area_name(g.area, course.variant_enum), g) for g in guides],
+        "form": form,
+        "work": work,
+        "used": [TECHNIQUES_BY_CODE[c].name for c in (work.techniques if work else [])],
+        "ratings": [(goal, given.get(goal.pk)) for goal in goals],
+        "editable": editable,
+    }
+
+
+def technique_choices(recommended: set[str]) -> list[tuple[str, str]]:
+    """Every technique of §4, the ones the chosen areas' strategies name first."""
+    ordered = sorted(TECHNIQUES, key=lambda t: t.code not in recommended)
+    return [
+        (t.code, f"{t.name} (suggested for this focus)" if t.code in recommended else t.name)
+        for t in ordered
+    ]
