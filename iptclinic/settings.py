@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "template_partials",
     "django_htmx",
     "csp",
@@ -92,6 +93,9 @@ TEMPLATES = [
         },
     }
 ]
+
+# Forms render with the project's layout (templates/forms/div.html): errors appear once.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.config(

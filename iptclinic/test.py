@@ -33,6 +33,7 @@ __all__ = [
     "make_client",
     "make_user",
     "open_course_for",
+    "record_the_past_as_missed",
     "otto",
     "other_team",
     "ruth",
@@ -82,6 +83,14 @@ def open_course_for(
         weekday=start.weekday(),
         session_time=time(10, 0),
     )
+
+
+def record_the_past_as_missed(course: Course, actor: User) -> None:
+    """Mark every planned appointment up to today as did-not-attend, so the course can end."""
+    today = timezone.localdate()
+    for appointment in course.appointments.filter(status="planned").order_by("starts_at"):
+        if timezone.localdate(appointment.starts_at) <= today:
+            course_services.set_attendance(appointment, actor=actor, status="did_not_attend")
 
 
 def attend_next(course: Course, actor: User, count: int = 1) -> list[Appointment]:

@@ -11,7 +11,7 @@ from iptclinic.audit.models import AuditEvent
 from iptclinic.clients.models import Client
 from iptclinic.courses import services as course_services
 from iptclinic.courses.models import SessionRecord
-from iptclinic.test import attend_next
+from iptclinic.test import attend_next, record_the_past_as_missed
 
 RISK_CLEAR = {
     "suicidal_thoughts": "no",
@@ -29,7 +29,9 @@ def one_event(client, method: str, url: str, data: dict | None = None, **extra) 
     response = getattr(client, method)(url, data or {}, **extra)
     assert response.status_code in (200, 302), f"{method.upper()} {url}: {response.status_code}"
     new = AuditEvent.objects.exclude(pk__in=before)
-    assert new.count() == 1, f"{method.upper()} {url} wrote {new.count()} audit events: {[e.action for e in new]}"
+    assert new.count() == 1, (
+        f"{method.upper()} {url} wrote {new.count()} audit events: {[e.action for e in new]}"
+    )
     return new.get()
 
 
@@ -37,9 +39,14 @@ def one_event(client, method: str, url: str, data: dict | None = None, **extra) 
 def scene(tess, cara, cara_course):
     attended = attend_next(cara_course, tess, 2)
     record = course_services.save_session_record(
-        attended[0], actor=tess, data={"notes": "First session.", **RISK_CLEAR}, expected_version=None
+        attended[0],
+        actor=tess,
+        data={"notes": "First session.", **RISK_CLEAR},
+        expected_version=None,
     )
-    signed = course_services.sign_session_record(record, actor=tess, expected_version=record.version)
+    signed = course_services.sign_session_record(
+        record, actor=tess, expected_version=record.version
+    )
     missed = course_services.set_attendance(
         cara_course.appointments.filter(status="planned").order_by("starts_at").first(),
         actor=tess,
@@ -84,36 +91,108 @@ def test_the_portal_writes_one_event_for_the_service_users_own_record(client, ca
 
 def test_each_change_writes_exactly_one_event(client, tess, lee, otto, cara, scene):
     client.force_login(tess)
-    course, attended, signed, missed = scene["course"], scene["attended"], scene["signed"], scene["missed"]
+    course, attended, signed, missed = (
+        scene["course"],
+        scene["attended"],
+        scene["signed"],
+        scene["missed"],
+    )
     today = timezone.localdate()
     draft = SessionRecord.objects.filter(appointment=attended[1]).first()
     changes = [
-        ("client.update", f"/clients/{cara.pk}/edit/", {"given_name": "Cara", "family_name": "Whitfield", "date_of_birth": "1985-04-23", "preferred_contact": "email", "version": cara.version}),
-        ("referral.add", f"/clients/{cara.pk}/referrals/new/", {"received_on": today.isoformat(), "referrer": "Dr Example", "reason": "Relapse.", "presenting_problem": "depression"}),
-        ("appointment.attendance", f"/appointments/{course.appointments.filter(status='planned').order_by('starts_at').first().pk}/attendance/", {"status": "cancelled_by_client"}),
+        (
+            "client.update",
+            f"/clients/{cara.pk}/edit/",
+            {
+                "given_name": "Cara",
+                "family_name": "Whitfield",
+                "date_of_birth": "1985-04-23",
+                "preferred_contact": "email",
+                "version": cara.version,
+            },
+        ),
+        (
+            "referral.add",
+            f"/clients/{cara.pk}/referrals/new/",
+            {
+                "received_on": today.isoformat(),
+                "referrer": "Dr Example",
+                "reason": "Relapse.",
+                "presenting_problem": "depression",
+            },
+        ),
+        (
+            "appointment.attendance",
+            f"/appointments/{course.appointments.filter(status='planned').order_by('starts_at').first().pk}/attendance/",
+            {"status": "cancelled_by_client"},
+        ),
         ("appointment.rebook", f"/appointments/{missed.pk}/rebook/", {}),
-        ("session_record.create", f"/appointments/{attended[1].pk}/record/", {"notes": "Second session.", "version": 0} if draft is None else {}),
-        ("session_record.addendum", f"/records/{signed.pk}/addenda/", {"text": "Correction: the date of the move was March."}),
-        ("course.change_contract", f"/courses/{course.pk}/contract/", {"form": "contract", "contracted_sessions": 14}),
-        ("course.agree_contract", f"/courses/{course.pk}/contract/", {"form": "agreement", "agreed_on": today.isoformat()}),
-        ("course.renegotiate", f"/courses/{course.pk}/contract/", {"form": "contract", "contracted_sessions": 16, "reason": "Agreed two more sessions after the move."}),
+        (
+            "session_record.create",
+            f"/appointments/{attended[1].pk}/record/",
+            {"notes": "Second session.", "version": 0} if draft is None else {},
+        ),
+        (
+            "session_record.addendum",
+            f"/records/{signed.pk}/addenda/",
+            {"text": "Correction: the date of the move was March."},
+        ),
+        (
+            "course.change_contract",
+            f"/courses/{course.pk}/contract/",
+            {"form": "contract", "contracted_sessions": 14},
+        ),
+        (
+            "course.agree_contract",
+            f"/courses/{course.pk}/contract/",
+            {"form": "agreement", "agreed_on": today.isoformat()},
+        ),
+        (
+            "course.renegotiate",
+            f"/courses/{course.pk}/contract/",
+            {
+                "form": "contract",
+                "contracted_sessions": 16,
+                "reason": "Agreed two more sessions after the move.",
+            },
+        ),
     ]
     for action, url, data in changes:
         event = one_event(client, "post", url, data)
         assert (event.action, event.client_id, event.actor_id) == (action, cara.pk, tess.pk), url
     record = SessionRecord.objects.get(appointment=attended[1])
-    event = one_event(client, "post", f"/appointments/{attended[1].pk}/record/", {"notes": "Edited.", "version": record.version, **RISK_CLEAR})
+    event = one_event(
+        client,
+        "post",
+        f"/appointments/{attended[1].pk}/record/",
+        {"notes": "Edited.", "version": record.version, **RISK_CLEAR},
+    )
     assert event.action == "session_record.update"
     record.refresh_from_db()
     event = one_event(client, "post", f"/records/{record.pk}/sign/", {"version": record.version})
     assert event.action == "session_record.sign"
-    event = one_event(client, "post", f"/courses/{course.pk}/end/", {"outcome": "ended_early", "reason": "moved_away", "ended_on": today.isoformat()})
+    record_the_past_as_missed(course, tess)
+    event = one_event(
+        client,
+        "post",
+        f"/courses/{course.pk}/end/",
+        {"outcome": "ended_early", "reason": "moved_away", "ended_on": today.isoformat()},
+    )
     assert event.action == "course.end"
     event = one_event(
         client,
         "post",
         "/clients/new/",
-        {"client-given_name": "Ada", "client-family_name": "Lowe", "client-date_of_birth": "1990-01-02", "client-preferred_contact": "phone", "referral-received_on": (today - timedelta(days=1)).isoformat(), "referral-referrer": "Self", "referral-reason": "Low mood.", "referral-presenting_problem": "depression"},
+        {
+            "client-given_name": "Ada",
+            "client-family_name": "Lowe",
+            "client-date_of_birth": "1990-01-02",
+            "client-preferred_contact": "phone",
+            "referral-received_on": (today - timedelta(days=1)).isoformat(),
+            "referral-referrer": "Self",
+            "referral-reason": "Low mood.",
+            "referral-presenting_problem": "depression",
+        },
     )
     assert event.action == "client.register"
     assert event.client == Client.objects.get(given_name="Ada")

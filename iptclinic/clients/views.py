@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -98,7 +100,10 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     client = client_for(request.user, client_id)
     if not can_edit_details(request.user, client):
         raise Http404
-    form = ClientDetailsForm(request.POST if request.method == "POST" else None, instance=client)
+    # The form works on a copy so that the banner keeps showing the saved details.
+    form = ClientDetailsForm(
+        request.POST if request.method == "POST" else None, instance=copy.copy(client)
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         changes = {
@@ -106,7 +111,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
         }
         try:
             services.update_client_details(
-                client,
+                form.instance,
                 actor=request.user,
                 changes=changes,
                 expected_version=form.cleaned_data["version"],

@@ -423,6 +423,17 @@ def end_course(
             raise CourseRuleError("Choose why the course ended early.")
         if reason == EarlyEndReason.OTHER and not note.strip():
             raise CourseRuleError("Say why the course ended early.")
+    unrecorded = [
+        a.starts_at
+        for a in course.appointments.filter(status=Attendance.PLANNED).order_by("starts_at")
+        if _local_date(a.starts_at) <= ended_on
+    ]
+    if unrecorded:
+        # Cancelling them here would record a cancellation nobody made.
+        days = ", ".join(f"{timezone.localtime(moment):%-d %b}" for moment in unrecorded)
+        raise CourseRuleError(
+            f"Record the attendance of the appointments up to the end date first ({days})."
+        )
     cancelled = course.appointments.filter(status=Attendance.PLANNED)
     cancelled.update(
         status=Attendance.CANCELLED_BY_SERVICE,

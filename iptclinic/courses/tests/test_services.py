@@ -20,7 +20,7 @@ from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason
 from iptclinic.ipt.phases import Phase
 from iptclinic.ipt.variants import Variant
 from iptclinic.lib.concurrency import EditConflict
-from iptclinic.test import attend_next, open_course_for
+from iptclinic.test import attend_next, open_course_for, record_the_past_as_missed
 
 CLEAR_RISK = {
     "suicidal_thoughts": "no",
@@ -146,6 +146,7 @@ def test_it_refuses_a_second_open_course_on_the_same_referral(
 def test_a_new_course_can_follow_one_that_has_ended_on_the_same_referral(
     cara_course: Course, cara: Client, tess: User
 ) -> None:
+    record_the_past_as_missed(cara_course, tess)
     services.end_course(
         cara_course,
         actor=tess,
@@ -291,6 +292,7 @@ def test_a_future_appointment_can_be_cancelled_in_advance(cara_course: Course, t
 
 def test_it_refuses_a_session_after_the_course_ended(cara_course: Course, tess: User) -> None:
     attend_next(cara_course, tess, 2)
+    record_the_past_as_missed(cara_course, tess)
     ended = timezone.localdate() - timedelta(days=1)
     services.end_course(
         cara_course,
@@ -762,6 +764,7 @@ def test_ending_early_needs_a_reason(cara_course: Course, tess: User) -> None:
 
 
 def test_ending_early_for_another_reason_needs_a_note(cara_course: Course, tess: User) -> None:
+    record_the_past_as_missed(cara_course, tess)
     with pytest.raises(CourseRuleError, match="Say why the course ended early"):
         services.end_course(
             cara_course,
@@ -812,6 +815,7 @@ def test_ending_a_course_cancels_its_planned_appointments_by_the_service(
 ) -> None:
     attended = {a.pk for a in attend_next(cara_course, tess, 4)}
 
+    record_the_past_as_missed(cara_course, tess)
     services.end_course(
         cara_course,
         actor=tess,
@@ -822,8 +826,10 @@ def test_ending_a_course_cancels_its_planned_appointments_by_the_service(
 
     statuses = {a.pk: a.status for a in _appointments(cara_course)}
     assert {statuses[pk] for pk in attended} == {Attendance.ATTENDED}
-    assert {s for pk, s in statuses.items() if pk not in attended} == {
-        Attendance.CANCELLED_BY_SERVICE
+    future = {a.pk for a in _appointments(cara_course) if a.starts_at > timezone.now()}
+    assert {statuses[pk] for pk in future} == {Attendance.CANCELLED_BY_SERVICE}
+    assert {s for pk, s in statuses.items() if pk not in attended | future} == {
+        Attendance.DID_NOT_ATTEND
     }
 
 
@@ -857,3 +863,25 @@ def test_a_course_that_never_started_cannot_be_completed(cara_course: Course, te
             target=CourseState.COMPLETED,
             ended_on=timezone.localdate(),
         )
+
+
+def test_a_course_cannot_end_while_past_appointments_have_no_attendance(
+    cara_course: Course, tess: User
+) -> None:
+    attend_next(cara_course, tess, 2)
+    unrecorded = [a for a in _appointments(cara_course) if a.status == Attendance.PLANNED][0]
+
+    with pytest.raises(
+        CourseRuleError, match=f"Record the attendance .*{unrecorded.starts_at:%-d %b}"
+    ):
+        services.end_course(
+            cara_course,
+            actor=tess,
+            target=CourseState.ENDED_EARLY,
+            ended_on=timezone.localdate(),
+            reason=EarlyEndReason.DROPPED_OUT,
+        )
+
+    cara_course.refresh_from_db()
+    assert cara_course.state == CourseState.ACTIVE
+    assert unrecorded.__class__.objects.get(pk=unrecorded.pk).status == Attendance.PLANNED

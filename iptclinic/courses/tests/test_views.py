@@ -17,7 +17,7 @@ from iptclinic.courses import services
 from iptclinic.courses.models import Appointment, ContractChange, Course, SessionRecord
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.lifecycle import CourseState
-from iptclinic.test import attend_next, open_course_for
+from iptclinic.test import attend_next, open_course_for, record_the_past_as_missed
 
 CLEAR_RISK = {
     "suicidal_thoughts": "no",
@@ -297,6 +297,7 @@ def test_attendance_after_the_course_ended_is_refused_with_the_end_date(
     as_tess: HttpClient, cara_course: Course, tess: User
 ) -> None:
     today = timezone.localdate()
+    record_the_past_as_missed(cara_course, tess)
     services.end_course(
         cara_course, actor=tess, target=CourseState.ENDED_EARLY, ended_on=today, reason="moved_away"
     )
@@ -700,6 +701,7 @@ def test_ending_a_course_on_the_page_closes_it_and_cancels_what_was_planned(
 ) -> None:
     attend_next(cara_course, tess, 2)
 
+    record_the_past_as_missed(cara_course, tess)
     response = _end(
         as_tess,
         cara_course,
