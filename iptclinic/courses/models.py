@@ -96,7 +96,12 @@ class Course(models.Model):
             TimelineRow(
                 appointment=a,
                 number=n,
-                phase=phase_for_session(n, self.contracted_sessions, self.variant_enum)
+                phase=phase_for_session(
+                    n,
+                    self.contracted_sessions,
+                    self.variant_enum,
+                    focus_agreed=self.focus_agreed_for(a),
+                )
                 if n
                 else None,
             )

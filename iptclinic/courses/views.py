@@ -13,6 +13,7 @@ from iptclinic.accounts.decorators import staff_required
 from iptclinic.audit.services import record_list_view
 from iptclinic.audit.views import record_view
 from iptclinic.clients.access import can_edit_clinical_record, client_for, visible_clients
+from iptclinic.inventory.selectors import focus_work_context
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.tasks import session_checklist
 from iptclinic.lib.concurrency import EditConflict
@@ -191,7 +192,12 @@ def session_record(request: HttpRequest, appointment_id: int) -> HttpResponse:
         .prefetch_related("addenda__author")
         .first()
     )
-    checklist = session_checklist(row.number, course.contracted_sessions, course.variant_enum)
+    checklist = session_checklist(
+        row.number,
+        course.contracted_sessions,
+        course.variant_enum,
+        focus_agreed=course.focus_agreed_for(appointment),
+    )
     editable = can_edit_clinical_record(request.user, client) and not (record and record.is_signed)
     form = SessionRecordForm(
         request.POST if request.method == "POST" else None,
@@ -236,6 +242,8 @@ def session_record(request: HttpRequest, appointment_id: int) -> HttpResponse:
             "can_edit": can_edit_clinical_record(request.user, client),
             "latest": latest,
             "contracted": course.contracted_sessions,
+            # Middle-phase strategies, techniques and goal ratings (inventory app), else None.
+            "focus_work": focus_work_context(appointment, phase=row.phase, editable=editable),
         },
         status=status,
     )

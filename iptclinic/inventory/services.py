@@ -461,6 +461,8 @@ def choose_focus(
     """
     course = Course.objects.select_for_update().select_related("referral__client").get(pk=course.pk)
     _ensure_open(course)
+    areas = [ProblemArea(a) for a in areas]
+    dispute_stage = DisputeStage(dispute_stage) if dispute_stage else None
     _check_focus(course, areas, dispute_stage, reason)
     agreed = TreatmentAgreement.objects.filter(course=course).first()
     if agreed is not None and not renegotiation:

@@ -13,7 +13,9 @@ from tests.browser.conftest import sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-EXPECTED_PHASES = ["Initial"] * 3 + ["Middle"] * 7 + ["Ending"] * 2
+# No treatment agreement is recorded in this journey, so the middle phase never starts
+# (decisions.md §6, R04): the initial phase runs on until the ending.
+EXPECTED_PHASES = ["Initial"] * 10 + ["Ending"] * 2
 
 
 def appointment_rows(page: Page):
@@ -83,7 +85,7 @@ def test_a_therapist_carries_a_client_from_referral_to_the_end_of_a_12_session_c
     expect(appointment_rows(page)).to_have_count(13)
     expect(appointment_rows(page).nth(12)).to_contain_text("replaces")
 
-    # The rest of the course: the phase changes at sessions 4 and 11.
+    # The rest of the course: without an agreement the phase changes only at session 11.
     number = 5
     for index in range(5, 13):
         set_attendance(page, index, "Attended")
@@ -94,9 +96,9 @@ def test_a_therapist_carries_a_client_from_referral_to_the_end_of_a_12_session_c
     expect(page.locator(".course-summary")).to_contain_text("Session 12 of 12")
     expect(page.locator(".course-summary")).to_contain_text("Ending phase")
 
-    # Write and sign the record of session 4, the first of the middle phase.
+    # Write and sign the record of session 4, still initial: no focus was agreed.
     appointment_rows(page).nth(3).get_by_role("link", name=re.compile("Write record")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Session 4 of 12: Middle phase")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Session 4 of 12: Initial phase")
     page.get_by_label("Agenda").fill("Scores, the week, the dispute with her brother.")
     page.get_by_label("Notes").fill("Looked at Sunday's argument step by step.")
     for question in page.locator("fieldset.yes-no").all()[:6]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from iptclinic.ipt.variants import Variant
@@ -15,3 +17,9 @@ register = template.Library()
 def area_name(area: str, variant: str) -> str:
     """A problem area as the course's variant names it: ``{{ tag.area|area_name:course.variant }}``."""
     return _area_name(area, Variant(variant))
+
+
+@register.inclusion_tag("inventory/_focus_work.html", takes_context=True)
+def focus_work_section(context: dict[str, Any], work: dict[str, Any]) -> dict[str, Any]:
+    """The middle-phase section of a session record, from ``selectors.focus_work_context``."""
+    return {**work, "csrf_token": context.get("csrf_token"), "request": context.get("request")}
