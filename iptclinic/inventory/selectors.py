@@ -6,16 +6,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
-
-from iptclinic.courses.models import Appointment, Course
+from iptclinic.courses.models import Appointment, Course, CourseTimeline
 from iptclinic.ipt.phases import Phase
 from iptclinic.ipt.problem_areas import DisputeStage, ProblemArea
 from iptclinic.ipt.strategies import TECHNIQUES, TECHNIQUES_BY_CODE, strategies_for
 
 from .cases import area_name
 from .forms import FocusWorkForm
-from .models import FocusDecision, Goal, GoalRating, SessionFocusWork
+from .models import (
+    FocusDecision,
+    Formulation,
+    Goal,
+    GoalRating,
+    LifeEvent,
+    MiddlePhaseOverride,
+    Relationship,
+    SessionFocusWork,
+    TreatmentAgreement,
+)
 
 
 def focus_areas_by_course(course_ids: Iterable[int]) -> dict[int, list[ProblemArea]]:
@@ -47,15 +55,15 @@ class GoalProgress:
         return self.ratings[-1][1] if self.ratings else None
 
 
-def goals_with_progress(course: Course) -> list[GoalProgress]:
-    """The current goals of a course and every rating given, in two queries."""
+def goals_with_progress(course: Course, timeline: CourseTimeline) -> list[GoalProgress]:
+    """The current goals of a course and every rating given, in two queries.
+
+    ``timeline`` (already built by the page) numbers the sessions the ratings were given in.
+    """
     goals = list(
-        Goal.objects.filter(course=course, retired_at__isnull=True).prefetch_related(
-            Prefetch("ratings", queryset=GoalRating.objects.select_related("appointment"))
-        )
+        Goal.objects.filter(course=course, retired_at__isnull=True).prefetch_related("ratings")
     )
-    timeline = course.timeline() if goals else None
-    numbers = {r.appointment.pk: r.number for r in timeline.rows} if timeline else {}
+    numbers = {r.appointment.pk: r.number for r in timeline.rows}
     return [
         GoalProgress(
             goal=goal,
@@ -115,3 +123,17 @@ def technique_choices(recommended: set[str]) -> list[tuple[str, str]]:
         (t.code, f"{t.name} (suggested for this focus)" if t.code in recommended else t.name)
         for t in ordered
     ]
+
+
+def initial_phase_summary(course: Course, timeline: CourseTimeline) -> dict[str, Any]:
+    """What a client's page shows about one course's inventory, focus, agreement and goals."""
+    return {
+        "course": course,
+        "people": Relationship.objects.filter(course=course).count(),
+        "events": LifeEvent.objects.filter(course=course).count(),
+        "focus": FocusDecision.objects.filter(course=course, superseded_at__isnull=True).first(),
+        "formulation": Formulation.objects.filter(course=course).first(),
+        "agreement": TreatmentAgreement.objects.filter(course=course).first(),
+        "override": MiddlePhaseOverride.objects.filter(course=course).first(),
+        "goals": goals_with_progress(course, timeline),
+    }

@@ -6,8 +6,10 @@ from typing import Any
 
 from django import template
 
+from iptclinic.courses.models import Course, CourseTimeline
 from iptclinic.ipt.variants import Variant
 
+from .. import selectors
 from ..cases import area_name as _area_name
 
 register = template.Library()
@@ -23,3 +25,15 @@ def area_name(area: str, variant: str) -> str:
 def focus_work_section(context: dict[str, Any], work: dict[str, Any]) -> dict[str, Any]:
     """The middle-phase section of a session record, from ``selectors.focus_work_context``."""
     return {**work, "csrf_token": context.get("csrf_token"), "request": context.get("request")}
+
+
+@register.inclusion_tag("inventory/_course_summary.html", takes_context=True)
+def initial_phase_summary(
+    context: dict[str, Any], course: Course, timeline: CourseTimeline
+) -> dict[str, Any]:
+    """A client's page: the inventory, focus, agreement and goals with progress of one course."""
+    return {
+        **selectors.initial_phase_summary(course, timeline),
+        "can_edit": context.get("can_edit", False),
+        "client": context.get("client"),
+    }
