@@ -62,10 +62,11 @@ class Team(models.Model):
         blank=True,
         help_text="Where a service user reaches their care coordinator or the team.",
     )
-    interpreting = models.TextField(
-        "how to ask for an interpreter",
+    interpreting_contact = models.CharField(
+        "phone or email to ask for an interpreter",
+        max_length=150,
         blank=True,
-        help_text="For example: Tell us which language you need and we will book an interpreter.",
+        help_text="Printed after fixed, translated wording, so give only the number or address.",
     )
     bsl_video_relay = models.URLField(
         "BSL video relay link",
