@@ -27,6 +27,7 @@ migrate: $(STAMP) ## Create or update the database (SQLite unless DATABASE_URL i
 
 demo: migrate ## Load the invented demo data (safe to run twice)
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo_measures
 
 run: demo ## Set up everything and serve on http://127.0.0.1:8000
 	@echo "Serving IPT Clinic on http://127.0.0.1:8000 (Ctrl+C to stop). Sign in with a demo login above."
