@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -225,11 +225,10 @@ class InstrumentSeries:
         return mark_safe(svg)  # noqa: S308
 
 
-@dataclass
+@dataclass(frozen=True)
 class ClientMeasures:
     series: list[InstrumentSeries]
     results: list[ReferralResult]
-    responses: list[QuestionnaireResponse] = field(default_factory=list)
 
 
 def _session_numbers(courses: Iterable[Course]) -> dict[int, int]:
@@ -273,7 +272,7 @@ def client_measures(client: Client) -> ClientMeasures:
         )
         for referral in Referral.objects.filter(client=client)
     ]
-    return ClientMeasures(series=series, results=results, responses=responses)
+    return ClientMeasures(series=series, results=results)
 
 
 # --- One session's measures ---------------------------------------------------------------------

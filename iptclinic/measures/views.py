@@ -41,8 +41,8 @@ def session_questionnaire(request: HttpRequest, appointment_id: int) -> HttpResp
     appointment = appointment_for(request.user, appointment_id)
     client = appointment.course.referral.client
     _require_recorder(request, client)
-    timeline = Course.objects.prefetch_related("appointments").get(pk=appointment.course_id)
-    row = next((r for r in timeline.timeline().rows if r.appointment.pk == appointment.pk), None)
+    course = Course.objects.prefetch_related("appointments").get(pk=appointment.course_id)
+    row = next((r for r in course.timeline().rows if r.appointment.pk == appointment.pk), None)
     if row is None or row.number is None:
         raise Http404
     form_def = _instrument(request)
