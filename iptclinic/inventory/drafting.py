@@ -1,8 +1,8 @@
 """The first draft of a course's formulation, from its chosen focus and its key events and people.
 
 The words come from the pure core (``ipt.formulation.draft_formulation``); this module only
-decides which events and people are "key": those the suggester cites as evidence for the chosen
-areas, plus anyone the therapist tagged with them.
+decides which events and people are "key": the people the suggester cites as evidence for the
+chosen areas or the therapist tagged with them, and the events cited or involving those people.
 """
 
 from __future__ import annotations
@@ -42,7 +42,9 @@ def draft_for_course(course: Course, focus: FocusDecision | None) -> str:
     return draft_formulation(
         preferred_name=course.referral.client.called,
         areas=chosen,
-        key_events=[e for e in case.events if e.event_id in event_ids],
+        key_events=[
+            e for e in case.events if e.event_id in event_ids or person_ids.intersection(e.people)
+        ],
         key_people=[r.label for r in case.relationships if r.person_id in person_ids],
         contracted_sessions=course.contracted_sessions,
         end_date_text=f"{end:%-d %B %Y}" if end else "the date we agree",

@@ -302,7 +302,8 @@ class RelationshipForm(NoColon, forms.ModelForm):
         instance = self.instance
         self.fields["version"].initial = instance.version if instance.pk else 0
         self.fields["died"].initial = format_approx_date(instance.died_on, instance.died_precision)
-        self.fields["label"].widget.attrs["autocomplete"] = "off"
+        # The row opens with its first field focused, to type straight away (htmx honours it).
+        self.fields["label"].widget.attrs.update(autocomplete="off", autofocus=True)
         for name in ("contact_frequency", "conflict", "dispute_stage"):
             self.fields[name].choices = [("", "Not recorded"), *self.fields[name].choices[1:]]
         self.tags = {tag["area"]: tag["reason"] for tag in instance.areas} if instance.pk else {}
@@ -433,6 +434,7 @@ class LifeEventForm(NoColon, forms.ModelForm):
             )
             self.fields["people"].initial = [p.pk for p in instance.people.all()]
         self.fields["description"].widget.attrs["autocomplete"] = "off"
+        self.fields["when"].widget.attrs["autofocus"] = True
         if not eating_disorder:
             del self.fields["ed_symptom_note"]
 
@@ -512,7 +514,7 @@ class FormulationForm(NoColon, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(
         label="Formulation",
-        widget=forms.Textarea(attrs={"rows": 12}),
+        widget=forms.Textarea(attrs={"rows": 18, "class": "formulation-box"}),
         help_text="Written to the client, in plain words. Edit the draft until it sounds like you both.",
         error_messages={"required": "The formulation is empty. Write it, or start from the draft."},
     )
