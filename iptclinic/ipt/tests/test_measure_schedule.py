@@ -18,7 +18,9 @@ from iptclinic.ipt.measure_schedule import (
     ("contracted", "expected"),
     [(16, (1, 8, 16)), (12, (1, 6, 12)), (13, (1, 7, 13)), (2, (1, 2)), (1, (1,))],
 )
-def test_milestones_are_assessment_middle_and_end(contracted, expected):
+def test_milestones_are_assessment_middle_and_end(
+    contracted: int, expected: tuple[int, ...]
+) -> None:
     assert milestone_sessions(contracted) == expected
 
 
@@ -33,23 +35,25 @@ def test_milestones_are_assessment_middle_and_end(contracted, expected):
         (6, 12, ("phq9", "gad7", "wsas")),
     ],
 )
-def test_the_default_schedule_follows_decision_12(number, contracted, expected):
+def test_the_default_schedule_follows_decision_12(
+    number: int, contracted: int, expected: tuple[str, ...]
+) -> None:
     assert due_at_session(number, contracted) == expected
 
 
-def test_a_team_can_take_a_questionnaire_off_the_schedule_or_ask_for_it_every_session():
+def test_a_team_can_take_a_questionnaire_off_the_schedule_or_ask_for_it_every_session() -> None:
     schedule = {"phq9": Frequency.EVERY_SESSION, "wsas": Frequency.EVERY_SESSION}
     assert due_at_session(5, 16, schedule) == ("phq9", "wsas")
     assert due_at_session(5, 16, {}) == ()
 
 
 @pytest.mark.parametrize("number", [0, 17, -1])
-def test_it_refuses_a_session_outside_the_course(number):
+def test_it_refuses_a_session_outside_the_course(number: int) -> None:
     with pytest.raises(ValueError, match="not within 1 to 16"):
         due_at_session(number, 16)
 
 
-def test_it_reads_back_a_stored_schedule_and_refuses_unknown_names():
+def test_it_reads_back_a_stored_schedule_and_refuses_unknown_names() -> None:
     assert parse_schedule({"phq9": "milestones"}) == {"phq9": Frequency.MILESTONES}
     with pytest.raises(ValueError, match="unknown questionnaire 'bdi'"):
         parse_schedule({"bdi": "every_session"})
@@ -60,8 +64,8 @@ def test_it_reads_back_a_stored_schedule_and_refuses_unknown_names():
 @settings(deadline=None)
 @given(st.integers(min_value=1, max_value=40), st.data())
 def test_every_session_questionnaires_are_always_due_and_milestones_three_times_at_most(
-    contracted, data
-):
+    contracted: int, data: st.DataObject
+) -> None:
     number = data.draw(st.integers(min_value=1, max_value=contracted))
     due = due_at_session(number, contracted, DEFAULT_SCHEDULE)
     assert {"phq9", "gad7"} <= set(due)
