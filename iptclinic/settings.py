@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "iptclinic.measures",
     "iptclinic.portal",
     "iptclinic.reports",
+    "iptclinic.endings",
+    "iptclinic.letters",
 ]
 
 MIDDLEWARE = [

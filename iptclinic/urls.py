@@ -11,4 +11,6 @@ urlpatterns = [
     path("", include("iptclinic.courses.urls")),
     path("", include("iptclinic.inventory.urls")),
     path("", include("iptclinic.measures.urls")),
+    path("", include("iptclinic.endings.urls")),
+    path("", include("iptclinic.letters.urls")),
 ]

@@ -7,6 +7,7 @@ from iptclinic.clients.models import Client
 from iptclinic.courses import services as course_services
 from iptclinic.inventory import services as inventory_services
 from iptclinic.ipt.case import ApproxDate, DatePrecision
+from iptclinic.letters.models import IssuedLetter, LetterFile
 from iptclinic.measures import services as measure_services
 from iptclinic.test import attend_next, open_course_for
 
@@ -46,7 +47,35 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
     earlier = inventory_services.add_earlier_episode(
         course, actor=therapist, began=ApproxDate(course.start_date, DatePrecision.YEAR), note=""
     )
+    # Letters: a stored letter with one file, made directly (issuing renders every format, which
+    # the walk does not need).
+    letter = IssuedLetter.objects.create(
+        client=client,
+        course=course,
+        kind="appointments",
+        language="en-gb",
+        language_name="English",
+        translation_status="Original wording.",
+        subject="Your appointments",
+        issued_by=therapist,
+        issued_at=course.created_at,
+    )
+    text = b"Your appointments"
+    stored = LetterFile.objects.create(
+        letter=letter,
+        recipient="service_user",
+        format="text",
+        language="en-gb",
+        filename="appointments.txt",
+        content_type="text/plain; charset=utf-8",
+        content=text,
+        size=len(text),
+        sha256=LetterFile.digest(text),
+        render_seconds=0.0,
+    )
     return {
+        "letter_id": letter.pk,
+        "file_id": stored.pk,
         "relationship_id": person.pk,
         "event_id": event.pk,
         "episode_id": earlier.pk,

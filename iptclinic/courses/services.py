@@ -16,6 +16,7 @@ from django.utils import timezone
 from iptclinic.accounts.models import User
 from iptclinic.audit import services as audit
 from iptclinic.clients.models import Referral
+from iptclinic.endings.completion import completion_problem
 from iptclinic.ipt.attendance import MISSED, Attendance
 from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason, check_transition
 from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
@@ -418,6 +419,11 @@ def end_course(
             f"Only {attended.count()} of {course.contracted_sessions} sessions have taken place. "
             "End the course early with a reason, or renegotiate the contract first."
         )
+    if target == CourseState.COMPLETED:
+        # ipt-method.md R19, R20: a course closes as completed only with its ending record.
+        problem = completion_problem(course)
+        if problem:
+            raise CourseRuleError(problem)
     if target == CourseState.ENDED_EARLY:
         if reason is None:
             raise CourseRuleError("Choose why the course ended early.")

@@ -110,8 +110,20 @@ def test_a_therapist_carries_a_client_from_referral_to_the_end_of_a_12_session_c
     expect(page.get_by_role("status")).to_contain_text("The record is signed")
     expect(page.get_by_role("button", name="Save the record")).to_have_count(0)
 
-    # End the course as completed.
+    # Write the ending record; only then can the course close as completed.
     page.get_by_role("link", name=re.compile("Back to Dana")).click()
+    page.get_by_role("link", name=re.compile("^Ending record")).click()
+    page.get_by_label("Feelings about the ending").fill("Sad, and proud of what changed.")
+    page.get_by_label("Progress on symptoms and on the focus").fill("Talks with her brother again.")
+    page.get_by_label("What the person says helped").fill("Saying what you need out loud.")
+    page.get_by_label("Personal early warning signs").fill("Poor sleep.")
+    page.get_by_label("What to do if the signs come back").fill("Call your brother.")
+    page.get_by_label("Goals to keep working on").fill("Keep the Sunday calls.")
+    page.get_by_label("Discharge: no further IPT is needed now").check()
+    page.get_by_role("button", name="Save the ending record").click()
+    expect(page.get_by_role("status")).to_contain_text("The ending record is complete")
+
+    # End the course as completed.
     page.get_by_role("link", name="End the course").click()
     page.get_by_label("Completed: all the contracted sessions took place").check()
     page.get_by_role("button", name="End the course").click()

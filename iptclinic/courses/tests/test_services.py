@@ -15,6 +15,7 @@ from iptclinic.clients.models import Client
 from iptclinic.courses import services
 from iptclinic.courses.models import Appointment, ContractChange, Course, SessionRecord
 from iptclinic.courses.services import CourseRuleError
+from iptclinic.endings.tests.helpers import write_ending
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason
 from iptclinic.ipt.phases import Phase
@@ -745,6 +746,7 @@ def test_a_course_is_completed_only_when_every_contracted_session_took_place(
 def test_a_course_with_every_session_attended_is_completed(cara: Client, tess: User) -> None:
     course = open_course_for(cara, tess, weeks_ago=12, contracted=12)
     attend_next(course, tess, 12)
+    write_ending(course, tess)
 
     services.end_course(
         course, actor=tess, target=CourseState.COMPLETED, ended_on=timezone.localdate()
@@ -836,6 +838,7 @@ def test_ending_a_course_cancels_its_planned_appointments_by_the_service(
 def test_a_completed_course_cannot_be_reopened(cara: Client, tess: User) -> None:
     course = open_course_for(cara, tess, weeks_ago=12, contracted=12)
     attend_next(course, tess, 12)
+    write_ending(course, tess)
     today = timezone.localdate()
     services.end_course(course, actor=tess, target=CourseState.COMPLETED, ended_on=today)
 

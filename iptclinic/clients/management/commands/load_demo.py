@@ -18,6 +18,7 @@ from iptclinic.clients import services as client_services
 from iptclinic.clients.models import Client, PresentingProblem
 from iptclinic.courses import services as course_services
 from iptclinic.courses.models import Course, RiskLevel
+from iptclinic.endings import services as ending_services
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.lifecycle import CourseState
 from iptclinic.ipt.nhs_number import check_digit
@@ -138,6 +139,19 @@ CLIENTS = (
     DemoClient("Nadia", "Stone", date(2001, 2, 11), None),
 )
 
+DEMO_ENDING = {
+    "kind": "full",
+    "feelings_about_ending": "Sad that the sessions are ending, and a little worried; relieved too.",
+    "past_losses": "The end brought back leaving his last job.",
+    "progress_review": "Mood much lower on the PHQ-9; back in touch with his brother.",
+    "what_helped": "Saying what you need to your brother, and planning one outing a week.",
+    "warning_signs": "Staying in bed late, not answering the phone, skipping meals.",
+    "relapse_plan": "Call your brother, keep the weekly outing, and see your GP if it lasts two weeks.",
+    "future_goals": "Join the community choir.",
+    "gp_consent": True,
+    "disposition": "discharge",
+}
+
 NOTES = {
     "initial": "Reviewed symptoms with the PHQ-9 and GAD-7. Talked about the important people in their life and what changed when the low mood began.",
     "middle": "Looked at a recent disagreement in detail and at what each person expected. Agreed one thing to try before next week.",
@@ -174,6 +188,14 @@ class Command(BaseCommand):
             name=DEMO_TEAM,
             phone="0300 555 0142",
             address="Riverside Health Centre\n12 Mill Lane\nExampletown EX1 2AB",
+            # Contact details printed on letters (issue 5): invented numbers and addresses.
+            email="ipt.riverside@example.org",
+            care_coordination_phone="0300 555 0143",
+            interpreting_contact="0300 555 0144",
+            bsl_video_relay="https://relay.example.org/riverside",
+            complaints_phone="0300 555 0150",
+            complaints_freephone="0800 555 0151",
+            complaints_email="pals@example.org",
         )
         other = Team.objects.create(name=OTHER_TEAM, phone="0300 555 0199")
         sam = self._user(team, "sam", "Sam", "Okafor", Role.SUPERVISOR)
@@ -255,6 +277,10 @@ class Command(BaseCommand):
                 )
         if demo.completed:
             course.refresh_from_db()
+            # A course closes as completed only with its ending record (issue 5).
+            ending_services.save_ending_record(
+                course, actor=therapist, data=DEMO_ENDING, expected_version=None
+            )
             course_services.end_course(
                 course,
                 actor=therapist,
