@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from iptclinic.clients.models import Client
 from iptclinic.ipt.lifecycle import CourseState
-from iptclinic.ipt.phases import ending_must_be_raised_by, ending_prompt_from
+from iptclinic.ipt.phases import Phase, ending_must_be_raised_by, ending_prompt_from
 
 from .models import Appointment, Course, CourseTimeline
 
@@ -36,6 +36,20 @@ class CaseloadRow:
             return "raise"
         return ""
 
+    @property
+    def ending_record_prompt(self) -> str:
+        """'write' from the ending phase until the ending record is complete; 'close' once it is
+        complete and every contracted session has taken place (issue 5; ipt-method.md R19)."""
+        if not self.course or not self.timeline:
+            return ""
+        record = getattr(self.course, "ending_record", None)
+        complete = record is not None and record.is_complete
+        if complete and self.timeline.attended >= self.course.contracted_sessions:
+            return "close"
+        if not complete and self.timeline.current_phase is Phase.ENDING:
+            return "write"
+        return ""
+
 
 def open_courses(clients: QuerySet[Client]) -> QuerySet[Course]:
     # Only what the caseload shows: parsing every datetime of thousands of rows is the main cost.
@@ -44,7 +58,8 @@ def open_courses(clients: QuerySet[Client]) -> QuerySet[Course]:
     )
     return (
         Course.objects.filter(referral__client__in=clients, state__in=OPEN_STATES)
-        .select_related("referral__client")
+        # endings (issue 5): the ending record rides along for the caseload's ending prompts.
+        .select_related("referral__client", "ending_record")
         .prefetch_related(Prefetch("appointments", queryset=appointments))
     )
 
