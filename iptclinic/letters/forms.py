@@ -52,6 +52,11 @@ class IssueForm(forms.Form):
 
 
 class TeamContactsForm(forms.ModelForm):
+    bsl_video_relay = forms.URLField(
+        label="BSL video relay link", required=False, assume_scheme="https"
+    )
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Team
         fields = TEAM_CONTACT_FIELDS

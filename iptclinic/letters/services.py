@@ -48,6 +48,14 @@ TEAM_CONTACT_FIELDS = [
 ]
 
 
+NEED_NAMES = {
+    LetterFormat.LARGE_PRINT: "large print",
+    LetterFormat.EASY_READ: "easy read",
+    LetterFormat.AUDIO: "audio",
+    LetterFormat.BRAILLE: "Braille",
+}
+
+
 class LetterError(ValueError):
     """A letter that cannot be issued as asked; the message says why and what to do."""
 
@@ -92,7 +100,7 @@ def issue_letter(
         raise LetterError(f"This letter is not made in these formats: {names}.")
     left_out = draft.needed - chosen
     if left_out:
-        names = ", ".join(sorted(str(fmt.label).lower() for fmt in left_out))
+        names = " and ".join(sorted(NEED_NAMES[fmt] for fmt in left_out))
         raise LetterError(
             f"{client.called} needs {names} (a recorded communication need). Keep it ticked, or "
             "update the recorded needs first if they have changed."
