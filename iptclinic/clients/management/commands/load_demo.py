@@ -19,6 +19,7 @@ from iptclinic.clients.models import Client, PresentingProblem
 from iptclinic.courses import services as course_services
 from iptclinic.courses.models import Course, RiskLevel
 from iptclinic.endings import services as ending_services
+from iptclinic.inventory.demo import add_demo_initial_phase
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.lifecycle import CourseState
 from iptclinic.ipt.nhs_number import check_digit
@@ -272,8 +273,10 @@ class Command(BaseCommand):
                 continue
             self._record(course, appointment, attended, therapist)
             if demo.agreed and attended == 3:
-                course_services.agree_contract(
-                    course, actor=therapist, agreed_on=timezone.localdate(appointment.starts_at)
+                # Inventory, focus, formulation and the treatment agreement (which fixes the
+                # contract), so that the middle phase starts with session 4.
+                add_demo_initial_phase(
+                    course, therapist=therapist, agreed_on=timezone.localdate(appointment.starts_at)
                 )
         if demo.completed:
             course.refresh_from_db()
