@@ -182,7 +182,8 @@ class RelationshipForm(NoColon, forms.ModelForm):
         label="Ring now", help_text=f"1 is the closest, {RINGS} the furthest."
     )
     closeness_before = RingField(
-        label="Ring before the low mood started", help_text="Leave empty if it has not changed."
+        label="Ring before the low mood started",
+        help_text="Where they were before; drawn beside “now”.",
     )
     importance = forms.IntegerField(
         label="How important to them (1–5)",
