@@ -82,9 +82,9 @@ def _date(appointment: Appointment):
     return timezone.localdate(appointment.starts_at)
 
 
-def run_course(client: Client, therapist: User, *, contracted: int = 12) -> Course:
+def run_course(client: Client, therapist: User, *, contracted: int = 12, leave: int = 0) -> Course:
     """A course with focus, formulation, agreement, goals, ratings and questionnaires, every
-    session attended and the ending phase reached (not yet ended)."""
+    session attended but the last ``leave``, and not yet ended."""
     course = open_course_for(client, therapist, weeks_ago=contracted + 1, contracted=contracted)
     first = attend_next(course, therapist, 3)
     for code, answers in (("phq9", PHQ9_HIGH), ("gad7", GAD7_HIGH)):
@@ -112,7 +112,7 @@ def run_course(client: Client, therapist: User, *, contracted: int = 12) -> Cour
         contracted_sessions=contracted,
         goals={ProblemArea.ROLE_TRANSITION: ["Make one friend at work", "Call my sister weekly"]},
     )
-    rest = attend_next(course, therapist, contracted - 3)
+    rest = attend_next(course, therapist, contracted - 3 - leave)
     goals = list(Goal.objects.filter(course=course))
     for appointment, rating in ((rest[0], 2), (rest[-2], 7)):
         GoalRating.objects.bulk_create(
