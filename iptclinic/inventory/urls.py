@@ -32,6 +32,7 @@ urlpatterns = [
         name="relationship_remove",
     ),
     path("courses/<int:course_id>/inventory/case.json", people.inventory_export, name="export"),
+    path("courses/<int:course_id>/inventory/copy/", people.inventory_copy, name="copy"),
     path("courses/<int:course_id>/timeline/", timeline.timeline_page, name="timeline"),
     path(
         "courses/<int:course_id>/timeline/episode/",

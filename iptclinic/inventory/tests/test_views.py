@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iptclinic.audit.models import AuditEvent
+from iptclinic.courses import services as course_services
 from iptclinic.inventory import services
 from iptclinic.inventory.cases import build_case, load_rows
 from iptclinic.inventory.models import (
@@ -25,10 +26,12 @@ from iptclinic.inventory.models import (
     SessionFocusWork,
     TreatmentAgreement,
 )
+from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.case import ApproxDate, DatePrecision
 from iptclinic.ipt.casefile import load_case
+from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason
 from iptclinic.ipt.problem_areas import ProblemArea
-from iptclinic.test import attend_next
+from iptclinic.test import attend_next, open_course_for
 
 from .helpers import agree, day_of, dispute_case, initial_phase_done, person
 
@@ -74,6 +77,7 @@ ROUTES = [
     ("inventory:relationship_edit", "relationship_id"),
     ("inventory:relationship_remove", "relationship_id"),
     ("inventory:export", "course_id"),
+    ("inventory:copy", "course_id"),
     ("inventory:timeline", "course_id"),
     ("inventory:timeline_facts", "course_id"),
     ("inventory:event_new", "course_id"),
@@ -627,3 +631,29 @@ def test_dates_in_the_export_are_not_after_the_assessment(client, tess, cara_cou
     )
     client.force_login(tess)
     load_case(_page(client.get(reverse("inventory:export", args=[cara_course.pk]))))
+
+
+def test_a_continuation_course_starts_from_a_copy_of_the_earlier_inventory(client, tess, cara):
+    first = open_course_for(cara, tess, weeks_ago=0)
+    person(first, tess, label="Sam")
+    for appointment in first.appointments.filter(starts_at__date__lte=timezone.localdate()):
+        course_services.set_attendance(
+            appointment, actor=tess, status=Attendance.CANCELLED_BY_CLIENT
+        )
+    course_services.end_course(
+        first,
+        actor=tess,
+        target=CourseState.ENDED_EARLY,
+        ended_on=timezone.localdate(),
+        reason=EarlyEndReason.OTHER,
+        note="A continuation course follows.",
+    )
+    second = open_course_for(cara, tess, weeks_ago=0)
+    client.force_login(tess)
+    page = _page(client.get(reverse("inventory:relationships", args=[second.pk])))
+    assert "Copy the earlier inventory" in page
+    response = client.post(reverse("inventory:copy", args=[second.pk]))
+    assert response.status_code == 302
+    assert [r.label for r in Relationship.objects.filter(course=second)] == ["Sam"]
+    page = _page(client.get(reverse("inventory:relationships", args=[second.pk])))
+    assert "Copy the earlier inventory" not in page

@@ -43,14 +43,26 @@ def circle_context(course: Course, rows: InventoryRows) -> dict[str, Any]:
     }
 
 
+def _earlier_course(course: Course) -> Course | None:
+    """The latest other course of the same referral with an inventory, to copy forward from."""
+    return (
+        Course.objects.filter(referral_id=course.referral_id, relationships__isnull=False)
+        .exclude(pk=course.pk)
+        .order_by("-start_date", "-id")
+        .first()
+    )
+
+
 def _context(request: HttpRequest, course: Course, **extra: Any) -> dict[str, Any]:
     rows = load_rows(course.pk, course.variant_enum)
     client = course.referral.client
+    can_edit = can_edit_clinical_record(request.user, client) and course.is_open
     return {
         "course": course,
         "client": client,
-        "can_edit": can_edit_clinical_record(request.user, client) and course.is_open,
+        "can_edit": can_edit,
         "relationships": rows.relationships,
+        "earlier_course": _earlier_course(course) if can_edit and not rows.relationships else None,
         **circle_context(course, rows),
         **extra,
     }
@@ -183,3 +195,25 @@ def inventory_export(request: HttpRequest, course_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@staff_required()
+@require_POST
+def inventory_copy(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Copy the inventory and timeline of the referral's earlier course (decisions.md §7)."""
+    course = course_for(request.user, course_id, edit=True)
+    earlier = _earlier_course(course)
+    if earlier is None:
+        messages.error(request, "There is no earlier course of this referral to copy from.")
+        return redirect("inventory:relationships", course.pk)
+    try:
+        copied = services.copy_inventory_forward(earlier, course, actor=request.user)
+    except services.InventoryRuleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"{copied} people and the timeline are copied from the course of "
+            f"{earlier.start_date:%-d %B %Y}. Check what has changed since.",
+        )
+    return redirect("inventory:relationships", course.pk)
