@@ -174,3 +174,33 @@ def test_a_therapist_builds_the_inventory_and_agrees_the_focus_by_keyboard_alone
     expect(page.locator("#focus-work")).to_contain_text("At the impasse stage")
 
     assert errors == []
+
+
+def test_removing_a_person_and_an_event_in_place_redraws_and_keeps_the_keyboard_focus(
+    page: Page, live_server, tess, cara_course
+):
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("dialog", lambda dialog: dialog.accept())
+    sam = Relationship.objects.create(
+        course=cara_course, label="Sam", relationship_type="partner", closeness_now=1
+    )
+    Relationship.objects.create(course=cara_course, label="Jo", relationship_type="friend")
+    event = cara_course.life_events.create(
+        happened_on=timezone.localdate().replace(day=1), kind="move", description="Moved flat"
+    )
+    event.people.set([sam])
+    sign_in(page, live_server.url, "tess")
+    expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
+    page.goto(f"{live_server.url}/courses/{cara_course.pk}/inventory/")
+    press(page.get_by_role("button", name="Remove Sam"))
+    expect(page.locator(".person__name", has_text="Sam")).to_have_count(0)
+    expect(page.get_by_role("link", name="Add another person or group")).to_be_focused()
+    expect(page.locator("#circle-panel")).to_contain_text("Ring 1: nobody.")
+    page.goto(f"{live_server.url}/courses/{cara_course.pk}/timeline/")
+    expect(page.locator("#events")).to_contain_text("Moved flat")
+    press(page.get_by_role("button", name="Remove the event “Moved flat”"))
+    expect(page.locator("#events")).not_to_contain_text("Moved flat")
+    expect(page.get_by_role("link", name="Add an event")).to_be_focused()
+    assert Relationship.objects.filter(course=cara_course).count() == 1
+    assert errors == []
