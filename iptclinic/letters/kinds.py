@@ -370,6 +370,7 @@ BUILDERS: Mapping[LetterKind, Callable[..., LetterContent]] = MappingProxyType(
 
 def build(kind: LetterKind, course: Course, **options: str) -> LetterContent:
     """The content of a letter of ``kind`` about ``course``; only the GP summary takes options."""
+    kind = LetterKind(kind)
     if kind is LetterKind.GP_SUMMARY:
         return gp_summary_letter(course, **options)
     return BUILDERS[kind](course)

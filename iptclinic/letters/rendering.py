@@ -71,7 +71,7 @@ def render_html(
     """The letter as HTML for one addressee, with its fixed wording in ``language``."""
     template = content.easy_read_template if easy_read else content.template
     with translation.override(language), timezone.override(ZoneInfo(content.time_zone)):
-        return render_to_string(
+        html = render_to_string(
             template,
             {
                 **content.context,
@@ -80,6 +80,21 @@ def render_html(
                 "title": str(TITLES[content.kind]),
             },
         )
+    return keep_numbers_together(html)
+
+
+_TEXT_NODE = re.compile(r">([^<]+)<")
+_NUMBER_SPACE = re.compile(r"(?<=\d) (?=\d)|(?<=\bNHS) (?=\d)")
+
+
+def keep_numbers_together(html: str) -> str:
+    """Join the groups of phone, NHS and crisis numbers with no-break spaces, in text only.
+
+    A number split across two lines ("116" at the end of one, "123" on the next) is easy to
+    misdial, above all at 16 point where lines are short. Attributes (SVG coordinates) are left
+    alone; the plain-text, Braille and audio versions turn the no-break spaces back into spaces.
+    """
+    return _TEXT_NODE.sub(lambda m: ">" + _NUMBER_SPACE.sub("\u00a0", m[1]) + "<", html)
 
 
 def _slug(text: str) -> str:

@@ -86,6 +86,7 @@ def needed_formats(client: Client) -> set[LetterFormat]:
 
 
 def letter_draft(course: Course, kind: LetterKind, *, referrer_address: str = "") -> LetterDraft:
+    kind = LetterKind(kind)
     options = {"referrer_address": referrer_address} if kind is LetterKind.GP_SUMMARY else {}
     content = build(kind, course, **options)
     client = course.referral.client

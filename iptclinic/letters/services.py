@@ -89,6 +89,7 @@ def issue_letter(
     client = course.referral.client
     if not can_edit_clinical_record(actor, client):
         raise LetterError("Only the therapist allocated to this client can issue their letters.")
+    kind = LetterKind(kind)
     draft = letter_draft(course, kind, referrer_address=referrer_address)
     content = draft.content
     if content.gaps:
