@@ -17,10 +17,16 @@ from tests.clinical_objects import clinical_objects
 NOWHERE = 987654321
 
 
-def url_patterns(resolvers: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+def url_patterns(
+    resolvers: list, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
     for entry in resolvers:
         if isinstance(entry, URLResolver):
-            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace or namespace
+            inner = (
+                f"{namespace}:{entry.namespace}"
+                if namespace and entry.namespace
+                else entry.namespace or namespace
+            )
             yield from url_patterns(entry.url_patterns, prefix + str(entry.pattern), inner)
         else:
             yield prefix + str(entry.pattern), entry
@@ -63,17 +69,23 @@ def test_no_role_can_reach_someone_elses_client_through_any_url(client, stranger
     for who, user, ids in strangers:
         client.force_login(user)
         nowhere = {name: NOWHERE for name in ids}
-        for (route, url), (_, missing_url) in zip(object_urls(ids), object_urls(nowhere), strict=True):
+        for (route, url), (_, missing_url) in zip(
+            object_urls(ids), object_urls(nowhere), strict=True
+        ):
             for method in ("get", "post"):
                 events_before = AuditEvent.objects.count()
                 response = getattr(client, method)(url)
                 control = getattr(client, method)(missing_url)
-                assert response.status_code in (404, 405), f"{who}: {method.upper()} {route} gave {response.status_code}"
+                assert response.status_code in (404, 405), (
+                    f"{who}: {method.upper()} {route} gave {response.status_code}"
+                )
                 assert response.status_code == control.status_code, (
                     f"{who}: {method.upper()} {route} answers differently for a real record "
                     f"({response.status_code}) and a missing one ({control.status_code})"
                 )
-                assert AuditEvent.objects.count() == events_before, f"{who}: {method.upper()} {route} wrote to the audit log"
+                assert AuditEvent.objects.count() == events_before, (
+                    f"{who}: {method.upper()} {route} wrote to the audit log"
+                )
                 checked += 1
     assert checked >= 5 * 2 * 9
 

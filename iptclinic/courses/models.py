@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models
@@ -19,7 +20,7 @@ from iptclinic.ipt.lifecycle import (
     STATE_LABELS,
     CourseState,
 )
-from iptclinic.ipt.phases import PHASE_LABELS, Phase, phase_for_session, phase_plan
+from iptclinic.ipt.phases import PHASE_LABELS, Phase, PhasePlan, phase_for_session, phase_plan
 from iptclinic.ipt.variants import VARIANTS, Variant
 
 
@@ -131,40 +132,45 @@ class TimelineRow:
         return PHASE_LABELS[self.phase] if self.phase else ""
 
 
-@dataclass(frozen=True)
 class CourseTimeline:
-    course: Course
-    rows: list[TimelineRow]
+    """A course's appointments with their derived numbers and phases; values computed once."""
 
-    @property
+    def __init__(self, course: Course, rows: list[TimelineRow]) -> None:
+        self.course = course
+        self.rows = rows
+
+    @cached_property
+    def attended_rows(self) -> list[TimelineRow]:
+        return [r for r in self.rows if r.number]
+
+    @cached_property
     def attended(self) -> int:
-        return sum(1 for r in self.rows if r.number)
+        return len(self.attended_rows)
 
-    @property
+    @cached_property
     def last_attended(self) -> TimelineRow | None:
-        attended = [r for r in self.rows if r.number]
-        return attended[-1] if attended else None
+        return self.attended_rows[-1] if self.attended_rows else None
 
-    @property
+    @cached_property
     def current_phase(self) -> Phase:
         last = self.last_attended
         return last.phase if last and last.phase else Phase.INITIAL
 
-    @property
+    @cached_property
     def current_phase_label(self) -> str:
         return PHASE_LABELS[self.current_phase]
 
-    @property
+    @cached_property
     def next_appointment(self) -> Appointment | None:
         now = timezone.now()
-        upcoming = [
+        upcoming = (
             r.appointment
             for r in self.rows
             if r.appointment.is_planned and r.appointment.starts_at >= now
-        ]
-        return upcoming[0] if upcoming else None
+        )
+        return next(upcoming, None)
 
-    @property
+    @cached_property
     def expected_end(self) -> date | None:
         """Date of the last planned or attended appointment: it moves when sessions are rebooked."""
         live = [
@@ -174,13 +180,17 @@ class CourseTimeline:
         ]
         return timezone.localdate(live[-1].starts_at) if live else None
 
-    @property
+    @cached_property
     def records_to_write(self) -> list[TimelineRow]:
         """Attended sessions whose record is missing or not yet signed."""
-        return [r for r in self.rows if r.number and not r.appointment.has_signed_record]
+        return [r for r in self.attended_rows if not r.appointment.has_signed_record]
+
+    @cached_property
+    def plan(self) -> PhasePlan:
+        return phase_plan(self.course.contracted_sessions, self.course.variant_enum)
 
     def bands(self) -> list[tuple[Phase, str, range]]:
-        plan = phase_plan(self.course.contracted_sessions, self.course.variant_enum)
+        plan = self.plan
         return [
             (phase, PHASE_LABELS[phase], rng)
             for phase, rng in (
@@ -192,9 +202,8 @@ class CourseTimeline:
 
     def slots(self) -> list[tuple[int, Phase, bool]]:
         """Every contracted session with its nominal phase and whether it has taken place."""
-        plan = phase_plan(self.course.contracted_sessions, self.course.variant_enum)
         return [
-            (n, plan.phase_of(n), n <= self.attended)
+            (n, self.plan.phase_of(n), n <= self.attended)
             for n in range(1, self.course.contracted_sessions + 1)
         ]
 
