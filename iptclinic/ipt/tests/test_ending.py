@@ -1,5 +1,6 @@
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -46,13 +47,15 @@ def test_a_complete_early_ending_needs_only_a_summary_and_what_happens_next() ->
 
 @pytest.mark.parametrize(("field", "label"), FULL_ENDING_ITEMS)
 def test_each_task_of_the_final_checklist_is_required(field: str, label: str) -> None:
-    answers = replace(COMPLETE_FULL, **{field: "   "})
+    blank: dict[str, Any] = {field: "   "}
+    answers = replace(COMPLETE_FULL, **blank)
     assert ending_gaps(answers) == (f"Record {label}.",)
 
 
 @pytest.mark.parametrize(("field", "label"), EARLY_ENDING_ITEMS)
 def test_the_early_record_needs_its_summary(field: str, label: str) -> None:
-    assert ending_gaps(replace(COMPLETE_EARLY, **{field: ""})) == (f"Record {label}.",)
+    blank: dict[str, Any] = {field: ""}
+    assert ending_gaps(replace(COMPLETE_EARLY, **blank)) == (f"Record {label}.",)
 
 
 def test_past_losses_are_asked_about_but_never_required() -> None:
@@ -148,7 +151,8 @@ texts = st.text(alphabet=st.sampled_from("ab \n"), max_size=6)
 def test_gaps_are_plain_sentences_and_none_means_every_required_item_is_there(
     kind: EndingKind, values: dict[str, str], disposition: Disposition | None, share: bool
 ) -> None:
-    answers = EndingAnswers(kind=kind, disposition=disposition, share_plan=share, **values)
+    texts: dict[str, Any] = values
+    answers = EndingAnswers(kind=kind, disposition=disposition, share_plan=share, **texts)
     gaps = ending_gaps(answers, today=TODAY)
     for gap in gaps:
         assert gap[0].isupper() and gap.endswith(".")
