@@ -37,10 +37,38 @@ def press(locator: Locator, key: str = "Enter") -> None:
     locator.page.keyboard.press(key)
 
 
+def choose(page: Page, option: str) -> None:
+    """Pick ``option`` in the focused select by pressing its first letter, as often as needed.
+
+    Each press of a letter moves to the next option starting with it, whatever the time between
+    presses, so this does not depend on the browser's type-ahead timing.
+    """
+    select = page.locator(":focus")
+    texts = [t.strip() for t in select.locator("option").all_inner_texts()]
+    exact = [i for i, text in enumerate(texts) if text == option]
+    starting = [i for i, text in enumerate(texts) if text.startswith(option)]
+    assert exact or starting, f"no option {option!r} in {texts}"
+    target = (exact or starting)[0]
+    current = select.evaluate("element => element.selectedIndex")
+    letter = option[0].lower()
+    presses = sum(
+        1
+        for i, text in enumerate(texts)
+        if current < i <= target and text.lower().startswith(letter)
+    )
+    for _ in range(presses):
+        page.keyboard.press(letter)
+    expect(select).to_have_value(select.locator("option").nth(target).get_attribute("value") or "")
+
+
 def tab_type(page: Page, text: str) -> None:
-    """Tab to the next control and type; typing into a closed select picks the matching option."""
+    """Tab to the next control and type into it, or pick the option in a select."""
     page.keyboard.press("Tab")
-    if text:
+    if not text:
+        return
+    if page.locator(":focus").evaluate("element => element.tagName") == "SELECT":
+        choose(page, text)
+    else:
         page.keyboard.type(text)
 
 
@@ -122,6 +150,7 @@ def test_a_therapist_builds_the_inventory_and_agrees_the_focus_by_keyboard_alone
     expect(page.locator("#events")).to_contain_text("Rows with Sam about money")
     expect(page.get_by_role("link", name="Add another event")).to_be_focused()
     page.keyboard.press("Enter")
+    expect(page.get_by_label("When", exact=True)).to_be_focused()
     page.keyboard.type(str(today.year - 2))
     tab_type(page, "New job")
     tab_type(page, "Started at the library")
@@ -140,7 +169,7 @@ def test_a_therapist_builds_the_inventory_and_agrees_the_focus_by_keyboard_alone
     # Choose the focus: one area, with its stage and the reason.
     press(page.get_by_label("Role disputes"), "Space")
     page.get_by_label("Stage of the dispute").focus()
-    page.keyboard.type("Impasse")
+    choose(page, "Impasse")
     page.get_by_label("Why this focus").focus()
     page.keyboard.type("The rows with Sam began weeks before the low mood; she wants them to stop.")
     press(page.get_by_role("button", name="Record the focus"))
@@ -164,7 +193,7 @@ def test_a_therapist_builds_the_inventory_and_agrees_the_focus_by_keyboard_alone
     # Start the middle phase: session 4 takes place after the agreement.
     fourth = page.locator("table.appointments tbody tr").nth(3)
     fourth.get_by_role("combobox").focus()
-    page.keyboard.type("Attended")
+    choose(page, "Attended")
     press(fourth.get_by_role("button", name="Save"))
     expect(fourth).to_contain_text("4 of 16")
     expect(fourth).to_contain_text("Middle")
