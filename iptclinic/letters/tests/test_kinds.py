@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from iptclinic.clients.models import Client
+from iptclinic.courses import services as course_services
+from iptclinic.endings.services import save_ending_record
+from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason
+from iptclinic.letters.formats.plaintext import html_to_text
 from iptclinic.letters.kinds import build, referrer_is_gp
 from iptclinic.letters.models import LetterKind, Recipient
+from iptclinic.letters.rendering import render_html
 from iptclinic.letters.tests.scenes import completed_course, prepare_client, run_course
+from iptclinic.test import attend_next, open_course_for, record_the_past_as_missed
 
 
 @pytest.mark.parametrize(
@@ -45,8 +52,6 @@ def test_an_address_that_starts_with_the_practice_name_prints_it_once(cara, tess
 
 
 def test_the_formulation_letter_needs_a_formulation_and_a_focus(cara, tess):
-    from iptclinic.test import open_course_for
-
     prepare_client(cara)
     course = open_course_for(cara, tess)
     content = build(LetterKind.FORMULATION, course)
@@ -70,3 +75,44 @@ def test_a_letter_is_signed_by_the_allocated_therapist(cara, tess):
     scene.course.refresh_from_db()
     content = build(LetterKind.CLIENT_SUMMARY, scene.course)
     assert "Cara has no allocated therapist to sign the letter." in content.gaps
+
+
+def test_an_early_ending_gets_its_own_summaries_and_refer_on_blames_the_treatment(cara, tess):
+
+    prepare_client(cara)
+    course = open_course_for(cara, tess, weeks_ago=6)
+
+    attend_next(course, tess, 4)
+    record_the_past_as_missed(course, tess)
+    course = course_services.end_course(
+        course,
+        actor=tess,
+        target=CourseState.ENDED_EARLY,
+        ended_on=timezone.localdate(),
+        reason=EarlyEndReason.DISCHARGED_EARLY,
+    )
+    save_ending_record(
+        course,
+        actor=tess,
+        data={
+            "kind": "early",
+            "early_summary": "We looked at the move and what it cost you.",
+            "disposition": "refer_on",
+            "alternative_plan": "Behavioural activation with the step 2 team.",
+            "gp_consent": True,
+        },
+        expected_version=None,
+    )
+    client_letter = build(LetterKind.CLIENT_SUMMARY, course)
+    gp_letter = build(LetterKind.GP_SUMMARY, course)
+    assert client_letter.gaps == gp_letter.gaps == []
+    mine = " ".join(
+        html_to_text(render_html(client_letter, client_letter.addressees[0], "en-gb")).split()
+    )
+    assert "ended before all the planned sessions took place" in mine
+    assert "That is about the treatment, not about you" in mine
+    assert "Behavioural activation with the step 2 team." in mine
+    gp = " ".join(html_to_text(render_html(gp_letter, gp_letter.addressees[0], "en-gb")).split())
+    assert "stopped a course of Interpersonal Psychotherapy" in gp
+    assert "The course ended early: discharged early." in gp
+    assert "IPT has not helped enough: another treatment is offered." in gp
