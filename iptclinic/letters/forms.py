@@ -33,7 +33,7 @@ class IssueForm(forms.Form):
     )
 
     def __init__(self, *args: Any, draft: LetterDraft, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.draft = draft
         needed = draft.needed
         self.fields["formats"].choices = [

@@ -28,7 +28,7 @@ from .forms import IssueForm, TeamContactsForm, TranslationSignOffForm
 from .kinds import appointments_letter
 from .languages import ENGLISH, SHIPPED, language_choice
 from .models import LetterKind
-from .rendering import calendar_file, preview_pdf, render_html
+from .rendering import calendar_file, keep_numbers_together, preview_pdf, render_html
 from .selectors import letter_draft, letters_of, translation_statuses
 from .wording import AREA_EXPLANATIONS, AREA_NAMES
 
@@ -263,7 +263,8 @@ def about_ipt(request: HttpRequest) -> HttpResponse:
     if request.user.team is None:
         raise Http404
     code = _information_language(request)
-    return HttpResponse(_information_html(request, "letters/information/page.html", code))
+    html = _information_html(request, "letters/information/page.html", code)
+    return HttpResponse(keep_numbers_together(html))
 
 
 @login_required
@@ -272,7 +273,9 @@ def about_ipt_pdf(request: HttpRequest, large: bool) -> HttpResponse:
     if request.user.team is None:
         raise Http404
     code = _information_language(request)
-    html = _information_html(request, "letters/information/document.html", code)
+    html = keep_numbers_together(
+        _information_html(request, "letters/information/document.html", code)
+    )
     sheet = LARGE_PRINT_STYLESHEET if large else STANDARD_STYLESHEET
     name = "about-ipt-large-print.pdf" if large else "about-ipt.pdf"
     return _attachment(html_to_pdf(html, stylesheets=[sheet]), "application/pdf", name, inline=True)

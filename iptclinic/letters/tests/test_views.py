@@ -216,7 +216,7 @@ def test_the_information_page_about_ipt_is_there_for_service_users_and_prints(
     client.force_login(cara_user)
     page = client.get(reverse("letters:about_ipt")).content.decode()
     assert "Interpersonal Psychotherapy (IPT): information for you" in page
-    assert "NG222" in page and "116 123" in page
+    assert "NG222" in page and "116\u00a0123" in page
     assert "between 12 and 16" in page
     pdf = client.get(reverse("letters:about_ipt_large_print"))
     assert pdf["Content-Type"] == "application/pdf"
