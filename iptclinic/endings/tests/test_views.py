@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iptclinic.audit.models import AuditEvent
+from iptclinic.courses import services as course_services
 from iptclinic.endings.models import EndingRecord
 from iptclinic.endings.tests.helpers import write_ending
+from iptclinic.ipt.lifecycle import CourseState
 from iptclinic.letters.tests.scenes import prepare_client, run_course
 from iptclinic.test import attend_next, open_course_for
 
@@ -139,3 +141,18 @@ def test_the_caseload_prompts_the_ending_record_then_closing_the_course(client, 
     page = client.get(reverse("courses:caseload")).content.decode()
     assert "Write the ending record" not in page
     assert "Ending recorded: close the course" in page
+
+
+def test_more_ipt_after_the_ending_is_a_new_course_on_the_same_referral(client, tess, cara, course):
+    write_ending(course, tess, disposition="continuation")
+    course_services.end_course(
+        course, actor=tess, target=CourseState.COMPLETED, ended_on=timezone.localdate()
+    )
+    client.force_login(tess)
+    page = client.get(_url(course)).content.decode()
+    assert "More IPT was agreed (Continuation IPT under a new contract)." in page
+    assert reverse("courses:new", args=[cara.pk]) in page
+
+    continuation = open_course_for(cara, tess, weeks_ago=0)
+    assert continuation.referral_id == course.referral_id
+    assert continuation.pk != course.pk
