@@ -49,10 +49,10 @@ def build() -> tuple[User, User, int]:
     call_command("migrate", verbosity=0)
     team = Team.objects.create(name="Benchmark IPT Service")
     therapists = [
-        User.objects.create_user(f"therapist{i}", password="x", team=team, role=Role.THERAPIST)
+        User.objects.create_user(f"therapist{i}", password=None, team=team, role=Role.THERAPIST)
         for i in range(THERAPISTS)
     ]
-    lead = User.objects.create_user("lead", password="x", team=team, role=Role.SERVICE_LEAD)
+    lead = User.objects.create_user("lead", password=None, team=team, role=Role.SERVICE_LEAD)
     first = None
     for number, therapist in enumerate(therapists):
         clients = add_clients(
