@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # No treatment agreement is recorded in this journey, so the middle phase never starts
 # (decisions.md §6, R04): the initial phase runs on until the ending.
-EXPECTED_PHASES = ["Initial"] * 10 + ["Ending"] * 2
+EXPECTED_PHASES = ["Initial"] * 3 + ["Middle"] * 7 + ["Ending"] * 2
 
 
 def appointment_rows(page: Page):
@@ -72,11 +72,30 @@ def test_a_therapist_carries_a_client_from_referral_to_the_end_of_a_12_session_c
     page.get_by_role("button", name="Open the course").click()
     expect(appointment_rows(page)).to_have_count(12)
 
-    # Sessions 1-4 attended, the fifth appointment missed and rebooked.
-    for index in range(4):
+    # Sessions 1-3: the initial phase.
+    for index in range(3):
         set_attendance(page, index, "Attended")
         expect(appointment_rows(page).nth(index)).to_contain_text(f"{index + 1} of 12")
-        expect(appointment_rows(page).nth(index)).to_contain_text(EXPECTED_PHASES[index])
+        expect(appointment_rows(page).nth(index)).to_contain_text("Initial")
+
+    # Agree the focus, the formulation and the treatment agreement at session 3.
+    page.get_by_role("link", name="Focus").first.click()
+    page.get_by_label("Role transitions").check()
+    page.get_by_label("Why this focus").fill(
+        "The low mood began when she became her father's carer."
+    )
+    page.get_by_role("button", name="Record the focus").click()
+    page.get_by_role("button", name="Save the draft").click()
+    page.get_by_role("button", name="Record that it was shared and agreed").click()
+    page.get_by_label(re.compile("^Goal 1 for")).fill("Ask her brother to share the caring")
+    page.get_by_role("button", name="Record the treatment agreement").click()
+    expect(page.locator(".messages")).to_contain_text("the contract is fixed")
+    page.locator(".client-banner__name a").click()
+
+    # Session 4 is the first of the middle phase; the fifth appointment is missed and rebooked.
+    set_attendance(page, 3, "Attended")
+    expect(appointment_rows(page).nth(3)).to_contain_text("4 of 12")
+    expect(appointment_rows(page).nth(3)).to_contain_text("Middle")
     set_attendance(page, 4, "Did not attend")
     expect(appointment_rows(page).nth(4)).to_contain_text("Did not attend")
     page.get_by_role("link", name=re.compile("^Rebook")).click()
@@ -85,7 +104,7 @@ def test_a_therapist_carries_a_client_from_referral_to_the_end_of_a_12_session_c
     expect(appointment_rows(page)).to_have_count(13)
     expect(appointment_rows(page).nth(12)).to_contain_text("replaces")
 
-    # The rest of the course: without an agreement the phase changes only at session 11.
+    # The rest of the course: the phase changes to the ending at session 11.
     number = 5
     for index in range(5, 13):
         set_attendance(page, index, "Attended")
@@ -96,9 +115,9 @@ def test_a_therapist_carries_a_client_from_referral_to_the_end_of_a_12_session_c
     expect(page.locator(".course-summary")).to_contain_text("Session 12 of 12")
     expect(page.locator(".course-summary")).to_contain_text("Ending phase")
 
-    # Write and sign the record of session 4, still initial: no focus was agreed.
+    # Write and sign the record of session 4, the first of the middle phase.
     appointment_rows(page).nth(3).get_by_role("link", name=re.compile("Write record")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Session 4 of 12: Initial phase")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Session 4 of 12: Middle phase")
     page.get_by_label("Agenda").fill("Scores, the week, the dispute with her brother.")
     page.get_by_label("Notes").fill("Looked at Sunday's argument step by step.")
     for question in page.locator("fieldset.yes-no").all()[:6]:
