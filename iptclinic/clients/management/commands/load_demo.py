@@ -222,7 +222,7 @@ class Command(BaseCommand):
                     "postcode": "EX1 9ZZ",
                     "phone": f"07700 900{serial:03d}",
                     "gp_practice": "Mill Lane Surgery",
-                    "gp_address": "Mill Lane Surgery\n3 Mill Lane\nExampletown EX1 2AC",
+                    "gp_address": "3 Mill Lane\nExampletown EX1 2AC",
                     **demo.needs,
                 },
                 referral={
