@@ -14,7 +14,7 @@ from .models import Client, Referral
 
 
 class AllocationError(ValueError):
-    pass
+    """An allocation the team's rules do not allow; the message says why."""
 
 
 def _check_therapist(therapist: User | None, team: Team) -> None:
