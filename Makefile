@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format bench demo migrate system-packages clean
+.PHONY: help run test test-clock lint format bench demo migrate system-packages clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -46,8 +46,18 @@ format: $(DEV_STAMP) ## Format and fix the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: $(DEV_STAMP) system-packages lint ## The whole suite, browser journeys included
+test: $(DEV_STAMP) system-packages lint ## The whole suite, browser journeys included (IPTCLINIC_TEST_NOW=... to run it at a chosen instant)
 	$(BIN)/pytest -q
+
+# Instants where clock bugs hide: 01:30 on the night the clocks go back in Europe/London, a minute
+# before midnight on a Sunday, and a minute before a demo session starts (10:00 on a weekday).
+CLOCK_INSTANTS := 2026-10-25T01:30+01:00 2026-11-29T23:59+00:00 2026-12-01T09:59+00:00
+
+test-clock: $(DEV_STAMP) system-packages ## The suite again at three awkward instants (clock changes, Sunday midnight, just before a session)
+	@for instant in $(CLOCK_INSTANTS); do \
+	  echo "== the suite at $$instant"; \
+	  IPTCLINIC_TEST_NOW=$$instant $(BIN)/pytest -q || exit 1; \
+	done
 
 bench: $(STAMP) ## Measure page and rule speed (see bench/README.md)
 	$(BIN)/python bench/run.py

@@ -3,13 +3,76 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 # live_server and Playwright's sync API share the thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from iptclinic.test import *  # noqa: E402,F403  (the persona fixtures)
+
+
+def _suite_instant() -> datetime:
+    """The instant every test starts at: ``IPTCLINIC_TEST_NOW`` if set, else when the run began.
+
+    A naive value is read in Europe/London, the service's time zone. Every test travels to this
+    instant (with the clock ticking on from it), so a run is repeatable: the header prints it.
+    """
+    given = os.environ.get("IPTCLINIC_TEST_NOW", "").strip()
+    if not given:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        instant = datetime.fromisoformat(given)
+    except ValueError:
+        raise pytest.UsageError(
+            f"IPTCLINIC_TEST_NOW={given!r} is not a date and time such as 2026-10-25T01:30+01:00."
+        ) from None
+    return instant if instant.tzinfo else instant.replace(tzinfo=ZoneInfo("Europe/London"))
+
+
+SUITE_NOW = _suite_instant()
+
+
+def pytest_report_header() -> str:
+    local = SUITE_NOW.astimezone(ZoneInfo("Europe/London"))
+    return (
+        f"clock: every test starts at {local:%A %Y-%m-%d %H:%M:%S %Z} "
+        f"(repeat with IPTCLINIC_TEST_NOW={local.isoformat()})"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _clock_at_the_suite_instant() -> Iterator[None]:
+    """No test reads the wall clock (decisions §36); ``time_machine`` moves it further."""
+    with time_machine.travel(SUITE_NOW, tick=True):
+        yield
+
+
+@pytest.fixture(name="time_machine")
+def _time_machine_inside_the_suite_clock(
+    _clock_at_the_suite_instant: None, request: pytest.FixtureRequest
+) -> Iterator[time_machine.TimeMachineFixture]:
+    """The plugin's fixture, started after the suite clock so that its travel wins."""
+    fixture = time_machine.TimeMachineFixture()
+    marker = request.node.get_closest_marker("time_machine")
+    if marker:
+        fixture.move_to(*marker.args, **marker.kwargs)
+    yield fixture
+    fixture.stop()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Suites run at the same time on one machine each get their own PostgreSQL test database."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        if database["ENGINE"].endswith("postgresql"):
+            database.setdefault("TEST", {})["NAME"] = f"test_iptclinic_{os.getpid()}"
 
 
 @pytest.fixture(autouse=True)

@@ -86,11 +86,14 @@ def open_course_for(
 
 
 def record_the_past_as_missed(course: Course, actor: User) -> None:
-    """Mark every planned appointment up to today as did-not-attend, so the course can end."""
-    today = timezone.localdate()
-    for appointment in course.appointments.filter(status="planned").order_by("starts_at"):
-        if timezone.localdate(appointment.starts_at) <= today:
-            course_services.set_attendance(appointment, actor=actor, status="did_not_attend")
+    """Mark every planned appointment that has already started as did-not-attend.
+
+    Only appointments whose start has passed: one later today is still in the future, so the
+    result is the same whatever the hour the suite runs at.
+    """
+    now = timezone.now()
+    for appointment in course.appointments.filter(status="planned", starts_at__lte=now):
+        course_services.set_attendance(appointment, actor=actor, status="did_not_attend")
 
 
 def attend_next(course: Course, actor: User, count: int = 1) -> list[Appointment]:

@@ -429,13 +429,18 @@ def end_course(
             raise CourseRuleError("Choose why the course ended early.")
         if reason == EarlyEndReason.OTHER and not note.strip():
             raise CourseRuleError("Say why the course ended early.")
+    # An appointment that has started by the end must have its attendance recorded: cancelling it
+    # here would record a cancellation nobody made. One still ahead (later today included) is
+    # cancelled by the service, so the answer does not depend on the hour the course is ended.
+    now = timezone.now()
     unrecorded = [
         a.starts_at
-        for a in course.appointments.filter(status=Attendance.PLANNED).order_by("starts_at")
+        for a in course.appointments.filter(status=Attendance.PLANNED, starts_at__lte=now).order_by(
+            "starts_at"
+        )
         if _local_date(a.starts_at) <= ended_on
     ]
     if unrecorded:
-        # Cancelling them here would record a cancellation nobody made.
         days = ", ".join(f"{timezone.localtime(moment):%-d %b}" for moment in unrecorded)
         raise CourseRuleError(
             f"Record the attendance of the appointments up to the end date first ({days})."
@@ -443,7 +448,7 @@ def end_course(
     cancelled = course.appointments.filter(status=Attendance.PLANNED)
     cancelled.update(
         status=Attendance.CANCELLED_BY_SERVICE,
-        status_changed_at=timezone.now(),
+        status_changed_at=now,
         status_changed_by=actor,
     )
     course.state = target

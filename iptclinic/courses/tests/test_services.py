@@ -888,3 +888,24 @@ def test_a_course_cannot_end_while_past_appointments_have_no_attendance(
     cara_course.refresh_from_db()
     assert cara_course.state == CourseState.ACTIVE
     assert unrecorded.__class__.objects.get(pk=unrecorded.pk).status == Attendance.PLANNED
+
+
+def test_ending_a_course_one_minute_before_a_session_that_day_cancels_that_session(
+    cara_course: Course, tess: User, time_machine: Any
+) -> None:
+    """The session later on the end day has not happened: it is cancelled, not asked about."""
+    later_today = [a for a in _appointments(cara_course) if a.status == Attendance.PLANNED][6]
+    time_machine.move_to(later_today.starts_at - timedelta(minutes=1), tick=False)
+    record_the_past_as_missed(cara_course, tess)
+
+    services.end_course(
+        cara_course,
+        actor=tess,
+        target=CourseState.ENDED_EARLY,
+        ended_on=timezone.localdate(),
+        reason=EarlyEndReason.DROPPED_OUT,
+    )
+
+    statuses = [a.status for a in _appointments(cara_course)]
+    assert statuses[:6] == [Attendance.DID_NOT_ATTEND] * 6
+    assert set(statuses[6:]) == {Attendance.CANCELLED_BY_SERVICE}

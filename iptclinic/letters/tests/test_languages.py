@@ -6,7 +6,8 @@ import gettext
 import re
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import translation
@@ -126,6 +127,7 @@ def test_a_polish_letter_has_no_fixed_english_wording_left(kind, easy_read, cara
     assert "Poufne" in flat and "116 123" in flat
 
 
+@pytest.mark.time_machine(datetime(2026, 11, 20, 11, 0, tzinfo=ZoneInfo("Europe/London")))
 def test_the_polish_translation_is_shown_as_machine_made_until_a_translator_signs_it_off(lee):
     assert SHIPPED["pl"].origin is Origin.MACHINE
     status = translation_status("pl")
@@ -146,6 +148,7 @@ def test_the_polish_translation_is_shown_as_machine_made_until_a_translator_sign
     assert status.label == "Checked by Anna Nowak (MCIL, Polish) on 2 November 2026."
 
 
+@pytest.mark.time_machine(datetime(2026, 11, 20, 11, 0, tzinfo=ZoneInfo("Europe/London")))
 def test_a_sign_off_lapses_when_the_wording_changes_afterwards(lee, monkeypatch):
     services.sign_off_translation(
         "pl", actor=lee, reviewer="Anna Nowak", qualification="MCIL", reviewed_on=date(2026, 11, 2)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
 
@@ -186,6 +189,7 @@ def test_the_letter_settings_are_for_the_service_lead(client, tess, lee, team):
     assert AuditEvent.objects.filter(action="team.contacts").count() == 1
 
 
+@pytest.mark.time_machine(datetime(2026, 11, 20, 11, 0, tzinfo=ZoneInfo("Europe/London")))
 def test_staff_see_the_review_status_of_each_translation_and_leads_record_a_sign_off(
     client, tess, lee
 ):

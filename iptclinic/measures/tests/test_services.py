@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -307,6 +308,7 @@ def test_a_positive_risk_check_raises_one_alert_until_it_turns_negative_and_posi
     assert RiskAlert.objects.count() == 2
 
 
+@pytest.mark.time_machine(datetime(2026, 11, 20, 11, 0, tzinfo=ZoneInfo("Europe/London")))
 def test_who_may_review_an_alert(cara, tess, sam, otto, lee, team, session):
     record(cara, tess, "phq9", phq9_total(9, item9=1), appointment=session)
     alert = RiskAlert.objects.select_related("client__therapist").get()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -246,6 +247,7 @@ def test_the_supervisor_may_review_the_lead_may_not(client, sam, lee, alerted):
     assert alert.reviewed_by == sam
 
 
+@pytest.mark.time_machine(datetime(2026, 11, 20, 11, 0, tzinfo=ZoneInfo("Europe/London")))
 def test_the_duty_clinician_sees_an_overdue_alert_on_the_caseload_and_can_review_it(
     client, otto, team, cara, alerted
 ):
