@@ -76,12 +76,22 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_quiet(settings: object) -> None:
+def _fast_and_quiet(settings: object) -> Iterator[None]:
+    from iptclinic.notifications.channels import Recording
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    # Messages stay in memory (Recording.outbox), whatever the environment says.
+    settings.IPTCLINIC_MESSAGE_CHANNELS = {  # type: ignore[attr-defined]
+        "email": "iptclinic.notifications.channels.Recording",
+        "sms": "iptclinic.notifications.channels.Recording",
+    }
+    Recording.outbox.clear()
     settings.STORAGES = {  # type: ignore[attr-defined]
         "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    yield
+    Recording.outbox.clear()
 
 
 @pytest.fixture(scope="session")

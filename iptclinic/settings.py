@@ -57,6 +57,11 @@ INSTALLED_APPS = [
     "iptclinic.reports",
     "iptclinic.endings",
     "iptclinic.letters",
+    "django_tasks",
+    "django_tasks_db",
+    "iptclinic.jobs",
+    "iptclinic.attention",
+    "iptclinic.notifications",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +109,15 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60 if PRODUCTION else 0
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The web server and the background worker share the file: write-ahead logging lets pages
+    # read while a task writes, and IMMEDIATE transactions wait for the write lock at their start
+    # instead of failing halfway through.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -166,6 +180,53 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Background work (decisions §35; docs/background-work.md): tasks are rows in the database, run by
+# `manage.py run_worker`. A worker says it is alive every few seconds; one silent for longer than
+# IPTCLINIC_WORKER_LOST_AFTER is presumed dead and its task is run again.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+IPTCLINIC_WORKER_HEARTBEAT = float(os.environ.get("IPTCLINIC_WORKER_HEARTBEAT", "5"))
+IPTCLINIC_WORKER_LOST_AFTER = float(os.environ.get("IPTCLINIC_WORKER_LOST_AFTER", "60"))
+
+# Messages to staff (decisions §34). IPTCLINIC_MESSAGES chooses how they leave: "email" through
+# Django's email backend (the console in development, SMTP in production), or "notify" for
+# GOV.UK Notify email and text messages.
+IPTCLINIC_BASE_URL = os.environ.get("IPTCLINIC_BASE_URL", "http://127.0.0.1:8000")
+_MESSAGES = os.environ.get("IPTCLINIC_MESSAGES", "email")
+if _MESSAGES not in {"email", "notify"}:
+    raise ImproperlyConfigured("IPTCLINIC_MESSAGES must be 'email' or 'notify'.")
+IPTCLINIC_MESSAGE_CHANNELS = (
+    {
+        "email": "iptclinic.notifications.channels.NotifyEmail",
+        "sms": "iptclinic.notifications.channels.NotifySms",
+    }
+    if _MESSAGES == "notify"
+    else {"email": "iptclinic.notifications.channels.DjangoEmail", "sms": None}
+)
+GOVUK_NOTIFY_API_KEY = os.environ.get("GOVUK_NOTIFY_API_KEY", "")
+GOVUK_NOTIFY_BASE_URL = os.environ.get(
+    "GOVUK_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+GOVUK_NOTIFY_EMAIL_TEMPLATE = os.environ.get("GOVUK_NOTIFY_EMAIL_TEMPLATE", "")
+GOVUK_NOTIFY_SMS_TEMPLATE = os.environ.get("GOVUK_NOTIFY_SMS_TEMPLATE", "")
+if _MESSAGES == "notify" and not (
+    GOVUK_NOTIFY_API_KEY and GOVUK_NOTIFY_EMAIL_TEMPLATE and GOVUK_NOTIFY_SMS_TEMPLATE
+):
+    raise ImproperlyConfigured(
+        "Set GOVUK_NOTIFY_API_KEY, GOVUK_NOTIFY_EMAIL_TEMPLATE and GOVUK_NOTIFY_SMS_TEMPLATE "
+        "to send messages through GOV.UK Notify."
+    )
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "IPT Clinic <ipt-clinic@localhost>")
 
 # Personal data never goes to logs: only the request line (ids, not names) and the error type.
 LOGGING = {

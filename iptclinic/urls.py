@@ -8,6 +8,8 @@ urlpatterns = [
     path("clients/", include("iptclinic.clients.urls")),
     path("portal/", include("iptclinic.portal.urls")),
     path("reports/", include("iptclinic.reports.urls")),
+    path("attention/", include("iptclinic.attention.urls")),
+    path("messages/", include("iptclinic.notifications.urls")),
     path("", include("iptclinic.courses.urls")),
     path("", include("iptclinic.inventory.urls")),
     path("", include("iptclinic.measures.urls")),

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from iptclinic.accounts.models import User
+from iptclinic.attention.models import Item
+from iptclinic.attention.services import sync_team
 from iptclinic.clients.models import Client
 from iptclinic.courses import services as course_services
 from iptclinic.inventory import services as inventory_services
 from iptclinic.ipt.case import ApproxDate, DatePrecision
 from iptclinic.letters.models import IssuedLetter, LetterFile
 from iptclinic.measures import services as measure_services
+from iptclinic.measures.models import DutyShift
 from iptclinic.test import attend_next, open_course_for
 
 
@@ -73,7 +76,19 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
         sha256=LetterFile.digest(text),
         render_seconds=0.0,
     )
+    # The safety net: the client's items in "Needs attention", and a turn on the duty rota.
+    sync_team(client.team)
+    item = Item.objects.filter(client=client, owner=therapist).first()
+    shift = DutyShift.objects.create(
+        team=client.team,
+        clinician=therapist,
+        starts_on=course.start_date,
+        ends_on=course.start_date,
+        created_by=therapist,
+    )
     return {
+        "item_id": item.pk,
+        "shift_id": shift.pk,
         "letter_id": letter.pk,
         "file_id": stored.pk,
         "relationship_id": person.pk,

@@ -197,5 +197,10 @@ def test_each_change_writes_exactly_one_event(client, tess, lee, otto, cara, sce
     assert event.action == "client.register"
     assert event.client == Client.objects.get(given_name="Ada")
     client.force_login(lee)
-    event = one_event(client, "post", f"/clients/{cara.pk}/allocate/", {"therapist": otto.pk})
-    assert (event.action, event.actor_id) == ("client.allocate", lee.pk)
+    event = one_event(
+        client,
+        "post",
+        f"/clients/{cara.pk}/allocate/",
+        {"therapist": otto.pk, "reason": "Tess is on leave.", "confirm": "yes"},
+    )
+    assert (event.action, event.actor_id) == ("client.reallocate", lee.pk)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
+from functools import lru_cache
 
+import holidays
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from iptclinic.ipt.measure_schedule import DEFAULT_SCHEDULE, Frequency, parse_schedule
+from iptclinic.ipt.safety_net import SafetyNetSettings
+from iptclinic.ipt.working_days import WorkingWeek
 
 DEFAULT_CRISIS_CONTACTS = (
     "If you feel you cannot keep yourself safe, call 999 or go to A&E.\n"
@@ -18,6 +23,30 @@ DEFAULT_CRISIS_CONTACTS = (
 
 def default_measure_schedule() -> dict[str, str]:
     return {code: str(frequency) for code, frequency in DEFAULT_SCHEDULE.items()}
+
+
+def default_safety_net() -> dict[str, object]:
+    return SafetyNetSettings().to_json()
+
+
+class BankHolidays(models.TextChoices):
+    """Bank holidays differ across the UK nations; a team's are not working days."""
+
+    ENGLAND_AND_WALES = "ENG", "England and Wales"
+    SCOTLAND = "SCT", "Scotland"
+    NORTHERN_IRELAND = "NIR", "Northern Ireland"
+    NONE = "", "None: every weekday is a working day"
+
+
+@lru_cache(maxsize=32)
+def bank_holidays(region: str, first_year: int, last_year: int) -> frozenset[date]:
+    """The bank holidays of a UK nation, from the ``holidays`` package's calendars."""
+    if not region:
+        return frozenset()
+    calendar = holidays.country_holidays(
+        "GB", subdiv=region, years=range(first_year, last_year + 1)
+    )
+    return frozenset(calendar)
 
 
 class Team(models.Model):
@@ -43,6 +72,25 @@ class Team(models.Model):
         default=time(17, 0),
         help_text="A risk alert not reviewed by this time is shown to the supervisor and the "
         "duty clinician as well.",
+    )
+    # The safety net (issue 8; decisions §33, §38).
+    working_day_starts = models.TimeField(
+        default=time(9, 0),
+        help_text="A risk alert still not reviewed reaches the service lead at this time on the "
+        "next working day, and everyone who holds it is reminded each working day.",
+    )
+    bank_holidays = models.CharField(
+        "bank holidays",
+        max_length=3,
+        choices=BankHolidays.choices,
+        default=BankHolidays.ENGLAND_AND_WALES,
+        blank=True,
+        help_text="Bank holidays are not working days.",
+    )
+    safety_net = models.JSONField(
+        default=default_safety_net,
+        blank=True,
+        help_text="The thresholds of the safety-net rules, as the core's SafetyNetSettings.",
     )
     gad7_prorating = models.BooleanField(
         "prorate a GAD-7 with one answer missing",
@@ -95,6 +143,19 @@ class Team(models.Model):
         """The measure schedule as the core reads it (decisions.md §12)."""
         return parse_schedule(self.measure_schedule or {})
 
+    @property
+    def safety_net_settings(self) -> SafetyNetSettings:
+        return SafetyNetSettings.from_json(self.safety_net or {})
+
+    def working_week(self) -> WorkingWeek:
+        """The team's working days and hours, with the bank holidays around this year."""
+        year = timezone.localdate().year
+        return WorkingWeek(
+            day_starts=self.working_day_starts,
+            day_ends=self.working_day_ends,
+            holidays=bank_holidays(self.bank_holidays, year - 1, year + 1),
+        )
+
 
 class Role(models.TextChoices):
     THERAPIST = "therapist", "IPT therapist"
@@ -111,6 +172,12 @@ class User(AbstractUser):
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="members", null=True)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.THERAPIST)
+    mobile_phone = models.CharField(
+        "mobile phone",
+        max_length=30,
+        blank=True,
+        help_text="For text messages from IPT Clinic, if you choose them.",
+    )
     supervisor = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -131,6 +131,13 @@ class AllocationForm(forms.Form):
     therapist = forms.ModelChoiceField(
         queryset=User.objects.none(), empty_label="Not allocated yet", required=False
     )
+    reason = forms.CharField(
+        label="Why is the client moving?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the client has a course in progress, an open risk alert or work "
+        "waiting: it is kept with their record.",
+    )
 
     def __init__(self, *args: Any, team_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

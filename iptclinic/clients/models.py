@@ -163,3 +163,38 @@ class Referral(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_on is None
+
+
+class Allocation(models.Model):
+    """Each change of the therapist a client is allocated to, with who made it and why.
+
+    Mid-course the client's course, open risk alerts and pending work move with them, so the
+    reason is kept here; audit events hold only ids (decisions §24).
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="allocations")
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    previous = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(blank=True)
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    allocated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-allocated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Allocation of {self.allocated_at:%d %b %Y}"

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from iptclinic.accounts.models import Role, Team, User
 from iptclinic.audit import services as audit
 from iptclinic.lib.concurrency import save_if_unchanged
 
-from .models import Client, Referral
+from .models import Allocation, Client, Referral
 
 
 class AllocationError(ValueError):
@@ -61,18 +63,92 @@ def update_client_details(
     return client
 
 
-@transaction.atomic
-def allocate_client(client: Client, *, actor: User, therapist: User | None) -> Client:
+@dataclass(frozen=True)
+class CareInProgress:
+    """What moves with a client when they change therapist, for the confirmation page."""
+
+    open_courses: int
+    open_alerts: int
+    open_items: int
+
+    @property
+    def any(self) -> bool:
+        return bool(self.open_courses or self.open_alerts or self.open_items)
+
+
+def care_in_progress(client: Client) -> CareInProgress:
+    from iptclinic.attention.models import Item
+    from iptclinic.courses.models import Course
+    from iptclinic.courses.selectors import OPEN_STATES
+    from iptclinic.measures.models import RiskAlert
+
+    return CareInProgress(
+        open_courses=Course.objects.filter(referral__client=client, state__in=OPEN_STATES).count(),
+        open_alerts=RiskAlert.objects.open().filter(client=client).count(),
+        open_items=Item.objects.filter(client=client, resolved_at__isnull=True).count(),
+    )
+
+
+def check_allocation(client: Client, therapist: User | None, reason: str) -> None:
+    """Raise :class:`AllocationError` unless ``therapist`` may take ``client`` with ``reason``."""
     assert client.team is not None
     _check_therapist(therapist, client.team)
+    if therapist is not None and not therapist.is_active:
+        raise AllocationError("This therapist's account is not active. Choose someone else.")
+    care = care_in_progress(client)
+    if therapist is None and (care.open_courses or care.open_alerts):
+        raise AllocationError(
+            f"{client.full_name} has a course in progress or an open risk alert, so someone must "
+            "hold their care. Choose the therapist who takes it over."
+        )
+    if client.therapist is not None and care.any and not reason.strip():
+        raise AllocationError(
+            f"Say why {client.full_name} is moving to another therapist: the reason is kept "
+            "with their record."
+        )
+
+
+@transaction.atomic
+def allocate_client(
+    client: Client, *, actor: User, therapist: User | None, reason: str = ""
+) -> Client:
+    """Allocate a client, or move them to another therapist with a reason.
+
+    A client with a course in progress or an open risk alert always has a therapist who can act
+    on it (issue 8): they cannot be left unallocated, and a move takes the course, the alerts and
+    the pending "Needs attention" items to the new therapist in this one step.
+    """
+    from iptclinic.attention.services import move_client_items
+
+    client = (
+        Client.objects.select_for_update().select_related("team", "therapist").get(pk=client.pk)
+    )
+    previous = client.therapist
+    if therapist == previous:
+        return client
+    check_allocation(client, therapist, reason)
+    reason = reason.strip()
     client.therapist = therapist
     client.save(update_fields=["therapist"])
+    allocation = Allocation.objects.create(
+        client=client,
+        therapist=therapist,
+        previous=previous,
+        reason=reason,
+        allocated_by=actor,
+        allocated_at=timezone.now(),
+    )
+    moved = move_client_items(client, previous=previous)
     audit.record(
         actor=actor,
-        action="client.allocate",
+        action="client.reallocate" if previous else "client.allocate",
         client=client,
-        obj=client,
-        detail={"therapist_id": therapist.pk if therapist else None},
+        obj=allocation,
+        detail={
+            "therapist_id": therapist.pk if therapist else None,
+            "previous_id": previous.pk if previous else None,
+            "items_moved": len(moved),
+        },
     )
     return client
 

@@ -131,20 +131,40 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
 @staff_required(Role.SERVICE_LEAD)
 @require_http_methods(["GET", "POST"])
 def client_allocate(request: HttpRequest, client_id: int) -> HttpResponse:
+    """Allocate, or move a client to another therapist: a move mid-course is confirmed first."""
     client = client_for(request.user, client_id)
     form = AllocationForm(
         request.POST if request.method == "POST" else None,
         team_id=request.user.team_id,
         initial={"therapist": client.therapist},
     )
+    care = services.care_in_progress(client)
+    template = "clients/client_allocate.html"
     if request.method == "POST" and form.is_valid():
-        services.allocate_client(
-            client, actor=request.user, therapist=form.cleaned_data["therapist"]
-        )
-        messages.success(request, "The allocation is saved.")
-        return redirect("clients:detail", client.pk)
+        therapist = form.cleaned_data["therapist"]
+        moving = client.therapist is not None and therapist != client.therapist and care.any
+        if moving and request.POST.get("confirm") != "yes":
+            try:
+                services.check_allocation(client, therapist, form.cleaned_data["reason"])
+            except services.AllocationError as error:
+                form.add_error(None, str(error))
+            else:
+                template = "clients/client_allocate_confirm.html"
+        else:
+            try:
+                services.allocate_client(
+                    client,
+                    actor=request.user,
+                    therapist=therapist,
+                    reason=form.cleaned_data["reason"],
+                )
+            except services.AllocationError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "The allocation is saved.")
+                return redirect("clients:detail", client.pk)
     record_view(request, client, "allocate")
-    return render(request, "clients/client_allocate.html", {"client": client, "form": form})
+    return render(request, template, {"client": client, "form": form, "care": care})
 
 
 @staff_required()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -188,6 +189,42 @@ class EndCourseForm(forms.Form):
     )
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     ended_on = forms.DateField(label="Ended on", widget=DateInput(), error_messages=DATE_ERRORS)
+
+    def __init__(self, *args: Any, open_alerts: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each open risk alert is reviewed in the same step as the ending (issue 8).
+        self.open_alerts = list(open_alerts)
+        for alert in self.open_alerts:
+            self.fields[f"assessment_{alert.pk}"] = forms.CharField(
+                label="What was assessed",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={"required": "Say what you assessed about this risk alert."},
+            )
+            self.fields[f"action_{alert.pk}"] = forms.CharField(
+                label="Action taken",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={"required": "Say what action was taken, even if it was none."},
+            )
+
+    @property
+    def alert_fields(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
+        return [
+            (alert, self[f"assessment_{alert.pk}"], self[f"action_{alert.pk}"])
+            for alert in self.open_alerts
+        ]
+
+    @property
+    def course_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("outcome", "reason", "note", "ended_on")]
+
+    def alert_reviews(self) -> dict[int, tuple[str, str]]:
+        return {
+            alert.pk: (
+                self.cleaned_data[f"assessment_{alert.pk}"],
+                self.cleaned_data[f"action_{alert.pk}"],
+            )
+            for alert in self.open_alerts
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -7,6 +7,7 @@ plain-English message for the person at the screen.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
@@ -22,7 +23,8 @@ from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason, check_transitio
 from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
 from iptclinic.ipt.variants import Variant
 from iptclinic.lib.concurrency import EditConflict, save_if_unchanged
-from iptclinic.measures.services import raise_risk_check_alert
+from iptclinic.measures.models import RiskAlert
+from iptclinic.measures.services import MeasureError, raise_risk_check_alert, review_alert
 
 from .models import Addendum, Appointment, ContractChange, Course, SessionRecord
 from .schedule import week_after, weekly_slots
@@ -390,6 +392,24 @@ def add_addendum(record: SessionRecord, *, actor: User, text: str) -> Addendum:
     return addendum
 
 
+def _review_open_alerts(
+    course: Course, actor: User, reviews: Mapping[int, tuple[str, str]]
+) -> None:
+    client = course.referral.client
+    for alert in RiskAlert.objects.open().filter(client=client).order_by("raised_at", "id"):
+        assessment, action = reviews.get(alert.pk, ("", ""))
+        if not (assessment.strip() and action.strip()):
+            raise CourseRuleError(
+                f"{client.called} has a risk alert raised "
+                f"{timezone.localtime(alert.raised_at):%-d %B at %H:%M} that nobody has reviewed. "
+                "Record what was assessed and the action taken for it before the course ends."
+            )
+        try:
+            review_alert(alert, actor=actor, assessment=assessment, action=action)
+        except MeasureError as error:
+            raise CourseRuleError(str(error)) from None
+
+
 @transaction.atomic
 def end_course(
     course: Course,
@@ -399,8 +419,14 @@ def end_course(
     ended_on: date,
     reason: EarlyEndReason | None = None,
     note: str = "",
+    alert_reviews: Mapping[int, tuple[str, str]] | None = None,
 ) -> Course:
-    """End a course as completed, or early with a reason. Future appointments are cancelled."""
+    """End a course as completed, or early with a reason. Future appointments are cancelled.
+
+    An open risk alert of the client must be reviewed in the same step (``alert_reviews`` maps
+    each alert's id to what was assessed and the action taken): a course never ends with a risk
+    nobody has looked at (issue 8).
+    """
     course = Course.objects.select_for_update().get(pk=course.pk)
     try:
         check_transition(CourseState(course.state), target)
@@ -445,6 +471,7 @@ def end_course(
         raise CourseRuleError(
             f"Record the attendance of the appointments up to the end date first ({days})."
         )
+    _review_open_alerts(course, actor, alert_reviews or {})
     cancelled = course.appointments.filter(status=Attendance.PLANNED)
     cancelled.update(
         status=Attendance.CANCELLED_BY_SERVICE,

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from iptclinic.accounts.decorators import staff_required
+from iptclinic.attention.access import own_items
+from iptclinic.attention.selectors import item_rows, open_items, safety_net_status
 from iptclinic.audit.services import record_list_view
 from iptclinic.audit.views import record_view
 from iptclinic.clients.access import can_edit_clinical_record, client_for, visible_clients
@@ -17,6 +19,7 @@ from iptclinic.inventory.selectors import focus_work_context
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.tasks import session_checklist
 from iptclinic.lib.concurrency import EditConflict
+from iptclinic.measures.models import RiskAlert
 from iptclinic.measures.selectors import caseload_alerts, duty_alerts, with_open_alerts
 
 from . import services
@@ -33,19 +36,28 @@ from .models import Appointment, Course, SessionRecord
 from .selectors import caseload as build_caseload
 from .selectors import sessions_between, week_bounds
 
+ATTENTION_ON_CASELOAD = 10
+
 
 @staff_required()
 def caseload(request: HttpRequest) -> HttpResponse:
     clients = with_open_alerts(visible_clients(request.user))  # measures: risk alerts
     rows = build_caseload(clients)
     start, end = week_bounds(timezone.localdate())
+    # The safety net (issue 8): the person's own work queue heads the page.
+    attention = item_rows(open_items(own_items(request.user))[:ATTENTION_ON_CASELOAD])
     record_list_view(
-        actor=request.user, action="caseload.view", clients=[row.client for row in rows]
+        actor=request.user,
+        action="caseload.view",
+        clients=[row.client for row in rows]
+        + [row.item.client for row in attention if row.item.client_id],
     )
     return render(
         request,
         "courses/caseload.html",
         {
+            "attention": attention,
+            "attention_status": safety_net_status(request.user.team),
             "rows": rows,
             "this_week": sessions_between(rows, start, end),
             "week_start": start,
@@ -339,6 +351,7 @@ def course_end(request: HttpRequest, course_id: int) -> HttpResponse:
     form = EndCourseForm(
         request.POST if request.method == "POST" else None,
         initial={"ended_on": timezone.localdate()},
+        open_alerts=RiskAlert.objects.open().filter(client=client).order_by("raised_at", "id"),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -349,6 +362,7 @@ def course_end(request: HttpRequest, course_id: int) -> HttpResponse:
                 ended_on=form.cleaned_data["ended_on"],
                 reason=form.early_reason,
                 note=form.cleaned_data["note"],
+                alert_reviews=form.alert_reviews(),
             )
         except services.CourseRuleError as error:
             form.add_error(None, str(error))

@@ -591,6 +591,11 @@ def course_needs(
     return [need for rule in COURSE_RULES for need in rule(course, now, settings, week)]
 
 
+def alert_key(alert_id: int) -> str:
+    """The cause of every item about one risk alert: reviewing the alert closes them all."""
+    return f"alert:{alert_id}"
+
+
 def alert_needs(alert: AlertFacts, now: datetime, week: WorkingWeek) -> list[Need]:
     """decisions §18, §38: an open alert is the therapist's at once; at ``escalate_at`` (the end
     of the working day it was raised, or at once after it) the supervisor's and the duty
@@ -606,7 +611,7 @@ def alert_needs(alert: AlertFacts, now: datetime, week: WorkingWeek) -> list[Nee
     return [
         Need(
             kind=NeedKind.RISK_ALERT,
-            key=f"alert:{alert.alert_id}",
+            key=alert_key(alert.alert_id),
             owner=owner,
             title="Review the risk alert raised "
             f"{alert.raised_at.astimezone(week.zone):%a %-d %b at %H:%M}"

@@ -20,6 +20,7 @@ from iptclinic.accounts.models import Role, User
 from iptclinic.clients.access import can_edit_clinical_record, visible_clients
 from iptclinic.clients.models import Client
 
+from .duty import on_duty
 from .models import QuestionnaireResponse, RiskAlert
 
 
@@ -33,12 +34,11 @@ def response_for(user: User, response_id: int) -> QuestionnaireResponse:
 
 
 def is_duty_clinician(user: User) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_staff_member
-        and user.role in (Role.THERAPIST, Role.SUPERVISOR)
-        and user.team.duty_clinician_id == user.pk
-    )
+    """On duty today, by the rota or as the team's standing duty clinician."""
+    if not (user.is_authenticated and user.is_staff_member):
+        return False
+    on_duty_today = on_duty(user.team)
+    return on_duty_today is not None and on_duty_today.pk == user.pk
 
 
 def reachable_alerts(user: User) -> QuerySet[RiskAlert]:

@@ -7,12 +7,13 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from iptclinic.accounts.models import Role, Team, User
+from iptclinic.accounts.models import BankHolidays, Role, Team, User
 from iptclinic.clients.forms import DATE_ERRORS, DateInput
 from iptclinic.clients.models import Referral
 from iptclinic.courses.forms import TIME_ERRORS, TimeInput
 from iptclinic.ipt.instruments import INSTRUMENTS, Instrument
 from iptclinic.ipt.measure_schedule import FREQUENCY_LABELS, Frequency
+from iptclinic.ipt.safety_net import SafetyNetSettings
 from iptclinic.ipt.scoring import NOT_APPLICABLE, Answer
 
 from .models import NOT_APPLICABLE_STORED
@@ -123,12 +124,61 @@ class ReviewForm(forms.Form):
     )
 
 
+SAFETY_NET_FIELDS = {
+    "contact_after_missed_within_days": (
+        "Contact a client who did not attend within (working days)",
+        1,
+        10,
+    ),
+    "missed_in_a_row_for_supervisor": (
+        "Tell the supervisor after this many missed in a row",
+        2,
+        10,
+    ),
+    "missed_in_course_for_supervisor": (
+        "Tell the supervisor after this many missed in a course",
+        2,
+        20,
+    ),
+    "record_written_within_days": ("Write a session record within (working days)", 1, 10),
+    "record_signed_within_days": ("Sign a session record within (working days)", 1, 20),
+    "questionnaires_within_days": (
+        "Record a missing questionnaire within (working days)",
+        1,
+        10,
+    ),
+    "waiting_weeks_for_first_session": ("A referral waiting longer than (weeks)", 1, 52),
+}
+"""The safety net's thresholds a lead can change, with their words and sensible bounds."""
+
+
+def _clinicians(team: Team) -> Any:
+    return User.objects.filter(
+        team=team, is_active=True, role__in=[Role.THERAPIST, Role.SUPERVISOR]
+    )
+
+
+def _clinician_label(user: User) -> str:
+    return f"{user.display_name} ({user.get_role_display()})"
+
+
 class TeamSettingsForm(forms.Form):
     duty_clinician = forms.ModelChoiceField(
         queryset=User.objects.none(),
-        required=False,
-        empty_label="No duty clinician",
-        help_text="Sees every risk alert not reviewed by the end of the working day.",
+        empty_label="Choose the duty clinician",
+        help_text="On duty whenever the rota below names nobody. Sees every risk alert not "
+        "reviewed by the end of the working day.",
+        error_messages={
+            "required": "Choose the duty clinician: a risk alert not reviewed by the end of the "
+            "working day goes to them."
+        },
+    )
+    working_day_starts = forms.TimeField(
+        label="The working day starts at",
+        widget=TimeInput(),
+        error_messages=TIME_ERRORS,
+        help_text="A risk alert still not reviewed reaches the service lead at this time on the "
+        "next working day, and is sent again each working morning.",
     )
     working_day_ends = forms.TimeField(
         label="The working day ends at",
@@ -136,6 +186,9 @@ class TeamSettingsForm(forms.Form):
         error_messages=TIME_ERRORS,
         help_text="An alert not reviewed by then is shown to the supervisor and the duty "
         "clinician as well.",
+    )
+    bank_holidays = forms.ChoiceField(
+        label="Bank holidays", choices=BankHolidays.choices, required=False
     )
     gad7_prorating = forms.BooleanField(
         label="Prorate a GAD-7 with one answer missing",
@@ -146,34 +199,94 @@ class TeamSettingsForm(forms.Form):
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["duty_clinician"].queryset = User.objects.filter(
-            team=team, is_active=True, role__in=[Role.THERAPIST, Role.SUPERVISOR]
-        )
-        self.fields["duty_clinician"].label_from_instance = lambda u: (
-            f"{u.display_name} ({u.get_role_display()})"
-        )
+        self.fields["duty_clinician"].queryset = _clinicians(team)
+        self.fields["duty_clinician"].label_from_instance = _clinician_label
         frequencies = [(f.value, label) for f, label in FREQUENCY_LABELS.items()]
         for code, form in INSTRUMENTS.items():
             self.fields[f"schedule_{code}"] = forms.ChoiceField(
                 label=form.short_name, choices=frequencies
+            )
+        for name, (label, low, high) in SAFETY_NET_FIELDS.items():
+            self.fields[f"net_{name}"] = forms.IntegerField(
+                label=label,
+                min_value=low,
+                max_value=high,
+                error_messages={"invalid": "Enter a whole number."},
+            )
+        for code, change in SafetyNetSettings().reliable_rise.items():
+            form = INSTRUMENTS[code]
+            self.fields[f"rise_{code}"] = forms.IntegerField(
+                label=f"A rise in the {form.short_name} that counts as reliably worse (points)",
+                min_value=1,
+                max_value=form.max_total,
+                help_text=f"The published reliable change is {change}.",
+                error_messages={"invalid": "Enter a whole number."},
             )
 
     @property
     def schedule_fields(self) -> list[forms.BoundField]:
         return [self[f"schedule_{code}"] for code in INSTRUMENTS]
 
+    @property
+    def safety_net_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith(("net_", "rise_"))]
+
     def schedule(self) -> dict[str, Frequency]:
         return {code: Frequency(self.cleaned_data[f"schedule_{code}"]) for code in INSTRUMENTS}
+
+    def safety_net(self) -> SafetyNetSettings:
+        data = self.cleaned_data
+        return SafetyNetSettings.from_json(
+            {
+                **{name: data[f"net_{name}"] for name in SAFETY_NET_FIELDS},
+                "reliable_rise": {
+                    code: data[f"rise_{code}"] for code in SafetyNetSettings().reliable_rise
+                },
+            }
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.safety_net()
+        except ValueError as error:
+            self.add_error(None, str(error))
+        return data
 
     @staticmethod
     def initial_for(team: Team) -> dict[str, object]:
         schedule = team.schedule
+        net = team.safety_net_settings
         return {
             "duty_clinician": team.duty_clinician_id,
+            "working_day_starts": team.working_day_starts,
             "working_day_ends": team.working_day_ends,
+            "bank_holidays": team.bank_holidays,
             "gad7_prorating": team.gad7_prorating,
             **{
                 f"schedule_{code}": schedule.get(code, Frequency.NOT_ROUTINE).value
                 for code in INSTRUMENTS
             },
+            **{f"net_{name}": getattr(net, name) for name in SAFETY_NET_FIELDS},
+            **{f"rise_{code}": change for code, change in net.reliable_rise.items()},
         }
+
+
+class DutyShiftForm(forms.Form):
+    clinician = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Who is on duty",
+        empty_label="Choose a clinician",
+        error_messages={"required": "Choose who is on duty."},
+    )
+    starts_on = forms.DateField(label="From", widget=DateInput(), error_messages=DATE_ERRORS)
+    ends_on = forms.DateField(
+        label="To (the last day on duty)", widget=DateInput(), error_messages=DATE_ERRORS
+    )
+
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clinician"].queryset = _clinicians(team)
+        self.fields["clinician"].label_from_instance = _clinician_label

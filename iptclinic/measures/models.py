@@ -7,7 +7,7 @@ answers, so lists and reports read them without rescoring; every save rescores (
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
@@ -240,3 +240,38 @@ class RiskAlert(models.Model):
     @property
     def is_escalated(self) -> bool:
         return self.is_open and self.escalate_at <= timezone.now()
+
+
+class DutyShift(models.Model):
+    """A dated turn on the duty rota: this clinician is on duty from one day to another.
+
+    On a day with no shift the team's standing duty clinician is on duty (decisions §18); a day
+    with neither is a gap the service lead is told about, because an unreviewed alert would
+    otherwise escalate to nobody.
+    """
+
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="duty_shifts")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="duty_shifts"
+    )
+    starts_on = models.DateField("from")
+    ends_on = models.DateField("to (inclusive)")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        indexes = [models.Index(fields=["team", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="duty_shift_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Duty {self.starts_on:%d %b} to {self.ends_on:%d %b %Y}"
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on

@@ -20,24 +20,28 @@ Risk rules (measures-and-standards.md §1.1, CONVENTION; decisions.md §17, §18
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from iptclinic.accounts.models import Role, Team, User
+from iptclinic.attention.services import close_for_cause
 from iptclinic.audit import services as audit
 from iptclinic.clients.models import Client, Referral
 from iptclinic.courses.models import Appointment, SessionRecord
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.instruments import Instrument, instrument
 from iptclinic.ipt.measure_schedule import Frequency
+from iptclinic.ipt.safety_net import SafetyNetSettings, alert_key
 from iptclinic.ipt.scoring import Answer, RiskSignal, Score, score
 from iptclinic.lib.concurrency import EditConflict, save_if_unchanged
 
+from .duty import can_be_on_duty
 from .models import (
     AlertSource,
+    DutyShift,
     QuestionnaireResponse,
     QuestionnaireRevision,
     RiskAlert,
@@ -54,6 +58,8 @@ __all__ = [
     "raise_risk_check_alert",
     "record_questionnaire",
     "review_alert",
+    "add_duty_shift",
+    "remove_duty_shift",
     "update_team_settings",
 ]
 
@@ -62,15 +68,13 @@ class MeasureError(ValueError):
     """A change the rules do not allow; the message says why and what to do."""
 
 
-def escalation_time(raised_at: datetime, working_day_ends: time) -> datetime:
+def escalation_time(raised_at: datetime, team: Team) -> datetime:
     """When an unreviewed alert is shown to the supervisor and duty clinician (decisions §18).
 
-    The end of the working day, in the service's time zone, of the day it was raised; an alert
-    raised after that time escalates at once, because nobody on that day's rota will see it.
+    The end of the working day it was raised on; an alert raised after that time, at a weekend
+    or on a bank holiday escalates at once, because nobody on that day's rota will see it.
     """
-    local = timezone.localtime(raised_at)
-    end = timezone.make_aware(datetime.combine(local.date(), working_day_ends))
-    return max(end, raised_at)
+    return team.working_week().end_of_this_working_day(raised_at)
 
 
 def _score(team: Team, form: Instrument, answers: Mapping[int, Answer]) -> Score:
@@ -122,7 +126,7 @@ def _raise(
         session_record=session_record,
         raised_by=actor,
         raised_at=now,
-        escalate_at=escalation_time(now, client.team.working_day_ends),
+        escalate_at=escalation_time(now, client.team),
     )
 
 
@@ -338,12 +342,18 @@ def review_alert(alert: RiskAlert, *, actor: User, assessment: str, action: str)
     alert.reviewed_by = actor
     alert.reviewed_at = timezone.now()
     alert.save(update_fields=["assessment", "action", "reviewed_by", "reviewed_at"])
+    # The safety net (issue 8): the review is the recorded action that ends every item about it.
+    closed = close_for_cause(
+        alert_key(alert.pk),
+        actor=actor,
+        resolution=f"The alert was reviewed by {actor.display_name}.",
+    )
     audit.record(
         actor=actor,
         action="risk_alert.review",
         client=alert.client,
         obj=alert,
-        detail={"escalated": alert.escalate_at <= alert.reviewed_at},
+        detail={"escalated": alert.escalate_at <= alert.reviewed_at, "items_closed": closed},
     )
     return alert
 
@@ -357,22 +367,36 @@ def update_team_settings(
     working_day_ends: time,
     gad7_prorating: bool,
     schedule: Mapping[str, Frequency],
+    working_day_starts: time | None = None,
+    bank_holidays: str | None = None,
+    safety_net: SafetyNetSettings | None = None,
 ) -> Team:
-    """Change the team's duty cover and measure settings (service leads only)."""
+    """Change the team's duty cover, working day, safety-net thresholds and measure settings.
+
+    Service leads only. A standing duty clinician is required (issue 8): an alert not reviewed by
+    the end of the working day must always reach someone.
+    """
     if actor.role != Role.SERVICE_LEAD or actor.team_id != team.pk:
         raise MeasureError("Only the team's service lead can change these settings.")
-    if duty_clinician is not None and (
-        duty_clinician.team_id != team.pk
-        or duty_clinician.role not in (Role.THERAPIST, Role.SUPERVISOR)
-        or not duty_clinician.is_active
-    ):
+    if duty_clinician is None:
+        raise MeasureError(
+            "Choose the duty clinician: a risk alert not reviewed by the end of the working day "
+            "goes to them."
+        )
+    if not can_be_on_duty(duty_clinician, team):
         raise MeasureError("The duty clinician must be a therapist or supervisor of this team.")
+    starts = working_day_starts or team.working_day_starts
+    if starts >= working_day_ends:
+        raise MeasureError("The working day must start before it ends.")
     team = Team.objects.select_for_update().get(pk=team.pk)
     values: dict[str, Any] = {
-        "duty_clinician_id": duty_clinician.pk if duty_clinician else None,
+        "duty_clinician_id": duty_clinician.pk,
         "working_day_ends": working_day_ends,
+        "working_day_starts": starts,
+        "bank_holidays": team.bank_holidays if bank_holidays is None else bank_holidays,
         "gad7_prorating": gad7_prorating,
         "measure_schedule": {code: str(frequency) for code, frequency in schedule.items()},
+        "safety_net": (safety_net or team.safety_net_settings).to_json(),
     }
     changed = sorted(name for name, value in values.items() if getattr(team, name) != value)
     for name, value in values.items():
@@ -380,3 +404,64 @@ def update_team_settings(
     team.save(update_fields=[name.removesuffix("_id") for name in values])
     audit.record(actor=actor, action="team.settings", obj=team, detail={"fields": changed})
     return team
+
+
+def _check_lead(actor: User, team: Team) -> None:
+    if actor.role != Role.SERVICE_LEAD or actor.team_id != team.pk:
+        raise MeasureError("Only the team's service lead can change the duty rota.")
+
+
+@transaction.atomic
+def add_duty_shift(
+    team: Team, *, actor: User, clinician: User | None, starts_on: date, ends_on: date
+) -> DutyShift:
+    """Put someone on the duty rota for a run of days (one person per day: no overlaps)."""
+    _check_lead(actor, team)
+    if not can_be_on_duty(clinician, team):
+        raise MeasureError("Choose a therapist or supervisor of this team for the duty rota.")
+    if ends_on < starts_on:
+        raise MeasureError("The last day on duty cannot be before the first.")
+    if ends_on < timezone.localdate():
+        raise MeasureError("That turn is already over. The rota is for today and later.")
+    if (ends_on - starts_on).days > 366:
+        raise MeasureError("Put someone on the rota for a year at most at a time.")
+    clash = (
+        DutyShift.objects.select_for_update()
+        .filter(team=team, starts_on__lte=ends_on, ends_on__gte=starts_on)
+        .select_related("clinician")
+        .first()
+    )
+    if clash is not None:
+        raise MeasureError(
+            f"{clash.clinician.display_name} is on duty from {clash.starts_on:%-d %B} to "
+            f"{clash.ends_on:%-d %B %Y}. Remove that turn first, or choose other days."
+        )
+    shift = DutyShift.objects.create(
+        team=team, clinician=clinician, starts_on=starts_on, ends_on=ends_on, created_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action="duty_rota.add",
+        obj=shift,
+        detail={"clinician_id": clinician.pk, "from": str(starts_on), "to": str(ends_on)},
+    )
+    return shift
+
+
+@transaction.atomic
+def remove_duty_shift(shift: DutyShift, *, actor: User) -> None:
+    """Take a turn off the rota; a turn already under way ends yesterday instead, so the record
+    of who was on duty stays true."""
+    _check_lead(actor, shift.team)
+    today = timezone.localdate()
+    if shift.ends_on < today:
+        raise MeasureError("That turn is over; it stays on the record.")
+    detail = {"shift_id": shift.pk, "clinician_id": shift.clinician_id}
+    if shift.starts_on < today:
+        shift.ends_on = today - timedelta(days=1)
+        shift.save(update_fields=["ends_on"])
+        audit.record(actor=actor, action="duty_rota.shorten", obj=shift, detail=detail)
+        return
+    team = shift.team
+    shift.delete()
+    audit.record(actor=actor, action="duty_rota.remove", obj=team, detail=detail)

@@ -20,4 +20,8 @@ urlpatterns = [
     path("questionnaires/score/", views.score_preview, name="score_preview"),
     path("alerts/<int:alert_id>/", views.alert_review, name="alert"),
     path("team/measures/", views.team_settings, name="team_settings"),
+    path("team/duty-rota/", views.duty_rota, name="duty_rota"),
+    path(
+        "team/duty-rota/<int:shift_id>/remove/", views.duty_shift_remove, name="duty_shift_remove"
+    ),
 ]

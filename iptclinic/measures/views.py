@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,8 +22,16 @@ from iptclinic.ipt.scoring import score
 
 from . import services
 from .access import alert_for, can_record_questionnaire, can_review_alert, response_for
-from .forms import AnswersForm, EditAnswersForm, OutsideSessionForm, ReviewForm, TeamSettingsForm
-from .models import QuestionnaireResponse
+from .duty import on_duty_by_day
+from .forms import (
+    AnswersForm,
+    DutyShiftForm,
+    EditAnswersForm,
+    OutsideSessionForm,
+    ReviewForm,
+    TeamSettingsForm,
+)
+from .models import DutyShift, QuestionnaireResponse
 from .selectors import client_alerts, client_measures
 
 
@@ -299,6 +309,9 @@ def team_settings(request: HttpRequest) -> HttpResponse:
                 working_day_ends=form.cleaned_data["working_day_ends"],
                 gad7_prorating=form.cleaned_data["gad7_prorating"],
                 schedule=form.schedule(),
+                working_day_starts=form.cleaned_data["working_day_starts"],
+                bank_holidays=form.cleaned_data["bank_holidays"],
+                safety_net=form.safety_net(),
             )
         except services.MeasureError as error:
             form.add_error(None, str(error))
@@ -306,3 +319,54 @@ def team_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, "The team's settings are saved.")
             return redirect("measures:team_settings")
     return render(request, "measures/team_settings.html", {"form": form, "team": team})
+
+
+ROTA_WEEKS = 8
+
+
+@staff_required(Role.SERVICE_LEAD)
+@require_http_methods(["GET", "POST"])
+def duty_rota(request: HttpRequest) -> HttpResponse:
+    """Who is on duty each working day, and turns on the rota by date (issue 8)."""
+    team = request.user.team
+    form = DutyShiftForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_duty_shift(
+                team,
+                actor=request.user,
+                clinician=form.cleaned_data["clinician"],
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+            )
+        except services.MeasureError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The turn is on the duty rota.")
+            return redirect("measures:duty_rota")
+    today = timezone.localdate()
+    week = team.working_week()
+    days = [today + timedelta(days=n) for n in range(ROTA_WEEKS * 7)]
+    on_duty = on_duty_by_day(team, [day for day in days if week.is_working_day(day)])
+    shifts = DutyShift.objects.filter(team=team, ends_on__gte=today).select_related("clinician")
+    return render(
+        request,
+        "measures/duty_rota.html",
+        {"form": form, "team": team, "on_duty": sorted(on_duty.items()), "shifts": shifts},
+    )
+
+
+@staff_required(Role.SERVICE_LEAD)
+@require_POST
+def duty_shift_remove(request: HttpRequest, shift_id: int) -> HttpResponse:
+    try:
+        shift = DutyShift.objects.select_related("team").get(pk=shift_id, team=request.user.team)
+    except DutyShift.DoesNotExist:
+        raise Http404 from None
+    try:
+        services.remove_duty_shift(shift, actor=request.user)
+    except services.MeasureError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The turn is off the duty rota.")
+    return redirect("measures:duty_rota")

@@ -69,9 +69,16 @@ def test_a_therapist_ends_the_course_and_sends_the_letters_in_large_print_and_br
     page.get_by_role("button", name="Save the ending record").click()
     expect(page.get_by_role("status")).to_contain_text("The ending record is complete")
 
-    # Close the course as completed.
+    # Close the course as completed: the risk alert of her first PHQ-9 is reviewed in the same
+    # step, because a course never ends with a risk nobody has looked at.
     page.get_by_role("link", name="End the course").click()
     page.get_by_label("Completed: all the contracted sessions took place").check()
+    alerts = page.get_by_role("region", name="Review the open risk alert first")
+    expect(alerts).to_contain_text("PHQ-9 item 9")
+    page.get_by_role("button", name="End the course").click()
+    expect(page.get_by_role("alert")).to_contain_text("Say what you assessed about this risk alert")
+    alerts.get_by_label("What was assessed").fill("Asked at session 12: no thoughts of suicide.")
+    alerts.get_by_label("Action taken").fill("None needed; relapse plan covers it.")
     page.get_by_role("button", name="End the course").click()
     expect(page.locator(f"#course-{course.pk} .course-summary")).to_contain_text("Ended")
 

@@ -173,7 +173,11 @@ def test_a_service_lead_registers_a_client_unallocated_and_allocates_later(
     amira.refresh_from_db()
     assert amira.therapist == otto
     assert "The allocation is saved." in _page(response)
-    assert AuditEvent.objects.get(action="client.allocate").detail == {"therapist_id": otto.pk}
+    assert AuditEvent.objects.get(action="client.allocate").detail == {
+        "therapist_id": otto.pk,
+        "previous_id": None,
+        "items_moved": 0,
+    }
 
 
 @pytest.mark.parametrize("persona", ["hana", "sam"])

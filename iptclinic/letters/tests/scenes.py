@@ -17,6 +17,7 @@ from iptclinic.ipt.ending import Disposition
 from iptclinic.ipt.lifecycle import CourseState
 from iptclinic.ipt.problem_areas import ProblemArea
 from iptclinic.measures import services as measure_services
+from iptclinic.measures.models import RiskAlert
 from iptclinic.test import attend_next, open_course_for
 
 TEAM_CONTACTS = {
@@ -129,8 +130,17 @@ def finish_course(course: Course, therapist: User, **ending: object) -> Course:
     ending_services.save_ending_record(
         course, actor=therapist, data={**ENDING, **ending}, expected_version=None
     )
+    # The first PHQ-9 answers item 9 above 0; its alert is reviewed as the course ends.
+    reviews = {
+        alert.pk: ("Spoke with the client: no current thoughts of suicide.", "Safety plan kept.")
+        for alert in RiskAlert.objects.open().filter(client=course.referral.client)
+    }
     return course_services.end_course(
-        course, actor=therapist, target=CourseState.COMPLETED, ended_on=timezone.localdate()
+        course,
+        actor=therapist,
+        target=CourseState.COMPLETED,
+        ended_on=timezone.localdate(),
+        alert_reviews=reviews,
     )
 
 

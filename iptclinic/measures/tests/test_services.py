@@ -275,12 +275,24 @@ LONDON_SUMMER = datetime(2026, 7, 1, 9, 30, tzinfo=UTC)  # 10:30 in London
             datetime(2026, 7, 1, 18, 0, tzinfo=UTC),
         ),
         (LONDON_SUMMER, time(10, 30), LONDON_SUMMER),
+        # A Saturday and a bank holiday: nobody on that day's rota sees it, so at once.
+        (
+            datetime(2026, 7, 4, 9, 0, tzinfo=UTC),
+            time(17, 0),
+            datetime(2026, 7, 4, 9, 0, tzinfo=UTC),
+        ),
+        (
+            datetime(2026, 12, 25, 11, 0, tzinfo=UTC),
+            time(17, 0),
+            datetime(2026, 12, 25, 11, 0, tzinfo=UTC),
+        ),
     ],
 )
 def test_an_alert_escalates_at_the_end_of_the_working_day_or_at_once_after_hours(
-    raised, ends, expected
+    team, raised, ends, expected
 ):
-    assert services.escalation_time(raised, ends) == expected
+    team.working_day_ends = ends
+    assert services.escalation_time(raised, team) == expected
 
 
 def test_a_positive_risk_check_raises_one_alert_until_it_turns_negative_and_positive_again(
@@ -378,6 +390,7 @@ def test_team_settings_are_for_the_service_lead_with_a_clinician_of_the_team_on_
 def test_an_alert_raised_after_the_working_day_is_shown_to_the_duty_clinician_at_once(
     cara, tess, team, session
 ):
+    team.working_day_starts = time(0, 0)
     team.working_day_ends = time(0, 1)
     team.duty_clinician = make_user(team, "dora", Role.THERAPIST)
     team.save()

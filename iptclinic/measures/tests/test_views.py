@@ -305,17 +305,18 @@ def test_team_settings_are_for_the_service_lead_and_refuse_a_bad_time(client, le
     client.force_login(tess)
     assert client.get("/team/measures/").status_code == 404
     client.force_login(lee)
+    # The page's own values, as a lead who changes nothing would send them back.
+    page = client.get("/team/measures/")
     data = {
-        "duty_clinician": sam.pk,
-        "working_day_ends": "25:00",
-        "schedule_phq9": "every_session",
-        "schedule_gad7": "every_session",
-        "schedule_wsas": "milestones",
-        "gad7_prorating": "on",
+        name: value
+        for name, value in page.context["form"].initial.items()
+        if value is not None and value is not False
     }
+    data.update({"duty_clinician": sam.pk, "working_day_ends": "25:00", "gad7_prorating": "on"})
     page = client.post("/team/measures/", data)
     assert "Enter a time such as 10:00" in page.content.decode()
     data["working_day_ends"] = "16:30"
+    data["net_waiting_weeks_for_first_session"] = "8"
     assert client.post("/team/measures/", data).status_code == 302
     team.refresh_from_db()
     assert (team.duty_clinician, team.working_day_ends, team.gad7_prorating) == (
@@ -323,3 +324,17 @@ def test_team_settings_are_for_the_service_lead_and_refuse_a_bad_time(client, le
         time(16, 30),
         True,
     )
+    assert team.safety_net_settings.waiting_weeks_for_first_session == 8
+
+
+def test_the_duty_clinician_cannot_be_left_empty(client, lee, sam, team):
+    client.force_login(lee)
+    data = {
+        name: value
+        for name, value in client.get("/team/measures/").context["form"].initial.items()
+        if value is not None and value is not False
+    }
+    data["duty_clinician"] = ""
+    page = client.post("/team/measures/", data)
+    assert page.status_code == 200
+    assert "Choose the duty clinician" in page.content.decode()

@@ -1,0 +1,37 @@
+"""Where to act on an item: the page its cause lives on."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from iptclinic.ipt.safety_net import NeedKind
+
+from .models import Item
+
+_ON_THE_RECORD = {
+    NeedKind.RECORD_NOT_WRITTEN,
+    NeedKind.RECORD_NOT_SIGNED,
+    NeedKind.QUESTIONNAIRE_MISSING,
+    NeedKind.RISK_NOT_ASKED,
+}
+_ON_THE_MEASURES = {NeedKind.DETERIORATION, NeedKind.NO_IMPROVEMENT}
+
+
+def act_link(item: Item) -> tuple[str, str]:
+    """(URL, words for the link) of the place to act on ``item``."""
+    kind = NeedKind(item.kind)
+    if kind is NeedKind.RISK_ALERT and item.subject_id:
+        return reverse("measures:alert", args=[item.subject_id]), "Review the alert"
+    if kind in _ON_THE_RECORD and item.subject_id:
+        return reverse("courses:record", args=[item.subject_id]), "Open the session record"
+    if kind in _ON_THE_MEASURES and item.client_id:
+        return reverse("measures:client", args=[item.client_id]), "See the scores"
+    if kind is NeedKind.DUTY_ROTA_GAP:
+        return reverse("measures:duty_rota"), "Open the duty rota"
+    if kind is NeedKind.REFERRAL_WAITING and item.owner_role == "lead" and item.client_id:
+        return reverse("clients:allocate", args=[item.client_id]), "Allocate a therapist"
+    if kind is NeedKind.MESSAGE_FAILED:
+        return reverse("notifications:sent"), "See the messages sent"
+    if item.client_id:
+        return reverse("clients:detail", args=[item.client_id]), "Open the client's page"
+    return reverse("attention:mine"), "Needs attention"

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .channels import channel_for
+from .models import Channel, Preference
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = Preference
+        fields = ["channel", "routine"]
+        labels = {"channel": "Send my messages by", "routine": "Items that are not about risk"}
+        widgets = {"channel": forms.RadioSelect, "routine": forms.RadioSelect}
+        help_texts = {
+            "routine": "A risk alert that needs you is always sent at once, whatever you choose.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if channel_for(Channel.SMS) is None:
+            self.fields["channel"].choices = [(Channel.EMAIL.value, Channel.EMAIL.label)]
+
+    def clean_channel(self) -> str:
+        channel = self.cleaned_data["channel"]
+        user = self.instance.user
+        if channel == Channel.SMS and not user.mobile_phone.strip():
+            raise forms.ValidationError(
+                "No mobile phone number is recorded for you. Ask your service lead to add it, "
+                "or choose email."
+            )
+        if channel == Channel.EMAIL and not user.email.strip():
+            raise forms.ValidationError(
+                "No email address is recorded for you. Ask your service lead to add it."
+            )
+        return channel
