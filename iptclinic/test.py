@@ -11,6 +11,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from iptclinic.accounts.models import Role, Team, User
@@ -34,6 +35,7 @@ __all__ = [
     "make_user",
     "open_course_for",
     "record_the_past_as_missed",
+    "run_background_work",
     "otto",
     "other_team",
     "ruth",
@@ -94,6 +96,19 @@ def record_the_past_as_missed(course: Course, actor: User) -> None:
     now = timezone.now()
     for appointment in course.appointments.filter(status="planned", starts_at__lte=now):
         course_services.set_attendance(appointment, actor=actor, status="did_not_attend")
+
+
+def run_background_work() -> None:
+    """Run every task that is ready, as a background worker would, until none is left."""
+    call_command(
+        "db_worker",
+        batch=True,
+        reload=False,
+        startup_delay=False,
+        interval=0,
+        queue_name="*",
+        verbosity=0,
+    )
 
 
 def attend_next(course: Course, actor: User, count: int = 1) -> list[Appointment]:

@@ -44,7 +44,11 @@ def preference_of(user: User) -> Preference:
 
 
 def queue_message(user: User, template: str, *, count: int, due: datetime) -> Message:
-    """Store a message for ``user`` and ask a worker to send it once this transaction commits."""
+    """Store a message for ``user`` and ask a worker to send it.
+
+    The task is a row in the same database, written in the same transaction as the message, so
+    both exist or neither does (decisions §35: the database task backend).
+    """
     from .tasks import deliver_message
 
     now = timezone.now()
@@ -58,7 +62,7 @@ def queue_message(user: User, template: str, *, count: int, due: datetime) -> Me
         body=body,
         created_at=now,
     )
-    transaction.on_commit(lambda: deliver_message.enqueue(message.pk))
+    deliver_message.enqueue(message.pk)
     return message
 
 

@@ -909,3 +909,42 @@ def test_ending_a_course_one_minute_before_a_session_that_day_cancels_that_sessi
     statuses = [a.status for a in _appointments(cara_course)]
     assert statuses[:6] == [Attendance.DID_NOT_ATTEND] * 6
     assert set(statuses[6:]) == {Attendance.CANCELLED_BY_SERVICE}
+
+
+def test_a_course_does_not_end_over_an_open_risk_alert_unless_it_is_reviewed_then(
+    cara_course: Course, tess: User, cara: Client
+) -> None:
+    from iptclinic.measures.models import RiskAlert
+    from iptclinic.measures.services import record_questionnaire
+    from iptclinic.measures.tests.helpers import phq9_total
+
+    held = attend_next(cara_course, tess, 4)
+    record_questionnaire(
+        cara,
+        actor=tess,
+        instrument_code="phq9",
+        answers=phq9_total(10, item9=2),
+        appointment=held[-1],
+    )
+    record_the_past_as_missed(cara_course, tess)
+    alert = RiskAlert.objects.get()
+    ending = {
+        "actor": tess,
+        "target": CourseState.ENDED_EARLY,
+        "ended_on": timezone.localdate(),
+        "reason": EarlyEndReason.DROPPED_OUT,
+    }
+    with pytest.raises(CourseRuleError, match="nobody has reviewed"):
+        services.end_course(cara_course, **ending)
+    with pytest.raises(CourseRuleError, match="nobody has reviewed"):
+        services.end_course(cara_course, **ending, alert_reviews={alert.pk: ("Phoned.", " ")})
+    cara_course.refresh_from_db()
+    assert cara_course.state == CourseState.ACTIVE
+
+    services.end_course(
+        cara_course, **ending, alert_reviews={alert.pk: ("Phoned Cara.", "GP informed.")}
+    )
+    alert.refresh_from_db()
+    assert (alert.reviewed_by, alert.action) == (tess, "GP informed.")
+    cara_course.refresh_from_db()
+    assert cara_course.state == CourseState.ENDED_EARLY
