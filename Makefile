@@ -28,10 +28,11 @@ migrate: $(STAMP) ## Create or update the database (SQLite unless DATABASE_URL i
 demo: migrate ## Load the invented demo data (safe to run twice)
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py load_demo_measures
+	$(BIN)/python manage.py run_safety_net
 
-run: demo ## Set up everything and serve on http://127.0.0.1:8000
-	@echo "Serving IPT Clinic on http://127.0.0.1:8000 (Ctrl+C to stop). Sign in with a demo login above."
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+run: demo ## Set up everything and serve on http://127.0.0.1:8000 with one background worker
+	@echo "Serving IPT Clinic on http://127.0.0.1:8000 with a background worker (Ctrl+C stops both). Sign in with a demo login above."
+	scripts/serve
 
 system-packages: ## Install the Debian packages for browser tests and letter formats
 	scripts/system-packages

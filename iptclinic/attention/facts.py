@@ -69,6 +69,21 @@ def care_team(client: Client, duty: User | None, lead: User | None) -> CareTeam:
     )
 
 
+def team_care(team: Team, duty: User | None, lead: User | None) -> CareTeam:
+    """For needs of the whole team (the duty rota): the lead, or failing one, a supervisor or a
+    therapist of the team, so that a team without a lead still hears of a gap."""
+    clinicians = User.objects.filter(
+        team=team, is_active=True, role__in=[Role.SUPERVISOR, Role.THERAPIST]
+    ).order_by("role", "date_joined", "id")
+    first = {user.role: user.pk for user in reversed(list(clinicians))}
+    return CareTeam(
+        therapist=first.get(Role.THERAPIST),
+        supervisor=first.get(Role.SUPERVISOR),
+        duty=duty.pk if duty else None,
+        lead=lead.pk if lead else None,
+    )
+
+
 def _sessions(course: Course, asked: dict[int, set[str]], item9: set[int]) -> tuple[Session, ...]:
     sessions = []
     for appointment in sorted(course.appointments.all(), key=lambda a: (a.starts_at, a.pk)):

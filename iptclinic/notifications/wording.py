@@ -16,7 +16,7 @@ TEMPLATES: Mapping[str, tuple[str, str]] = MappingProxyType(
     {
         "risk": (
             "IPT Clinic: a risk alert needs review",
-            "A risk alert in IPT Clinic needs review by {due}. It is now with you. "
+            "A risk alert in IPT Clinic needs review {by_due}. It is now with you. "
             "Please sign in and look at it as soon as you can: {link}",
         ),
         "risk_reminder": (
@@ -26,23 +26,23 @@ TEMPLATES: Mapping[str, tuple[str, str]] = MappingProxyType(
         ),
         "new_items": (
             "IPT Clinic: {count} {need} your attention",
-            "{count} in IPT Clinic {need} your attention by {due}. Sign in to see {them}: {link}",
+            "{count} in IPT Clinic {need} your attention {by_due}. Sign in to see {them}: {link}",
         ),
         "digest": (
             "IPT Clinic: {count} {need} your attention",
-            "Good morning. {count} in IPT Clinic {need} your attention (the earliest by {due}). "
+            "Good morning. {count} in IPT Clinic {need} your attention (the earliest is due {by_due}). "
             "Sign in to see {them}: {link}",
         ),
     }
 )
 
 
-def when(due: datetime, now: datetime) -> str:
-    """``17:00`` today, ``17:00 on Wed 2 Dec`` another day, ``now`` if already past."""
+def by_when(due: datetime, now: datetime) -> str:
+    """``by 17:00`` today, ``by 17:00 on Wed 2 Dec`` another day, ``now`` if already due."""
     if due <= now:
         return "now"
     local, today = timezone.localtime(due), timezone.localtime(now).date()
-    return f"{local:%H:%M}" if local.date() == today else f"{local:%H:%M on %a %-d %b}"
+    return f"by {local:%H:%M}" if local.date() == today else f"by {local:%H:%M on %a %-d %b}"
 
 
 def compose(
@@ -56,7 +56,7 @@ def compose(
         "are": "are" if count != 1 else "is",
         "them": "them" if count != 1 else "it",
         "need": "need" if count != 1 else "needs",
-        "due": when(due, now),
+        "by_due": by_when(due, now),
         "link": link,
     }
     return subject.format(**fields), body.format(**fields)

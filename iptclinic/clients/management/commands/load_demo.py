@@ -178,7 +178,14 @@ class Command(BaseCommand):
         self, team: Team, username: str, first: str, last: str, role: Role, **extra: object
     ) -> User:
         user = User(
-            username=username, first_name=first, last_name=last, team=team, role=role, **extra
+            username=username,
+            first_name=first,
+            last_name=last,
+            team=team,
+            role=role,
+            # Invented addresses on the domain reserved for examples: messages go nowhere real.
+            email=f"{username}@example.org",
+            **extra,
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
@@ -206,6 +213,11 @@ class Command(BaseCommand):
             "hana": self._user(other, "hana", "Hana", "Ito", Role.THERAPIST),
         }
         lead = self._user(team, "lee", "Lee", "Chen", Role.SERVICE_LEAD)
+        # Otto is on duty, so an alert of Tess's that waits past 17:00 reaches Sam and Otto.
+        team.duty_clinician = staff["otto"]
+        team.save(update_fields=["duty_clinician"])
+        other.duty_clinician = staff["hana"]
+        other.save(update_fields=["duty_clinician"])
         today = timezone.localdate()
         for serial, demo in enumerate(CLIENTS, start=101):
             actor = staff[demo.therapist] if demo.therapist else lead

@@ -2,7 +2,8 @@
 
 Every attended session gets a PHQ-9 and a GAD-7 on a made-up path from the first score towards
 the last, WSAS follows the team's schedule, and each referral has an assessment before its course.
-Priya's latest PHQ-9 answers item 9 with "Several days", so the demo shows an open risk alert.
+Priya's latest PHQ-9 answers item 9 with "Several days", so the demo shows an open risk alert;
+Jonah's scores rise reliably, so the safety net has a deterioration to show.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ class Path:
 
 PATHS = {
     "Cara": Path((17, 9), (13, 7), (24, 14)),
-    "Jonah": Path((12, 10), (9, 8), (18, 16)),
+    # Jonah's PHQ-9 rises reliably (by 6): the safety net asks Tess to review it.
+    "Jonah": Path((12, 18), (9, 12), (18, 22)),
     "Amira": Path((21, 8), (16, 6), (30, 12)),
     "Owen": Path((15, 11), (11, 9), (22, 18)),
     "Priya": Path((14, 16), (12, 13), (20, 22), item9_last=1),
