@@ -216,3 +216,30 @@ def test_a_day_with_nobody_on_duty_is_the_leads_item_and_an_alert_then_reaches_t
     sync_team(team)
     # Sam supervises Tess; nobody is on duty, so the duty clinician's copy falls to the lead.
     assert NeedKind.RISK_ALERT in {i.kind for i in open_items(owner=lee)}
+
+
+def test_a_run_costs_the_same_queries_for_few_and_many_clients(team, tess, on_duty):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from iptclinic.test import make_client, open_course_for
+
+    def add(count: int) -> None:
+        for n in range(count):
+            course = open_course_for(make_client(tess, tess, f"Person{n}{count}"), tess)
+            held = attend_next(course, tess, 4)
+            course_services.set_attendance(
+                planned(course)[0], actor=tess, status=Attendance.DID_NOT_ATTEND
+            )
+            measure(course.referral.client, tess, held[0], phq9=12, item9=1)
+
+    def steady_run() -> int:
+        sync_team(team)  # the first run opens items; the next one only checks
+        with CaptureQueriesContext(connection) as queries:
+            sync_team(team)
+        return len(queries.captured_queries)
+
+    add(2)
+    few = steady_run()
+    add(8)
+    assert steady_run() == few
