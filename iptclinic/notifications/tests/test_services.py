@@ -248,3 +248,25 @@ def test_channels_are_what_settings_say(settings):
         "sms": None,
     }
     assert channel_for("sms") is None
+
+
+def test_people_choose_how_they_hear_and_the_lead_sees_what_was_sent(
+    client, staff, tess, lee, settings
+):
+    settings.IPTCLINIC_MESSAGE_CHANNELS = {
+        "email": "iptclinic.notifications.channels.Recording",
+        "sms": None,
+    }
+    client.force_login(tess)
+    page = client.get("/messages/").content.decode()
+    assert "Text message" not in page  # SMS is not set up in this service
+    refused = client.post("/messages/", {"channel": "sms", "routine": "immediate"})
+    assert refused.status_code == 200
+    saved = client.post("/messages/", {"channel": "email", "routine": "immediate"})
+    assert saved.status_code == 302
+    assert Preference.objects.get(user=tess).routine == Routine.IMMEDIATE
+    assert client.get("/messages/sent/").status_code == 404
+    services.queue_message(tess, "risk", count=1, due=datetime(2026, 12, 1, 17, tzinfo=LONDON))
+    client.force_login(lee)
+    sent = client.get("/messages/sent/").content.decode()
+    assert "IPT Clinic: a risk alert needs review" in sent and "Tess" in sent
