@@ -263,8 +263,9 @@ AREA_GUIDES: Mapping[ProblemArea, AreaGuide] = MappingProxyType(
                 "Use the therapeutic relationship: talk about the person's feelings towards the "
                 "therapist and look for the same pattern elsewhere.",
                 "Use role play and small, graded social steps.",
+                # §7 R26.
                 "If there is no improvement by the middle of the course, consider other "
-                "options such as medication or another therapy (§7 R26).",
+                "options such as medication or another therapy.",
             ),
             techniques=(
                 "therapeutic_relationship",
