@@ -19,6 +19,7 @@ from iptclinic.clients import services as client_services
 from iptclinic.clients.models import Client
 from iptclinic.courses import services as course_services
 from iptclinic.courses.models import Appointment, Course
+from iptclinic.ipt.variants import Variant
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test accounts only
 
@@ -74,7 +75,12 @@ def make_client(
 
 
 def open_course_for(
-    client: Client, therapist: User, *, weeks_ago: int = 6, contracted: int = 16
+    client: Client,
+    therapist: User,
+    *,
+    weeks_ago: int = 6,
+    contracted: int = 16,
+    variant: Variant = Variant.LEAFLET,
 ) -> Course:
     start = timezone.localdate() - timedelta(weeks=weeks_ago)
     return course_services.open_course(
@@ -84,6 +90,7 @@ def open_course_for(
         start_date=start,
         weekday=start.weekday(),
         session_time=time(10, 0),
+        variant=variant,
     )
 
 

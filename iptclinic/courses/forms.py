@@ -15,7 +15,7 @@ from iptclinic.clients.models import Referral
 from iptclinic.ipt.lifecycle import EARLY_END_REASON_LABELS, CourseState, EarlyEndReason
 from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
 from iptclinic.ipt.tasks import Task
-from iptclinic.ipt.variants import VARIANTS, Variant
+from iptclinic.ipt.variants import Variant, variant_choices
 
 from .models import RISK_QUESTIONS, RiskLevel, SessionRecord, YesNo
 from .schedule import WEEKDAYS
@@ -55,7 +55,7 @@ class OpenCourseForm(forms.Form):
     referral = forms.ModelChoiceField(queryset=Referral.objects.none(), empty_label=None)
     variant = forms.ChoiceField(
         label="IPT variant",
-        choices=[(v.value, c.label) for v, c in VARIANTS.items()],
+        choices=variant_choices,
         initial=Variant.LEAFLET,
     )
     contracted_sessions = ContractLengthField(

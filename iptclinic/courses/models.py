@@ -21,7 +21,7 @@ from iptclinic.ipt.lifecycle import (
     CourseState,
 )
 from iptclinic.ipt.phases import PHASE_LABELS, Phase, PhasePlan, phase_for_session, phase_plan
-from iptclinic.ipt.variants import VARIANTS, Variant
+from iptclinic.ipt.variants import Variant, variant_choices
 
 
 class Course(models.Model):
@@ -30,7 +30,7 @@ class Course(models.Model):
     )
     variant = models.CharField(
         max_length=20,
-        choices=[(v.value, c.label) for v, c in VARIANTS.items()],
+        choices=variant_choices,
         default=Variant.LEAFLET,
     )
     contracted_sessions = models.PositiveSmallIntegerField()

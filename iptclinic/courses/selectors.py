@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from iptclinic.clients.models import Client
 from iptclinic.ipt.lifecycle import CourseState
-from iptclinic.ipt.phases import Phase, ending_must_be_raised_by, ending_prompt_from
+from iptclinic.ipt.phases import ENDING_PROMPT_LABELS, EndingPrompt, Phase, ending_prompt
 
 from .models import Appointment, Course, CourseTimeline
 
@@ -23,18 +24,27 @@ class CaseloadRow:
     course: Course | None
     timeline: CourseTimeline | None
 
+    @cached_property
+    def ending_prompt(self) -> EndingPrompt:
+        """Raise the ending from session N−4, a warning from N−2 until it is discussed; the rule
+        is ``ipt.phases.ending_prompt``. Ending-phase work counts: a ticked ending task sets
+        ``ending_raised_on`` (``save_session_record``), and so does starting the ending record."""
+        if not self.course or not self.timeline:
+            return EndingPrompt.NONE
+        raised = (
+            self.course.ending_raised_on is not None
+            or getattr(self.course, "ending_record", None) is not None
+        )
+        return ending_prompt(
+            self.timeline.attended,
+            self.course.contracted_sessions,
+            self.course.variant_enum,
+            ending_raised=raised,
+        )
+
     @property
-    def ending_prompt(self) -> str:
-        """'raise' from session N−4, 'overdue' if still not raised by N−2 (decisions.md §2)."""
-        if not self.course or not self.timeline or self.course.ending_raised_on:
-            return ""
-        attended = self.timeline.attended
-        contracted, variant = self.course.contracted_sessions, self.course.variant_enum
-        if attended >= ending_must_be_raised_by(contracted, variant):
-            return "overdue"
-        if attended + 1 >= ending_prompt_from(contracted, variant):
-            return "raise"
-        return ""
+    def ending_prompt_label(self) -> str:
+        return ENDING_PROMPT_LABELS[self.ending_prompt]
 
     @property
     def ending_record_prompt(self) -> str:

@@ -21,6 +21,7 @@ from iptclinic.endings.completion import completion_problem
 from iptclinic.ipt.attendance import MISSED, Attendance
 from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason, check_transition
 from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
+from iptclinic.ipt.tasks import raises_the_ending
 from iptclinic.ipt.variants import Variant
 from iptclinic.lib.concurrency import EditConflict, save_if_unchanged
 from iptclinic.measures.models import RiskAlert
@@ -320,7 +321,9 @@ def save_session_record(
         record.updated_at = timezone.now()
         save_if_unchanged(record, expected_version, [*data, "updated_at"], "session record")
         action = "session_record.update"
-    if data.get("tasks_done") and "raise_ending" in data["tasks_done"]:
+    # The ending counts as raised from the first record that ticks the reminder or any ending
+    # task: in the ending phase the reminder is no longer offered (decisions.md §2, R10).
+    if raises_the_ending(data.get("tasks_done") or ()):
         course = appointment.course
         if course.ending_raised_on is None:
             course.ending_raised_on = _local_date(appointment.starts_at)

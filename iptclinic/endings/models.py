@@ -77,8 +77,8 @@ class EndingRecord(models.Model):
     gp_consent = models.BooleanField(
         "the person agreed to the end-of-therapy summary going to their GP (and referrer)",
         default=False,
-        help_text="Recorded consent to share with the GP (decisions §21); the GP summary letter "
-        "needs it.",
+        # decisions.md §21: consent to share with the GP is recorded.
+        help_text="The GP summary letter is sent only with this consent.",
     )
 
     disposition = models.CharField(

@@ -49,4 +49,5 @@ def draft_for_course(course: Course, focus: FocusDecision | None) -> str:
         contracted_sessions=course.contracted_sessions,
         end_date_text=f"{end:%-d %B %Y}" if end else "the date we agree",
         presenting_problem=_illness(course),
+        variant=course.variant_enum,
     )

@@ -88,7 +88,7 @@ def focus_work_context(
     course = appointment.course
     focus = FocusDecision.objects.filter(course=course, superseded_at__isnull=True).first()
     stage = DisputeStage(focus.dispute_stage) if focus and focus.dispute_stage else None
-    guides = strategies_for(focus.problem_areas, stage) if focus else ()
+    guides = strategies_for(focus.problem_areas, stage, course.variant_enum) if focus else ()
     recommended = {code for guide in guides for code in guide.techniques}
     work = SessionFocusWork.objects.filter(appointment=appointment).first()
     goals = list(Goal.objects.filter(course=course, retired_at__isnull=True))

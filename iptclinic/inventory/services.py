@@ -430,13 +430,14 @@ def _check_focus(
             "A dispute stage goes with a role dispute focus. Clear it, or add the role dispute.",
             "dispute_stage",
         )
+    # ipt-method.md R07: grief needs a death, where the variant says so.
     if (
         ProblemArea.GRIEF in areas
         and variant_config(course.variant_enum).grief_requires_death
         and not Relationship.objects.filter(course=course, status=LifeStatus.DECEASED).exists()
     ):
         raise InventoryRuleError(
-            "A grief focus needs someone who has died in the inventory (ipt-method.md R07). "
+            "A grief focus needs someone who has died in the inventory. "
             "Add them to the inventory first, or choose another area.",
             "areas",
         )
@@ -647,9 +648,9 @@ def record_treatment_agreement(
     if focus is None:
         raise InventoryRuleError("Choose the focus before recording the agreement.")
     formulation = Formulation.objects.filter(course=course).first()
-    if formulation is None or not formulation.is_shared:
+    if formulation is None or not formulation.is_shared:  # R04
         raise InventoryRuleError(
-            "Share the formulation with the client first: the agreement rests on it (R04)."
+            "Share the formulation with the client first: the agreement rests on it."
         )
     if agreed_on > timezone.localdate():
         raise InventoryRuleError("The agreement date cannot be in the future.", "agreed_on")

@@ -566,7 +566,7 @@ def suggestion_to_json(suggestion: FocusSuggestion) -> dict[str, Any]:
         ],
         "note": (
             "Suggestions for clinician review only. The therapist chooses the focus and the "
-            "service user agrees it through the formulation (ipt-method.md R28)."
+            "service user agrees it through the formulation."
         ),
     }
 

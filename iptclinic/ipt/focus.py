@@ -338,10 +338,11 @@ def _grief_from_deaths(
         base = replace(base, evidence=(died, *sign_evidence), proximity=timing.proximity(when))
         since_death = (case.assessed_on - when.last_day).days
         if since_death < windows.normal_grief.days and not signs:
+            # ipt-method.md §3.1 and §11: normal grief is not a treatment target.
             reason = (
                 f"{who} died {_duration(max(since_death, 0))} before the assessment and no sign "
                 "of a complicated course is recorded. Normal grief usually eases over a few "
-                "months and is not a focus in itself (ipt-method.md §3.1, §11). Look again "
+                "months and is not a focus in itself. Look again "
                 f"after {_day(when.last_day + windows.normal_grief)}, or record the signs if you "
                 "see them."
             )
@@ -754,7 +755,7 @@ def _deficits(case: Case, findings: Sequence[_Finding]) -> AreaAssessment:
         return _excluded(
             area,
             f"The {config.short_name} variant has no interpersonal deficits area; it works with "
-            "grief and loss, disputes and transitions (ipt-method.md §9).",
+            "grief and loss, disputes and transitions.",
             Rule.DEFICITS_NOT_IN_VARIANT,
         )
     deaths = [f for f in findings if f.from_death]
@@ -762,7 +763,7 @@ def _deficits(case: Case, findings: Sequence[_Finding]) -> AreaAssessment:
         return _excluded(
             area,
             "A death is recorded that may bear on the episode, and a discovered death "
-            "overrides interpersonal deficits (ipt-method.md §3.6, FIRM).",
+            "overrides interpersonal deficits.",
             Rule.DEFICITS_DEATH_OVERRIDES,
         )
     suggested = sorted({f.area for f in findings if f.status is Status.SUGGESTED})
@@ -770,7 +771,7 @@ def _deficits(case: Case, findings: Sequence[_Finding]) -> AreaAssessment:
         return _excluded(
             area,
             f"{_area_list(suggested)} applies; interpersonal deficits is used only when no "
-            "grief, dispute or transition can be found (ipt-method.md §3.4, FIRM).",
+            "grief, dispute or transition can be found.",
             Rule.DEFICITS_RESIDUAL,
         )
     if not case.relationships:
@@ -798,8 +799,7 @@ def _deficits(case: Case, findings: Sequence[_Finding]) -> AreaAssessment:
         if possible_elsewhere:
             held_back = (
                 f"Held back to possible: {_area_list(possible_elsewhere)} may apply, and "
-                "interpersonal deficits comes only after the other areas are excluded "
-                "(ipt-method.md §3.4, R06).",
+                "interpersonal deficits comes only after the other areas are excluded.",
             )
     rules = (
         (Rule.DEFICITS_SUPPORT, Rule.DEFICITS_RESIDUAL) if held_back else (Rule.DEFICITS_SUPPORT,)
@@ -905,15 +905,14 @@ def _no_signal_reason(area: ProblemArea, case: Case, timing: _Timing) -> str:
     if area is ProblemArea.GRIEF:
         if _needs_death(area, case):
             return (
-                "Grief needs a death in this variant (ipt-method.md §3.1, R07), and no "
-                "significant death near the onset, or with signs of a complicated course, is "
-                "recorded."
+                "Grief needs a death in this variant, and no significant death near the onset, "
+                "or with signs of a complicated course, is recorded."
             )
         return "No death or other loss is recorded near the onset."
     if area is ProblemArea.ROLE_DISPUTE:
         return (
             "No current relationship shows unmet expectations together with open or hidden "
-            "conflict (ipt-method.md §3.2)."
+            "conflict."
         )
     return f"No life change on the timeline falls {timing.window_text()} or since."
 
@@ -970,7 +969,7 @@ def _cap_suggested(ranked: list[AreaAssessment]) -> tuple[AreaAssessment, ...]:
                     exclusions=(
                         *a.exclusions,
                         f"Held back to possible: no more than {MAX_SUGGESTED} focus areas are "
-                        "suggested (decisions.md §9), and the others rank higher.",
+                        "suggested, and the others rank higher.",
                     ),
                     rules=(*a.rules, Rule.AT_MOST_TWO),
                 )

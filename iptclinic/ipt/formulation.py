@@ -2,7 +2,8 @@
 
 Source: ``domain/ipt-method.md`` §0.1 (the episode is an illness the person is not to blame
 for, FIRM), §0.4 "Interpersonal formulation" (names the diagnosis, links it to a problem area,
-proposes the time-limited plan [S5][S8][S18]), §7 R04–R05 (one or two areas). The therapist
+proposes the time-limited plan [S5][S8][S18]), §7 R04–R05 (one or two areas), §3.1 and §9 (in
+the Stuart & Robertson variant grief covers losses other than a death, VARIANT). The therapist
 edits the draft and the person agrees it (R28); nothing here is final.
 """
 
@@ -13,42 +14,52 @@ from types import MappingProxyType
 
 from iptclinic.ipt.case import LifeEvent
 from iptclinic.ipt.focus import MAX_SUGGESTED
-from iptclinic.ipt.problem_areas import ProblemArea
+from iptclinic.ipt.problem_areas import AreaMeaning, ProblemArea, area_meaning
+from iptclinic.ipt.variants import Variant
 
-_LINK: Mapping[ProblemArea, str] = MappingProxyType(
+_LINK: Mapping[AreaMeaning, str] = MappingProxyType(
     {
-        ProblemArea.GRIEF: (
+        AreaMeaning.GRIEF: (
             "the death of someone important to you. Grieving can get stuck, especially when "
             "the feelings are hard to face or there has been no room for them."
         ),
-        ProblemArea.ROLE_DISPUTE: (
+        AreaMeaning.GRIEF_AND_LOSS: (
+            "losing someone or something important to you. It might be a death, a relationship "
+            "that ended, your health or your work. Grieving a loss can get stuck, especially "
+            "when the feelings are hard to face."
+        ),
+        AreaMeaning.ROLE_DISPUTE: (
             "a disagreement with someone who matters to you. You want different things from "
             "each other, and it has not been sorted out. That would wear anyone down."
         ),
-        ProblemArea.ROLE_TRANSITION: (
+        AreaMeaning.ROLE_TRANSITION: (
             "a big change in your life. A change brings losses as well as new demands, even "
             "when some of it is good. Getting used to it takes time and support."
         ),
-        ProblemArea.INTERPERSONAL_DEFICITS: (
+        AreaMeaning.INTERPERSONAL_DEFICITS: (
             "feeling alone, or finding it hard to get close to people and stay close. Feeling "
             "low makes this harder, and feeling alone makes the low feelings worse."
         ),
     }
 )
 
-_WORK: Mapping[ProblemArea, str] = MappingProxyType(
+_WORK: Mapping[AreaMeaning, str] = MappingProxyType(
     {
-        ProblemArea.GRIEF: (
+        AreaMeaning.GRIEF: (
             "the person who died and your time together, making room for the feelings, and "
             "finding support and things that matter to you again"
         ),
-        ProblemArea.ROLE_DISPUTE: (
+        AreaMeaning.GRIEF_AND_LOSS: (
+            "what you lost and what it meant to you, making room for the feelings, and finding "
+            "support and things that matter to you again"
+        ),
+        AreaMeaning.ROLE_DISPUTE: (
             "what you and the other person each expect, and new ways to talk it through"
         ),
-        ProblemArea.ROLE_TRANSITION: (
+        AreaMeaning.ROLE_TRANSITION: (
             "what you have lost, what the new situation could offer, and the support you need"
         ),
-        ProblemArea.INTERPERSONAL_DEFICITS: (
+        AreaMeaning.INTERPERSONAL_DEFICITS: (
             "how your relationships tend to go, and small steps towards people"
         ),
     }
@@ -64,15 +75,16 @@ def draft_formulation(
     contracted_sessions: int,
     end_date_text: str,
     presenting_problem: str = "depression",
+    variant: Variant = Variant.LEAFLET,
 ) -> str:
     """A short plain-English draft linking the illness to the chosen area(s) and the plan.
 
     ``key_events`` are timeline events or short phrases; ``key_people`` are the names the
-    person uses. Raises ``ValueError`` for a blank name or end date, no area or more than two,
+    person uses. Each area is worded as ``variant`` means it (:func:`area_meaning`). Raises ``ValueError`` for a blank name or end date, no area or more than two,
     or a number of sessions below one.
     """
     name = preferred_name.strip()
-    chosen = list(dict.fromkeys(ProblemArea(area) for area in areas))
+    chosen = list(dict.fromkeys(area_meaning(area, variant) for area in areas))
     if not name:
         raise ValueError("The draft needs the name the person likes to be called.")
     if not 1 <= len(chosen) <= MAX_SUGGESTED:

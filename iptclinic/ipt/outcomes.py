@@ -371,8 +371,8 @@ class Rate:
     """A published rate with its workings: ``numerator``/``denominator`` as ``percent``.
 
     ``percent`` has one decimal place, rounded half up, and is None when the denominator is 0.
-    ``formula`` says in words what is divided by what; "[U]" or "[S]" marks a denominator the
-    sources do not confirm (measures §2).
+    ``formula`` says in words what is divided by what; ``caveat``, in plain words, says when the
+    sources do not confirm the denominator (measures §2: UNVERIFIED, or from a secondary source).
     """
 
     numerator: int
@@ -380,9 +380,12 @@ class Rate:
     percent: Decimal | None
     label: str
     formula: str
+    caveat: str = ""
 
     @classmethod
-    def of(cls, numerator: int, denominator: int, *, label: str, formula: str) -> Rate:
+    def of(
+        cls, numerator: int, denominator: int, *, label: str, formula: str, caveat: str = ""
+    ) -> Rate:
         if not 0 <= numerator <= denominator:
             raise ValueError(f"{label}: {numerator}/{denominator} is not a rate.")
         percent = None
@@ -390,7 +393,7 @@ class Rate:
             percent = (Decimal(numerator) * 100 / denominator).quantize(
                 Decimal("0.1"), rounding=ROUND_HALF_UP
             )
-        return cls(numerator, denominator, percent, label, formula)
+        return cls(numerator, denominator, percent, label, formula, caveat)
 
     def __str__(self) -> str:
         shown = "no rate (nothing to divide by)" if self.percent is None else f"{self.percent}%"
@@ -475,12 +478,14 @@ def aggregate(outcomes: Iterable[ReferralOutcome]) -> OutcomeRates:
             changed(Change.RELIABLE_DETERIORATION),
             len(paired),
             label="Reliable deterioration rate",
-            formula=f"reliable deterioration / {_PAIRED} [U]",
+            formula=f"reliable deterioration / {_PAIRED}",
+            caveat="the published sources do not confirm this denominator",
         ),
         reliable_recovery=Rate.of(
             sum(1 for o in eligible if o.reliable_recovery),
             len(eligible),
             label="Reliable recovery rate",
-            formula=f"reliable recovery / {_ELIGIBLE} [S]",
+            formula=f"reliable recovery / {_ELIGIBLE}",
+            caveat="this denominator comes from secondary sources only",
         ),
     )

@@ -269,7 +269,5 @@ def _print_report(
     )
     out.write(f"No reliable change: {rates.no_reliable_change}\n")
     for rate in rates.rates:
-        out.write(f"{rate}; formula: {rate.formula}\n")
-    out.write(
-        "[U] denominator not confirmed by the published sources; [S] from secondary sources only.\n"
-    )
+        caveat = f" ({rate.caveat})" if rate.caveat else ""
+        out.write(f"{rate}; formula: {rate.formula}{caveat}\n")

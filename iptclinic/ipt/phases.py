@@ -125,6 +125,57 @@ def ending_must_be_raised_by(contracted: int, variant: Variant = Variant.LEAFLET
     return max(1, contracted - variant_config(variant).ending_deadline_before)
 
 
+class EndingPrompt(StrEnum):
+    """What the caseload asks of the therapist about raising the ending."""
+
+    NONE = ""
+    RAISE = "raise"
+    OVERDUE = "overdue"
+    NOT_DISCUSSED = "not_discussed"
+
+
+ENDING_PROMPT_LABELS: Mapping[EndingPrompt, str] = MappingProxyType(
+    {
+        EndingPrompt.NONE: "",
+        EndingPrompt.RAISE: "Raise the ending at the next session",
+        EndingPrompt.OVERDUE: "Ending overdue: raise it at the next session",
+        EndingPrompt.NOT_DISCUSSED: "Ending not discussed yet: talk about it at the next session",
+    }
+)
+
+
+def ending_prompt(
+    attended: int,
+    contracted: int,
+    variant: Variant = Variant.LEAFLET,
+    *,
+    ending_raised: bool,
+) -> EndingPrompt:
+    """The prompt about the ending after ``attended`` sessions of a ``contracted`` course.
+
+    ``ending_raised`` is whether the ending has been discussed at all: the "raise the ending"
+    task before the ending phase, any ending task in the ending phase, or an ending record.
+
+    - RAISE once the next session is at or past :func:`ending_prompt_from` (N − 4 by default);
+    - OVERDUE, a hard warning, once session :func:`ending_must_be_raised_by` (N − 2) has been
+      attended without it;
+    - in the ending phase the ending record is the prompt, so before the deadline there is no
+      other; past it, NOT_DISCUSSED warns that the ending work has not started.
+
+    Source: ipt-method.md §1.4 and §7 R10 (FIRM: raise it at least 2–4 sessions ahead), R19
+    (the ending tasks); decisions.md §2 (prompt from N − 4, hard warning from N − 2).
+    """
+    plan = phase_plan(contracted, variant)
+    if isinstance(attended, bool) or not 0 <= attended <= contracted:
+        raise ValueError(f"A course of {contracted} sessions cannot have {attended} attended.")
+    if ending_raised or attended + 1 < ending_prompt_from(contracted, variant):
+        return EndingPrompt.NONE
+    past_deadline = attended >= ending_must_be_raised_by(contracted, variant)
+    if attended >= plan.ending.start:
+        return EndingPrompt.NOT_DISCUSSED if past_deadline else EndingPrompt.NONE
+    return EndingPrompt.OVERDUE if past_deadline else EndingPrompt.RAISE
+
+
 def _check_session_number(number: int, contracted: int) -> None:
     if isinstance(number, bool) or not isinstance(number, int):
         raise ValueError("A session number must be a whole number.")

@@ -1,7 +1,9 @@
 """The four IPT problem areas, their names in each variant, and the stages of a dispute.
 
 Source: ``domain/ipt-method.md`` §3.1–3.4 (areas), §3.2 (dispute stages), §8.1 DISPLAY_LABELS and
-§9 (names by variant). One enum for every variant; only the words shown change (VARIANT).
+§9 (names by variant). One enum for every variant; only the words shown change (VARIANT). Where a
+variant gives an area a wider meaning (grief and loss, §3.1 and §9), the words written for people
+follow :class:`AreaMeaning`, so no caller branches on the variant.
 """
 
 from __future__ import annotations
@@ -85,6 +87,50 @@ PROBLEM_AREAS: Mapping[ProblemArea, ProblemAreaInfo] = MappingProxyType(
         ),
     }
 )
+
+
+class AreaMeaning(StrEnum):
+    """What an area covers as a variant understands it: the key of every text written for people.
+
+    Grief means a death in most variants; Stuart & Robertson's "grief and loss" also covers a
+    relationship that ended, health, a job or a home (ipt-method.md §3.1 and §9, VARIANT). The
+    other areas mean the same in every variant.
+    """
+
+    GRIEF = "grief"
+    GRIEF_AND_LOSS = "grief_and_loss"
+    ROLE_DISPUTE = "role_dispute"
+    ROLE_TRANSITION = "role_transition"
+    INTERPERSONAL_DEFICITS = "interpersonal_deficits"
+
+
+def area_meaning(area: ProblemArea | str, variant: Variant = Variant.LEAFLET) -> AreaMeaning:
+    """What ``area`` covers under ``variant``: grief widens to loss where the variant's row says
+    grief needs no death (``VariantConfig.grief_requires_death``)."""
+    key = ProblemArea(area)
+    if key is ProblemArea.GRIEF and not variant_config(variant).grief_requires_death:
+        return AreaMeaning.GRIEF_AND_LOSS
+    return AreaMeaning(key.value)
+
+
+# The plain description of each meaning, for staff pages that explain an area in the words a
+# person would hear.
+PLAIN_DESCRIPTIONS: Mapping[AreaMeaning, str] = MappingProxyType(
+    {
+        **{AreaMeaning(area.value): info.plain_description for area, info in PROBLEM_AREAS.items()},
+        AreaMeaning.GRIEF_AND_LOSS: (
+            "You have lost someone or something that mattered to you: a person who died, a "
+            "relationship that ended, your health or your work. The grieving has got stuck. We "
+            "look at what was lost and how it feels, and at finding support and interests again."
+        ),
+    }
+)
+
+
+def plain_description(area: ProblemArea | str, variant: Variant = Variant.LEAFLET) -> str:
+    """The plain description of ``area`` as ``variant`` means it."""
+    return PLAIN_DESCRIPTIONS[area_meaning(area, variant)]
+
 
 _MANUAL_LABELS: Mapping[ProblemArea, str] = MappingProxyType(
     {area: info.manual_name for area, info in PROBLEM_AREAS.items()}

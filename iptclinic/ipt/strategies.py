@@ -12,7 +12,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from iptclinic.ipt.problem_areas import DISPUTE_STAGE_INFO, DisputeStage, ProblemArea
+from iptclinic.ipt.problem_areas import (
+    DISPUTE_STAGE_INFO,
+    AreaMeaning,
+    DisputeStage,
+    ProblemArea,
+    area_meaning,
+)
+from iptclinic.ipt.variants import Variant
 
 
 @dataclass(frozen=True)
@@ -149,7 +156,8 @@ _STAGE_STEPS: Mapping[DisputeStage, tuple[str, ...]] = MappingProxyType(
             "Review the relationship honestly, the good and the bad.",
             "Help the person mourn what is ending.",
             "Support the practical steps of ending it or stepping back.",
-            "Turn to new relationships and roles, much as in a life change (§3.6, CONVENTION).",
+            # §3.6 (CONVENTION): a dissolved dispute turns into transition-like work.
+            "Turn to new relationships and roles, much as in a life change.",
         ),
     }
 )
@@ -255,8 +263,9 @@ AREA_GUIDES: Mapping[ProblemArea, AreaGuide] = MappingProxyType(
                 "Use the therapeutic relationship: talk about the person's feelings towards the "
                 "therapist and look for the same pattern elsewhere.",
                 "Use role play and small, graded social steps.",
+                # §7 R26.
                 "If there is no improvement by the middle of the course, consider other "
-                "options such as medication or another therapy (§7 R26).",
+                "options such as medication or another therapy.",
             ),
             techniques=(
                 "therapeutic_relationship",
@@ -270,12 +279,38 @@ AREA_GUIDES: Mapping[ProblemArea, AreaGuide] = MappingProxyType(
 )
 
 
+# Where grief covers any loss (ipt-method.md §3.1 and §9, VARIANT: Stuart & Robertson's "grief
+# and loss"), the same goals, with strategies that speak of what was lost rather than a death.
+_LOSS_GUIDE = replace(
+    AREA_GUIDES[ProblemArea.GRIEF],
+    strategies=(
+        "Go over the symptoms and link their start to the loss.",
+        "Rebuild a picture of what was lost, whether a person, a relationship, health or a "
+        "role: its history, its good and bad sides, without idealising.",
+        "Go through what happened before, during and after the loss.",
+        "Explore the feelings, including unwelcome ones such as anger, guilt or relief.",
+        "Look at ways back to other people and to new sources of support and purpose.",
+    ),
+    source="ipt-method.md §3.1 and §9 [S6][S8][S18][S20]",
+)
+
+GUIDES_BY_MEANING: Mapping[AreaMeaning, AreaGuide] = MappingProxyType(
+    {
+        **{AreaMeaning(area.value): guide for area, guide in AREA_GUIDES.items()},
+        AreaMeaning.GRIEF_AND_LOSS: _LOSS_GUIDE,
+    }
+)
+
+
 def strategies_for(
-    areas: Iterable[ProblemArea | str], dispute_stage: DisputeStage | str | None = None
+    areas: Iterable[ProblemArea | str],
+    dispute_stage: DisputeStage | str | None = None,
+    variant: Variant = Variant.LEAFLET,
 ) -> tuple[AreaGuide, ...]:
     """The guides for the chosen areas, in the order given, the dispute one with its stage.
 
-    Areas and stage may be members or their stored values.
+    Areas and stage may be members or their stored values. Each area's guide is the one for
+    what it means under ``variant`` (:func:`~iptclinic.ipt.problem_areas.area_meaning`).
 
     Raises ``ValueError`` when a stage is given without a role dispute among the areas: the
     stage belongs to a dispute (§3.2, R08).
@@ -283,9 +318,10 @@ def strategies_for(
     chosen = list(dict.fromkeys(ProblemArea(area) for area in areas))
     if dispute_stage is not None and ProblemArea.ROLE_DISPUTE not in chosen:
         raise ValueError("A dispute stage applies only when a role dispute is a focus area.")
+    guides = [GUIDES_BY_MEANING[area_meaning(area, variant)] for area in chosen]
     return tuple(
-        replace(AREA_GUIDES[area], stage=STAGE_GUIDES[DisputeStage(dispute_stage)])
-        if area is ProblemArea.ROLE_DISPUTE and dispute_stage is not None
-        else AREA_GUIDES[area]
-        for area in chosen
+        replace(guide, stage=STAGE_GUIDES[DisputeStage(dispute_stage)])
+        if guide.area is ProblemArea.ROLE_DISPUTE and dispute_stage is not None
+        else guide
+        for guide in guides
     )

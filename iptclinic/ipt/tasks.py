@@ -7,6 +7,7 @@ the database, so they never change once released.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from iptclinic.ipt.phases import (
@@ -87,6 +88,18 @@ _FINAL = (
         "agreement, or referral on to another treatment",
     ),
 )
+
+
+# Any of these ticked in a session record means the ending has been discussed (R10, R19): the
+# reminder offered before the ending phase, or the ending phase's own work.
+ENDING_TASK_CODES: frozenset[str] = frozenset(
+    {"raise_ending", *(code for code, _label in (*_ENDING, *_FINAL))}
+)
+
+
+def raises_the_ending(tasks_done: Iterable[str]) -> bool:
+    """Whether the tasks ticked in one session record show that the ending was discussed."""
+    return not ENDING_TASK_CODES.isdisjoint(tasks_done)
 
 
 def session_checklist(

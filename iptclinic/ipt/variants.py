@@ -31,10 +31,11 @@ class VariantConfig:
     ``initial_sessions`` and ``ending_sessions`` are the nominal lengths of the first and last
     phases; the middle phase is what lies between. ``ending_prompt_before`` and
     ``ending_deadline_before`` count back from the contracted length N (decisions.md §2, R10).
+    ``name`` and ``short_name`` are what staff see; ``source`` (never shown) cites the evidence.
     """
 
     variant: Variant
-    label: str
+    name: str
     short_name: str
     min_sessions: int
     max_sessions: int
@@ -59,12 +60,26 @@ class VariantConfig:
         if not 1 <= self.ending_deadline_before <= self.ending_prompt_before:
             raise ValueError(f"{self.variant}: the ending prompt must come before its deadline")
 
+    @property
+    def label(self) -> str:
+        """The name with the course's shape, as staff choose a variant: written from the numbers,
+        so it cannot disagree with them."""
+        first = "session 1" if self.initial_sessions == 1 else f"sessions 1–{self.initial_sessions}"
+        last = (
+            "the last session" if self.ending_sessions == 1 else f"the last {self.ending_sessions}"
+        )
+        return (
+            f"{self.name}: {self.min_sessions}–{self.max_sessions} sessions, starting with "
+            f"{first} and ending with {last}"
+        )
+
 
 _VARIANT_ROWS = (
     VariantConfig(
         variant=Variant.LEAFLET,
-        label="Leaflet (AWP): 1–3 / middle / last 2",
-        short_name="leaflet",
+        # The seed leaflet's course (ipt-method.md [S1]), the product's default (decisions.md §1).
+        name="Standard IPT",
+        short_name="standard IPT",
         min_sessions=12,
         max_sessions=16,
         default_sessions=16,
@@ -83,8 +98,8 @@ _VARIANT_ROWS = (
     ),
     VariantConfig(
         variant=Variant.IPT_UK,
-        label="IPT UK (NHS Talking Therapies): 1–4 / middle / last 4",
-        short_name="IPT UK",
+        name="IPT in NHS Talking Therapies",
+        short_name="NHS Talking Therapies",
         min_sessions=12,
         max_sessions=16,
         default_sessions=16,
@@ -103,7 +118,7 @@ _VARIANT_ROWS = (
     ),
     VariantConfig(
         variant=Variant.IPT_ADULT,
-        label="Adult IPT (Weissman): 1–3 / middle / last 3",
+        name="Adult IPT (Weissman)",
         short_name="adult IPT",
         min_sessions=12,
         max_sessions=16,
@@ -122,7 +137,7 @@ _VARIANT_ROWS = (
     ),
     VariantConfig(
         variant=Variant.IPT_SR,
-        label="Stuart & Robertson: 1–3 / middle / last 2",
+        name="Stuart & Robertson",
         short_name="Stuart & Robertson",
         min_sessions=12,
         max_sessions=16,
@@ -143,7 +158,7 @@ _VARIANT_ROWS = (
     ),
     VariantConfig(
         variant=Variant.IPT_ED,
-        label="IPT for eating disorders: 1–4 / middle / last 4",
+        name="IPT for eating disorders",
         short_name="IPT for eating disorders",
         min_sessions=15,
         max_sessions=20,
@@ -163,7 +178,7 @@ _VARIANT_ROWS = (
     ),
     VariantConfig(
         variant=Variant.IPC,
-        label="Interpersonal counselling: 1 / middle / last 1",
+        name="Interpersonal counselling",
         short_name="interpersonal counselling",
         min_sessions=3,
         max_sessions=6,
@@ -189,6 +204,14 @@ _VARIANT_ROWS = (
 VARIANTS: Mapping[Variant, VariantConfig] = MappingProxyType(
     {row.variant: row for row in _VARIANT_ROWS}
 )
+
+
+def variant_choices() -> list[tuple[str, str]]:
+    """(stored value, label) for every variant: the choices of a course's variant field.
+
+    A callable, so that a new label needs no database migration.
+    """
+    return [(variant.value, config.label) for variant, config in VARIANTS.items()]
 
 
 def variant_config(variant: Variant | str) -> VariantConfig:

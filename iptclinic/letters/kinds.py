@@ -25,6 +25,7 @@ from iptclinic.endings.selectors import ProgressReview, progress_review
 from iptclinic.inventory.models import Formulation, Goal
 from iptclinic.inventory.selectors import focus_areas_by_course
 from iptclinic.ipt.ending import EndingKind
+from iptclinic.ipt.problem_areas import area_meaning
 from iptclinic.ipt.variants import variant_config
 
 from .models import LetterFormat, LetterKind, Recipient
@@ -135,9 +136,14 @@ def _client_gaps(client: Client) -> list[str]:
 
 
 def _focus(course: Course) -> list[dict[str, Any]]:
-    return [
-        {"area": area, "name": AREA_NAMES[area], "explanation": AREA_EXPLANATIONS[area]}
+    """The focus areas in the person's words, as the course's variant means them."""
+    meanings = [
+        (area, area_meaning(area, course.variant_enum))
         for area in focus_areas_by_course([course.pk])[course.pk]
+    ]
+    return [
+        {"area": area, "name": AREA_NAMES[meaning], "explanation": AREA_EXPLANATIONS[meaning]}
+        for area, meaning in meanings
     ]
 
 

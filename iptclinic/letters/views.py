@@ -18,7 +18,7 @@ from iptclinic.audit.views import record_view
 from iptclinic.clients.access import can_edit_clinical_record, client_for
 from iptclinic.courses.access import course_for
 from iptclinic.courses.models import Appointment, Course
-from iptclinic.ipt.problem_areas import ProblemArea
+from iptclinic.ipt.problem_areas import ProblemArea, area_meaning
 
 from . import services
 from .access import file_for, letter_for
@@ -250,7 +250,11 @@ def _information_html(request: HttpRequest, template: str, code: str) -> str:
                 "team": request.user.team,
                 "language_code": code,
                 "languages": SHIPPED.values(),
-                "areas": [(AREA_NAMES[area], AREA_EXPLANATIONS[area]) for area in ProblemArea],
+                # General information: each area as the default variant means it.
+                "areas": [
+                    (AREA_NAMES[meaning], AREA_EXPLANATIONS[meaning])
+                    for meaning in map(area_meaning, ProblemArea)
+                ],
             },
             request=request,
         )

@@ -4,6 +4,8 @@ The pure core names focus areas, questionnaires and dispositions for staff, in
 English only. Letters to service users need plain words in the person's language, so each of
 those values has its letter wording here, marked for translation (Django i18n). The tests check
 that every value of the core has an entry, so a new area or band cannot reach a letter untranslated.
+Focus areas are worded by what they mean in the course's variant (``ipt.problem_areas.area_meaning``):
+grief after a death, or grief after any loss in the Stuart & Robertson variant.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from iptclinic.ipt.ending import Disposition
-from iptclinic.ipt.problem_areas import ProblemArea
+from iptclinic.ipt.problem_areas import AreaMeaning
 
 from .models import LetterKind
 
@@ -28,30 +30,36 @@ TITLES: Mapping[str, Promise] = MappingProxyType(
     }
 )
 
-AREA_NAMES: Mapping[ProblemArea, Promise] = MappingProxyType(
+AREA_NAMES: Mapping[AreaMeaning, Promise] = MappingProxyType(
     {
-        ProblemArea.GRIEF: _("Grief after a death"),
-        ProblemArea.ROLE_DISPUTE: _("Disagreements with someone important to you"),
-        ProblemArea.ROLE_TRANSITION: _("A big change in your life"),
-        ProblemArea.INTERPERSONAL_DEFICITS: _("Making and keeping close relationships"),
+        AreaMeaning.GRIEF: _("Grief after a death"),
+        AreaMeaning.GRIEF_AND_LOSS: _("Grief after a loss"),
+        AreaMeaning.ROLE_DISPUTE: _("Disagreements with someone important to you"),
+        AreaMeaning.ROLE_TRANSITION: _("A big change in your life"),
+        AreaMeaning.INTERPERSONAL_DEFICITS: _("Making and keeping close relationships"),
     }
 )
 
-AREA_EXPLANATIONS: Mapping[ProblemArea, Promise] = MappingProxyType(
+AREA_EXPLANATIONS: Mapping[AreaMeaning, Promise] = MappingProxyType(
     {
-        ProblemArea.GRIEF: _(
+        AreaMeaning.GRIEF: _(
             "Someone who mattered to you has died, and the grieving has become stuck. We look at "
             "the person and your loss, and at finding support and things you enjoy again."
         ),
-        ProblemArea.ROLE_DISPUTE: _(
+        AreaMeaning.GRIEF_AND_LOSS: _(
+            "You have lost someone or something that mattered to you, and the grieving has become "
+            "stuck. The loss might be a death, a relationship that ended, your health or your "
+            "work. We look at what you lost, and at finding support and things you enjoy again."
+        ),
+        AreaMeaning.ROLE_DISPUTE: _(
             "You and someone close to you want different things from each other. We look at what "
             "each of you expects, and at new ways to talk it through."
         ),
-        ProblemArea.ROLE_TRANSITION: _(
+        AreaMeaning.ROLE_TRANSITION: _(
             "Your life has changed in a big way, whether you wanted the change or not. We look at "
             "what you lost, what the new situation offers and the support you need."
         ),
-        ProblemArea.INTERPERSONAL_DEFICITS: _(
+        AreaMeaning.INTERPERSONAL_DEFICITS: _(
             "Getting close to people or staying close is hard, and you may feel lonely. We look at "
             "patterns in your relationships and take small steps towards other people."
         ),

@@ -60,9 +60,10 @@ class OutcomeReport:
     client_ids: list[int]
 
     @property
-    def formulas(self) -> list[tuple[str, str]]:
+    def formulas(self) -> list[tuple[str, str, str]]:
+        """(label, formula, caveat) of each rate, for the page's "how the rates are worked out"."""
         rates = self.cohorts[0].total.rates
-        return [(rate.label, rate.formula) for rate in rates]
+        return [(rate.label, rate.formula, rate.caveat) for rate in rates]
 
 
 def _ended_in(referrals: QuerySet[Referral], start: date, end: date) -> QuerySet[Referral]:

@@ -715,6 +715,19 @@ def test_ticking_raise_ending_records_the_day_the_ending_was_raised(
     assert course.ending_raised_on == _local(eighth).date()
 
 
+def test_ending_work_in_the_ending_phase_records_the_ending_as_raised(
+    cara: Client, tess: User
+) -> None:
+    course = open_course_for(cara, tess, weeks_ago=12, contracted=12)
+    *_, eleventh, twelfth = attend_next(course, tess, 12)
+
+    _record(eleventh, tess, tasks_done=["risk_check", "progress_review"])
+    _record(twelfth, tess, tasks_done=["ending_feelings", "next_steps"])
+
+    course.refresh_from_db()
+    assert course.ending_raised_on == _local(eleventh).date()
+
+
 def test_a_record_without_raise_ending_leaves_the_ending_unraised(
     cara_course: Course, tess: User
 ) -> None:

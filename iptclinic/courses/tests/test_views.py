@@ -15,6 +15,7 @@ from iptclinic.accounts.models import User
 from iptclinic.clients.models import Client
 from iptclinic.courses import services
 from iptclinic.courses.models import Appointment, ContractChange, Course, SessionRecord
+from iptclinic.endings import services as ending_services
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.lifecycle import CourseState
 from iptclinic.test import attend_next, open_course_for, record_the_past_as_missed
@@ -98,6 +99,94 @@ def test_a_supervisor_sees_their_supervisees_clients_and_a_lead_the_whole_team(
 
     assert "Cara Whitfield" in page
     assert ("Ruth Adeyemi" in page) is sees_ruth
+
+
+def _prompts(client: HttpClient) -> str:
+    """The caseload's prompts cell for the one client, with its markup."""
+    page = _page(client.get(reverse("courses:caseload")))
+    return page.split('<section aria-labelledby="clients-title">', 1)[1]
+
+
+RAISE = '<span class="prompt">Raise the ending at the next session</span>'
+OVERDUE = (
+    '<strong class="prompt prompt--urgent">Ending overdue: raise it at the next session</strong>'
+)
+NOT_DISCUSSED = (
+    '<strong class="prompt prompt--urgent">Ending not discussed yet: talk about it at the next '
+    "session</strong>"
+)
+ENDING_PROMPTS = (RAISE, OVERDUE, NOT_DISCUSSED)
+
+
+def test_the_caseload_prompts_the_ending_from_n_minus_4_warns_from_n_minus_2_and_stops_once_ending_work_is_recorded(
+    as_tess: HttpClient, cara: Client, tess: User
+) -> None:
+    """Hazard H-005: 12 sessions, so the prompt comes with session 8 next and the warning once
+    session 10 has gone by; in the ending phase (11–12) a ticked ending task counts as raising it.
+    """
+    course = open_course_for(cara, tess, weeks_ago=12, contracted=12)
+
+    attend_next(course, tess, 6)
+    assert not any(prompt in _prompts(as_tess) for prompt in ENDING_PROMPTS)
+
+    attend_next(course, tess, 1)
+    assert RAISE in _prompts(as_tess)
+
+    attend_next(course, tess, 2)
+    assert RAISE in _prompts(as_tess)
+
+    attend_next(course, tess, 1)
+    assert OVERDUE in _prompts(as_tess)
+
+    (eleventh,) = attend_next(course, tess, 1)
+    prompts = _prompts(as_tess)
+    assert NOT_DISCUSSED in prompts
+    assert "Write the ending record" in prompts
+
+    as_tess.post(
+        _record_url(eleventh),
+        {"version": "0", "notes": "Talked about the ending.", "tasks_done": ["ending_feelings"]},
+    )
+    prompts = _prompts(as_tess)
+    assert not any(prompt in prompts for prompt in ENDING_PROMPTS)
+    assert "Write the ending record" in prompts
+    course.refresh_from_db()
+    assert course.ending_raised_on == timezone.localdate(eleventh.starts_at)
+
+
+def test_starting_the_ending_record_stops_the_ending_warning(
+    as_tess: HttpClient, cara: Client, tess: User
+) -> None:
+    course = open_course_for(cara, tess, weeks_ago=12, contracted=12)
+    attend_next(course, tess, 11)
+    assert NOT_DISCUSSED in _prompts(as_tess)
+
+    ending_services.save_ending_record(
+        course,
+        actor=tess,
+        data={"kind": "full", "feelings_about_ending": "Worried about managing alone."},
+        expected_version=None,
+    )
+
+    prompts = _prompts(as_tess)
+    assert not any(prompt in prompts for prompt in ENDING_PROMPTS)
+    assert "Write the ending record" in prompts
+
+
+def test_raising_the_ending_before_the_ending_phase_ends_the_prompt(
+    as_tess: HttpClient, cara: Client, tess: User
+) -> None:
+    course = open_course_for(cara, tess, weeks_ago=12, contracted=12)
+    eighth = attend_next(course, tess, 8)[-1]
+    assert RAISE in _prompts(as_tess)
+
+    as_tess.post(
+        _record_url(eighth),
+        {"version": "0", "notes": "Raised the ending.", "tasks_done": ["raise_ending"]},
+    )
+    attend_next(course, tess, 3)
+
+    assert not any(prompt in _prompts(as_tess) for prompt in ENDING_PROMPTS)
 
 
 # Opening a course

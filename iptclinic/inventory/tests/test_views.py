@@ -31,6 +31,7 @@ from iptclinic.ipt.case import ApproxDate, DatePrecision
 from iptclinic.ipt.casefile import load_case
 from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason
 from iptclinic.ipt.problem_areas import ProblemArea
+from iptclinic.ipt.variants import Variant
 from iptclinic.test import attend_next, open_course_for
 
 from .helpers import agree, day_of, dispute_case, initial_phase_done, person
@@ -511,6 +512,24 @@ def test_the_formulation_page_offers_a_draft_written_from_the_focus(client, tess
     assert "Cara, this is a first draft" in html
     assert "a disagreement with someone who matters to you" in html
     assert "Share the formulation with Cara first" in html
+
+
+def test_a_stuart_and_robertson_draft_speaks_of_a_loss_when_the_person_is_alive(client, tess, cara):
+    course = open_course_for(cara, tess, variant=Variant.IPT_SR, contracted=14)
+    services.add_relationship(
+        course,
+        actor=tess,
+        data={"label": "Dev", "relationship_type": "ex_partner", "status": "alive"},
+    )
+    services.choose_focus(
+        course, actor=tess, areas=[ProblemArea.GRIEF], reason="Dev left in the spring."
+    )
+    client.force_login(tess)
+    html = _page(client.get(reverse("inventory:formulation", args=[course.pk])))
+    assert "It seems to be linked to losing someone or something important to you." in html
+    assert "what you lost and what it meant to you" in html
+    assert "the person who died" not in html
+    assert "the death of someone" not in html
 
 
 def test_the_agreement_form_records_goals_and_opens_the_middle_phase(client, tess, cara_course):

@@ -19,7 +19,7 @@ from iptclinic.audit.views import record_view
 from iptclinic.clients.access import can_edit_clinical_record
 from iptclinic.courses.models import Course
 from iptclinic.ipt.focus import FocusSuggestion, Status, suggest
-from iptclinic.ipt.problem_areas import DISPUTE_STAGE_INFO, PROBLEM_AREAS, DisputeStage
+from iptclinic.ipt.problem_areas import DISPUTE_STAGE_INFO, DisputeStage, plain_description
 
 from .. import services
 from ..access import course_for
@@ -39,7 +39,7 @@ def suggestion_rows(suggestion: FocusSuggestion, course: Course) -> list[dict[st
         {
             "area": a.area.value,
             "name": area_name(a.area, course.variant_enum),
-            "plain": PROBLEM_AREAS[a.area].plain_description,
+            "plain": plain_description(a.area, course.variant_enum),
             "status": a.status.value,
             "status_label": {
                 Status.SUGGESTED: "Suggested",

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from iptclinic.ipt.case import ApproxDate, DatePrecision, EventKind, LifeEvent
 from iptclinic.ipt.formulation import draft_formulation
 from iptclinic.ipt.problem_areas import ProblemArea
+from iptclinic.ipt.variants import VARIANTS, Variant
 
 JARGON = re.compile(
     r"\b(interpersonal|role|dispute|transition|deficits?|IPT|formulation|sick role|"
@@ -80,6 +81,40 @@ def test_it_links_the_illness_to_the_chosen_area_in_plain_words(
     assert "also seems" not in text
 
 
+BREAK_UP = LifeEvent(
+    "e3",
+    ApproxDate(date(2024, 9, 1), DatePrecision.MONTH),
+    EventKind.SEPARATION,
+    "Dev moved out",
+    ("dev",),
+)
+
+
+def test_in_the_stuart_and_robertson_variant_grief_is_worded_as_a_loss_not_a_death() -> None:
+    text = draft(key_events=[BREAK_UP], key_people=["Dev"], variant=Variant.IPT_SR)
+    assert "It seems to be linked to losing someone or something important to you." in text
+    assert "a relationship that ended" in text
+    assert "In them we will work on what you lost and what it meant to you" in text
+    assert "the person who died" not in text
+    assert "the death of someone" not in text
+
+
+@pytest.mark.parametrize(
+    "variant", [v for v, config in VARIANTS.items() if config.grief_requires_death]
+)
+def test_where_grief_needs_a_death_the_draft_speaks_of_the_person_who_died(
+    variant: Variant,
+) -> None:
+    text = draft(variant=variant)
+    assert "It seems to be linked to the death of someone important to you." in text
+    assert "In them we will work on the person who died and your time together" in text
+
+
+def test_the_other_areas_read_the_same_in_every_variant() -> None:
+    areas = [ProblemArea.ROLE_DISPUTE, ProblemArea.ROLE_TRANSITION]
+    assert draft(areas=areas, variant=Variant.IPT_SR) == draft(areas=areas)
+
+
 def test_a_second_area_is_added_as_also_linked() -> None:
     text = draft(areas=[ProblemArea.ROLE_DISPUTE, ProblemArea.ROLE_TRANSITION])
     assert "It seems to be linked to a disagreement" in text
@@ -143,9 +178,12 @@ def test_it_refuses_what_cannot_make_a_draft(overrides: dict[str, Any], message:
 @given(
     st.lists(st.sampled_from(ProblemArea), min_size=1, max_size=2, unique=True),
     st.integers(1, 20),
+    st.sampled_from(Variant),
 )
-def test_every_draft_is_plain_short_and_blame_free(areas: list[ProblemArea], n: int) -> None:
-    text = draft(areas=areas, contracted_sessions=n)
+def test_every_draft_is_plain_short_and_blame_free(
+    areas: list[ProblemArea], n: int, variant: Variant
+) -> None:
+    text = draft(areas=areas, contracted_sessions=n, variant=variant)
     assert not JARGON.search(text), JARGON.search(text)
     assert not BLAME.search(text)
     assert max(len(s.split()) for s in sentences(text)) <= 30

@@ -109,7 +109,12 @@ def test_each_rate_carries_its_label_and_formula() -> None:
     assert rates.reliable_improvement.formula == (
         "reliable improvement / finished with paired scores"
     )
-    assert rates.reliable_deterioration.formula.endswith("[U]")
+    assert rates.reliable_deterioration.formula == (
+        "reliable deterioration / finished with paired scores"
+    )
+    assert rates.recovery.caveat == rates.reliable_improvement.caveat == ""
+    assert "do not confirm" in rates.reliable_deterioration.caveat
+    assert "secondary sources" in rates.reliable_recovery.caveat
     assert [rate.label for rate in rates.rates] == [
         "Recovery rate",
         "Reliable improvement rate",

@@ -88,10 +88,9 @@ def test_it_classifies_the_worked_examples_and_prints_the_published_rates(
         "Reliable improvement rate: 5/13 = 38.5%; formula: reliable improvement / finished with "
         "paired scores",
         "Reliable deterioration rate: 3/13 = 23.1%; formula: reliable deterioration / finished "
-        "with paired scores [U]",
+        "with paired scores (the published sources do not confirm this denominator)",
         "Reliable recovery rate: 3/11 = 27.3%; formula: reliable recovery / (finished with paired "
-        "scores - not at caseness at start) [S]",
-        "[U] denominator not confirmed by the published sources; [S] from secondary sources only.",
+        "scores - not at caseness at start) (this denominator comes from secondary sources only)",
     ]
 
 

@@ -2,14 +2,18 @@ import pytest
 
 from iptclinic.ipt.problem_areas import (
     DISPUTE_STAGE_INFO,
+    PLAIN_DESCRIPTIONS,
     PROBLEM_AREAS,
+    AreaMeaning,
     DisputeStage,
     ProblemArea,
     ProblemAreaInfo,
     area_label,
+    area_meaning,
     areas_for,
+    plain_description,
 )
-from iptclinic.ipt.variants import Variant
+from iptclinic.ipt.variants import VARIANTS, Variant
 
 
 def test_every_area_has_names_and_a_plain_description() -> None:
@@ -112,3 +116,31 @@ def test_every_dispute_stage_has_a_definition_and_a_direction() -> None:
     for definition, direction in DISPUTE_STAGE_INFO.values():
         assert definition.endswith(".") and direction.endswith(".")
         assert definition != direction
+
+
+@pytest.mark.parametrize("variant", list(Variant))
+def test_grief_means_a_loss_exactly_where_the_variant_needs_no_death(variant: Variant) -> None:
+    expected = (
+        AreaMeaning.GRIEF if VARIANTS[variant].grief_requires_death else AreaMeaning.GRIEF_AND_LOSS
+    )
+    assert area_meaning(ProblemArea.GRIEF, variant) is expected
+    assert area_meaning("grief", variant) is expected
+
+
+@pytest.mark.parametrize("variant", list(Variant))
+@pytest.mark.parametrize(
+    "area",
+    [ProblemArea.ROLE_DISPUTE, ProblemArea.ROLE_TRANSITION, ProblemArea.INTERPERSONAL_DEFICITS],
+)
+def test_the_other_areas_mean_the_same_in_every_variant(
+    area: ProblemArea, variant: Variant
+) -> None:
+    assert area_meaning(area, variant).value == area.value
+
+
+def test_every_meaning_has_a_plain_description() -> None:
+    assert set(PLAIN_DESCRIPTIONS) == set(AreaMeaning)
+    assert "has died" in plain_description(ProblemArea.GRIEF)
+    loss = plain_description(ProblemArea.GRIEF, Variant.IPT_SR)
+    assert "a relationship that ended" in loss
+    assert "has died" not in loss

@@ -8,15 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iptclinic.ipt.problem_areas import DISPUTE_STAGE_INFO, DisputeStage, ProblemArea
+from iptclinic.ipt.problem_areas import DISPUTE_STAGE_INFO, AreaMeaning, DisputeStage, ProblemArea
 from iptclinic.ipt.strategies import (
     AREA_GUIDES,
+    GUIDES_BY_MEANING,
     STAGE_GUIDES,
     TECHNIQUES,
     TECHNIQUES_BY_CODE,
     AreaGuide,
     strategies_for,
 )
+from iptclinic.ipt.variants import Variant
 
 SECTIONS = {
     ProblemArea.GRIEF: "§3.1",
@@ -98,6 +100,23 @@ def test_it_accepts_stored_values_and_drops_repeats() -> None:
     guides = strategies_for(["grief", ProblemArea.GRIEF, "role_dispute"], "impasse")
     assert [g.area for g in guides] == [ProblemArea.GRIEF, ProblemArea.ROLE_DISPUTE]
     assert guides[1].stage is STAGE_GUIDES[DisputeStage.IMPASSE]
+
+
+def test_where_grief_covers_any_loss_its_strategies_speak_of_the_loss_not_a_death() -> None:
+    (loss,) = strategies_for([ProblemArea.GRIEF], variant=Variant.IPT_SR)
+    (death,) = strategies_for([ProblemArea.GRIEF], variant=Variant.IPT_UK)
+    assert loss.area is death.area is ProblemArea.GRIEF
+    assert loss.goals == death.goals
+    assert "link their start to the loss" in all_text(loss)
+    assert "died" not in all_text(loss) and "death" not in all_text(loss)
+    assert death == AREA_GUIDES[ProblemArea.GRIEF]
+
+
+@pytest.mark.parametrize("meaning", list(AreaMeaning))
+def test_every_meaning_of_an_area_has_a_guide(meaning: AreaMeaning) -> None:
+    guide = GUIDES_BY_MEANING[meaning]
+    assert len(guide.goals) >= 2 and len(guide.strategies) >= 4
+    assert all(code in TECHNIQUES_BY_CODE for code in guide.techniques)
 
 
 def test_it_rejects_a_stage_without_a_dispute() -> None:

@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iptclinic.ipt.phases import Phase, phase_for_session
-from iptclinic.ipt.tasks import Task, session_checklist
+from iptclinic.ipt.phases import Phase, ending_prompt_from, phase_for_session
+from iptclinic.ipt.tasks import Task, raises_the_ending, session_checklist
 from iptclinic.ipt.variants import VARIANTS, Variant
 
 OPENING = ("measures", "risk_check")
@@ -150,3 +150,35 @@ def test_every_course_has_exactly_one_formulation_session_and_one_final_session(
 
 def test_tasks_carry_the_phase_of_their_session() -> None:
     assert {task.phase for task in session_checklist(15, 16)} == {Phase.ENDING}
+
+
+@pytest.mark.parametrize(
+    ("ticked", "raised"),
+    [
+        ((), False),
+        (OPENING + MIDDLE, False),
+        (OPENING + INITIAL + CLOSE_INITIAL, False),
+        (RAISE, True),
+        (("risk_check", "ending_feelings"), True),
+        (("progress_review",), True),
+        (("future_goals",), True),
+        (FINAL, True),
+    ],
+)
+def test_the_reminder_or_any_ending_task_shows_the_ending_was_discussed(
+    ticked: tuple[str, ...], raised: bool
+) -> None:
+    assert raises_the_ending(ticked) is raised
+
+
+@settings(deadline=None)
+@given(st.sampled_from(ALL_COURSES), st.booleans(), st.data())
+def test_from_the_prompt_on_every_session_offers_a_task_that_records_the_ending_as_discussed(
+    course: tuple[Variant, int], focus_agreed: bool, data: st.DataObject
+) -> None:
+    variant, contracted = course
+    number = data.draw(
+        st.integers(min_value=ending_prompt_from(contracted, variant), max_value=contracted)
+    )
+    checklist = session_checklist(number, contracted, variant, focus_agreed=focus_agreed)
+    assert raises_the_ending(codes(checklist))

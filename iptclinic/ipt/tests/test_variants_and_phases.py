@@ -1,3 +1,4 @@
+import re
 from typing import cast
 
 import pytest
@@ -15,7 +16,13 @@ from iptclinic.ipt.phases import (
     phase_plan,
     validate_contract_length,
 )
-from iptclinic.ipt.variants import VARIANTS, Variant, VariantConfig, variant_config
+from iptclinic.ipt.variants import (
+    VARIANTS,
+    Variant,
+    VariantConfig,
+    variant_choices,
+    variant_config,
+)
 
 ALL_COURSES = [
     (variant, contracted)
@@ -147,7 +154,7 @@ def test_a_3_session_interpersonal_counselling_course_has_one_session_each() -> 
 def test_it_rejects_a_17_session_contract_with_a_message_naming_17() -> None:
     with pytest.raises(
         ContractLengthError,
-        match=r"^A course under the leaflet variant has 12 to 16 sessions; 17 is too many\.$",
+        match=r"^A course under the standard IPT variant has 12 to 16 sessions; 17 is too many\.$",
     ):
         validate_contract_length(17)
 
@@ -237,3 +244,36 @@ def test_every_phase_has_a_label() -> None:
         Phase.MIDDLE: "Middle",
         Phase.ENDING: "Ending",
     }
+
+
+@pytest.mark.parametrize(
+    ("variant", "label"),
+    [
+        (
+            Variant.LEAFLET,
+            "Standard IPT: 12–16 sessions, starting with sessions 1–3 and ending with the last 2",
+        ),
+        (
+            Variant.IPT_UK,
+            "IPT in NHS Talking Therapies: 12–16 sessions, starting with sessions 1–4 and ending "
+            "with the last 4",
+        ),
+        (
+            Variant.IPC,
+            "Interpersonal counselling: 3–6 sessions, starting with session 1 and ending with the "
+            "last session",
+        ),
+    ],
+)
+def test_a_variant_is_offered_by_name_and_shape_written_from_its_numbers(
+    variant: Variant, label: str
+) -> None:
+    assert variant_config(variant).label == label
+    assert (variant.value, label) in variant_choices()
+
+
+def test_the_choices_offer_every_variant_once_and_name_no_source() -> None:
+    choices = variant_choices()
+    assert [value for value, _label in choices] == [v.value for v in VARIANTS]
+    for _value, label in choices:
+        assert not re.search(r"§|\.md|\[S\d*\]|\(AWP\)|leaflet|FIRM|UNVERIFIED", label), label

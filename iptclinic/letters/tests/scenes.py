@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from iptclinic.inventory.models import Goal, GoalRating
 from iptclinic.ipt.ending import Disposition
 from iptclinic.ipt.lifecycle import CourseState
 from iptclinic.ipt.problem_areas import ProblemArea
+from iptclinic.ipt.variants import Variant
 from iptclinic.measures import services as measure_services
 from iptclinic.measures.models import RiskAlert
 from iptclinic.test import attend_next, open_course_for
@@ -83,10 +86,24 @@ def _date(appointment: Appointment):
     return timezone.localdate(appointment.starts_at)
 
 
-def run_course(client: Client, therapist: User, *, contracted: int = 12, leave: int = 0) -> Course:
+def run_course(
+    client: Client,
+    therapist: User,
+    *,
+    contracted: int = 12,
+    leave: int = 0,
+    variant: Variant = Variant.LEAFLET,
+    area: ProblemArea = ProblemArea.ROLE_TRANSITION,
+    people: Sequence[Mapping[str, Any]] = (),
+) -> Course:
     """A course with focus, formulation, agreement, goals, ratings and questionnaires, every
-    session attended but the last ``leave``, and not yet ended."""
-    course = open_course_for(client, therapist, weeks_ago=contracted + 1, contracted=contracted)
+    session attended but the last ``leave``, and not yet ended. ``people`` go into the
+    inventory before the focus on ``area`` is chosen."""
+    course = open_course_for(
+        client, therapist, weeks_ago=contracted + 1, contracted=contracted, variant=variant
+    )
+    for person in people:
+        inventory_services.add_relationship(course, actor=therapist, data=person)
     first = attend_next(course, therapist, 3)
     for code, answers in (("phq9", PHQ9_HIGH), ("gad7", GAD7_HIGH)):
         measure_services.record_questionnaire(
@@ -95,7 +112,7 @@ def run_course(client: Client, therapist: User, *, contracted: int = 12, leave: 
     inventory_services.choose_focus(
         course,
         actor=therapist,
-        areas=[ProblemArea.ROLE_TRANSITION],
+        areas=[area],
         reason="Low mood began with the move to a new job.",
     )
     inventory_services.save_formulation(
@@ -111,7 +128,7 @@ def run_course(client: Client, therapist: User, *, contracted: int = 12, leave: 
         actor=therapist,
         agreed_on=agreed,
         contracted_sessions=contracted,
-        goals={ProblemArea.ROLE_TRANSITION: ["Make one friend at work", "Call my sister weekly"]},
+        goals={area: ["Make one friend at work", "Call my sister weekly"]},
     )
     rest = attend_next(course, therapist, contracted - 3 - leave)
     goals = list(Goal.objects.filter(course=course))

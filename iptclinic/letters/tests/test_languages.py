@@ -14,7 +14,7 @@ from django.utils import translation
 
 from iptclinic.ipt.ending import Disposition
 from iptclinic.ipt.instruments import INSTRUMENTS
-from iptclinic.ipt.problem_areas import ProblemArea
+from iptclinic.ipt.problem_areas import AreaMeaning
 from iptclinic.letters import services
 from iptclinic.letters.formats.plaintext import html_to_text
 from iptclinic.letters.kinds import build
@@ -95,7 +95,7 @@ def test_every_polish_message_is_translated_and_none_is_fuzzy():
 
 
 def test_the_wording_taken_from_data_is_translated_for_every_value():
-    assert set(AREA_NAMES) == set(AREA_EXPLANATIONS) == set(ProblemArea)
+    assert set(AREA_NAMES) == set(AREA_EXPLANATIONS) == set(AreaMeaning)
     assert set(NEXT_STEPS) == set(Disposition)
     assert set(QUESTIONNAIRE_NAMES) == set(INSTRUMENTS)
     for mapping in (AREA_NAMES, AREA_EXPLANATIONS, NEXT_STEPS, QUESTIONNAIRE_NAMES):
