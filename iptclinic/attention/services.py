@@ -30,6 +30,7 @@ from iptclinic.ipt.safety_net import (
     duty_gap_needs,
     waiting_needs,
 )
+from iptclinic.measures.duty import on_duty
 
 from .facts import TeamFacts, care_team, lead_of, team_facts
 from .models import Item, SafetyNetRun
@@ -200,8 +201,6 @@ def move_client_items(client: Client, *, previous: User | None) -> list[Item]:
     """
     client = Client.objects.select_related("therapist__supervisor", "team").get(pk=client.pk)
     team = client.team
-    from iptclinic.measures.duty import on_duty
-
     care = care_team(client, on_duty(team), lead_of(team))
     moved = []
     for item in Item.objects.select_for_update().filter(client=client, resolved_at__isnull=True):

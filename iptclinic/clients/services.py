@@ -9,8 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from iptclinic.accounts.models import Role, Team, User
+from iptclinic.attention.models import Item
+from iptclinic.attention.services import move_client_items
 from iptclinic.audit import services as audit
+from iptclinic.courses.models import Course
+from iptclinic.courses.selectors import OPEN_STATES
 from iptclinic.lib.concurrency import save_if_unchanged
+from iptclinic.measures.models import RiskAlert
 
 from .models import Allocation, Client, Referral
 
@@ -77,11 +82,6 @@ class CareInProgress:
 
 
 def care_in_progress(client: Client) -> CareInProgress:
-    from iptclinic.attention.models import Item
-    from iptclinic.courses.models import Course
-    from iptclinic.courses.selectors import OPEN_STATES
-    from iptclinic.measures.models import RiskAlert
-
     return CareInProgress(
         open_courses=Course.objects.filter(referral__client=client, state__in=OPEN_STATES).count(),
         open_alerts=RiskAlert.objects.open().filter(client=client).count(),
@@ -118,7 +118,6 @@ def allocate_client(
     on it (issue 8): they cannot be left unallocated, and a move takes the course, the alerts and
     the pending "Needs attention" items to the new therapist in this one step.
     """
-    from iptclinic.attention.services import move_client_items
 
     client = (
         Client.objects.select_for_update().select_related("team", "therapist").get(pk=client.pk)
