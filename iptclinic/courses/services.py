@@ -22,6 +22,7 @@ from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason, check_transitio
 from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
 from iptclinic.ipt.variants import Variant
 from iptclinic.lib.concurrency import EditConflict, save_if_unchanged
+from iptclinic.lib.text import TextRefused, clean_text
 from iptclinic.measures.services import raise_risk_check_alert
 
 from .models import Addendum, Appointment, ContractChange, Course, SessionRecord
@@ -378,6 +379,11 @@ def add_addendum(record: SessionRecord, *, actor: User, text: str) -> Addendum:
         raise CourseRuleError(
             "Edit the record itself: addenda are for records that are already signed."
         )
+    # The addendum comes straight from the request, not through a form, so it is checked here.
+    try:
+        text = clean_text(text)
+    except TextRefused as refused:
+        raise CourseRuleError(str(refused)) from None
     if not text.strip():
         raise CourseRuleError("Write the correction or addition before saving the addendum.")
     addendum = Addendum.objects.create(record=record, text=text.strip(), author=actor)

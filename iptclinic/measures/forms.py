@@ -14,6 +14,7 @@ from iptclinic.courses.forms import TIME_ERRORS, TimeInput
 from iptclinic.ipt.instruments import INSTRUMENTS, Instrument
 from iptclinic.ipt.measure_schedule import FREQUENCY_LABELS, Frequency
 from iptclinic.ipt.scoring import NOT_APPLICABLE, Answer
+from iptclinic.lib.forms import CheckedTextForm
 
 from .models import NOT_APPLICABLE_STORED
 
@@ -39,7 +40,7 @@ def _item_field(form: Instrument, number: int) -> forms.ChoiceField:
     )
 
 
-class AnswersForm(forms.Form):
+class AnswersForm(CheckedTextForm, forms.Form):
     """The items of one instrument. Unanswered items are allowed: the core decides what follows."""
 
     def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
@@ -108,7 +109,7 @@ class EditAnswersForm(AnswersForm):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(CheckedTextForm, forms.Form):
     assessment = forms.CharField(
         label="What was assessed",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -123,7 +124,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class TeamSettingsForm(forms.Form):
+class TeamSettingsForm(CheckedTextForm, forms.Form):
     duty_clinician = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
