@@ -211,8 +211,9 @@ class _Reader:
             for path, item in self.items(obj, "relationships", root)
         )
         self.unique([r.person_id for r in relationships], "relationships")
+        people = {r.person_id for r in relationships}
         events = tuple(
-            self.event(item, path, assessed_on, {r.person_id for r in relationships})
+            self.event(item, path, assessed_on, people)
             for path, item in self.items(obj, "events", root)
         )
         self.unique([e.event_id for e in events], "events")
