@@ -17,7 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 
-from .text import DESCRIPTIONS, Problem, TextKind, problems_in, without_refused
+from .text import Problem, TextKind, describe, problems_in, without_refused
 
 
 def form_message(problem: Problem) -> str:
@@ -27,19 +27,12 @@ def form_message(problem: Problem) -> str:
     it shows and asks them to look before saving again; nothing is stored until they do.
     """
     if problem is Problem.LINE_BREAK:
-        return (
-            f"This box takes a single line, and the text had {DESCRIPTIONS[problem]} in it. "
-            "It has been replaced with a space: check the text, then save again."
-        )
-    if problem in (Problem.DIRECTION, Problem.INVISIBLE):
-        return (
-            f"This name had {DESCRIPTIONS[problem]}. It has been taken out: check the name, "
-            "then save again."
-        )
-    return (
-        f"This text had {DESCRIPTIONS[problem]}. It has been taken out: check the text, then "
-        "save again."
-    )
+        done = "It has been replaced with a space: check the text"
+    elif problem in (Problem.DIRECTION, Problem.INVISIBLE):
+        done = "It has been taken out: check the name"
+    else:
+        done = "It has been taken out: check the text"
+    return f"This text had {describe(problem)}. {done}, then save again."
 
 
 class TextValidator:

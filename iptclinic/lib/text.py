@@ -71,24 +71,30 @@ class Problem(StrEnum):
     INVISIBLE = "invisible_character"
 
 
-DESCRIPTIONS: dict[Problem, str] = {
-    Problem.CONTROL: (
-        "a control character (an invisible code, such as a null byte) that cannot be stored"
-    ),
+_WHAT: dict[Problem, str] = {
+    Problem.CONTROL: "a control character (an invisible code, such as a null byte)",
     Problem.LINE_BREAK: "a tab or a line break",
-    Problem.NOT_A_CHARACTER: (
-        "a broken character code (a lone surrogate or a noncharacter) that cannot be stored"
-    ),
-    Problem.DIRECTION: (
-        "a hidden character that changes the direction of the text, which can make a name "
-        "read backwards"
-    ),
-    Problem.INVISIBLE: (
-        "a hidden character, such as a zero-width space, which would stop the name matching "
-        "the same name typed plainly"
-    ),
+    Problem.NOT_A_CHARACTER: "a broken character code (a lone surrogate or a noncharacter)",
+    Problem.DIRECTION: "a hidden character that changes the direction of the text",
+    Problem.INVISIBLE: "a hidden character, such as a zero-width space",
 }
-"""What each problem is, in words for the person at the screen; never the character itself."""
+_WHY: dict[Problem, str] = {
+    Problem.CONTROL: "which cannot be stored",
+    Problem.LINE_BREAK: "but it must be a single line",
+    Problem.NOT_A_CHARACTER: "which cannot be stored",
+    Problem.DIRECTION: "which can make a name read backwards",
+    Problem.INVISIBLE: "which would stop the name matching the same name typed plainly",
+}
+
+
+def what(problem: Problem) -> str:
+    """The refused character in words, never the character itself (which no one could see)."""
+    return _WHAT[problem]
+
+
+def describe(problem: Problem) -> str:
+    """What the refused character is and why it is refused, for the person at the screen."""
+    return f"{_WHAT[problem]}, {_WHY[problem]}"
 
 
 class TextRefused(ValueError):
@@ -100,13 +106,9 @@ class TextRefused(ValueError):
 
 
 def refusal(problem: Problem) -> str:
-    """The message for text refused outright, as a service or an import says it."""
-    if problem is Problem.LINE_BREAK:
-        return (
-            f"This text contains {DESCRIPTIONS[problem]}, but it must be a single line. Put it "
-            "on one line and try again."
-        )
-    return f"This text contains {DESCRIPTIONS[problem]}. Remove it and try again."
+    """The message for text refused outright, as a service says it."""
+    remedy = "Put it on one line" if problem is Problem.LINE_BREAK else "Remove it"
+    return f"This text contains {describe(problem)}. {remedy} and try again."
 
 
 def problems_in(text: str, kind: TextKind = TextKind.LINES) -> list[Problem]:

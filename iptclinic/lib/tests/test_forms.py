@@ -131,7 +131,10 @@ def test_a_prefixed_form_checks_its_own_fields() -> None:
 
 def test_form_messages_name_the_problem_and_what_happened() -> None:
     assert form_message(Problem.CONTROL) == (
-        "This text had a control character (an invisible code, such as a null byte) that cannot "
+        "This text had a control character (an invisible code, such as a null byte), which cannot "
         "be stored. It has been taken out: check the text, then save again."
     )
-    assert form_message(Problem.DIRECTION).startswith("This name had a hidden character")
+    assert form_message(Problem.DIRECTION) == (
+        "This text had a hidden character that changes the direction of the text, which can make "
+        "a name read backwards. It has been taken out: check the name, then save again."
+    )

@@ -111,8 +111,8 @@ def test_text_is_normalised_to_nfc() -> None:
 
 def test_messages_name_the_problem_without_the_character() -> None:
     assert refusal(Problem.CONTROL) == (
-        "This text contains a control character (an invisible code, such as a null byte) that "
-        "cannot be stored. Remove it and try again."
+        "This text contains a control character (an invisible code, such as a null byte), "
+        "which cannot be stored. Remove it and try again."
     )
     assert refusal(Problem.LINE_BREAK) == (
         "This text contains a tab or a line break, but it must be a single line. Put it on one "
