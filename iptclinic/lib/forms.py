@@ -52,6 +52,8 @@ class TextValidator:
 
 
 _CODES = frozenset(problem.value for problem in Problem)
+# Django's own check for a null byte says less than ours, and would say it twice.
+_REPLACED_VALIDATORS = (ProhibitNullCharactersValidator, TextValidator)
 
 
 class CheckedTextForm(forms.BaseForm):
@@ -112,10 +114,6 @@ class CheckedTextForm(forms.BaseForm):
             else:
                 data[key] = _changed(data[key], kind, change)
         return data
-
-
-# Django's own check for a null byte says less than ours, and would say it twice.
-_REPLACED_VALIDATORS = (ProhibitNullCharactersValidator, TextValidator)
 
 
 def _normalised(text: str, kind: TextKind) -> str:
