@@ -31,6 +31,7 @@ def _project_forms() -> list[type[forms.BaseForm]]:
 PROJECT_FORMS = [cls for cls in _project_forms() if cls is not CheckedTextForm]
 
 # Fields that hold a person's name, wherever a form offers them: they must be checked as names.
+# Staff names (first_name, last_name) have no form yet; the first one to offer them must list them.
 PERSON_NAMES = {
     "given_name",
     "family_name",
@@ -40,6 +41,8 @@ PERSON_NAMES = {
     "share_with_name",
     "label",
     "reviewer",
+    "first_name",
+    "last_name",
 }
 
 
