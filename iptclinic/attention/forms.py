@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
+from iptclinic.lib.forms import CheckedTextForm
+
 from .services import NOTE_LIMIT
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(CheckedTextForm, forms.Form):
     note = forms.CharField(
         label="What did you do?",
         max_length=NOTE_LIMIT,

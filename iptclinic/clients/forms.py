@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from iptclinic.accounts.models import Role, User
 from iptclinic.ipt.nhs_number import nhs_number_problem, normalise_nhs_number
+from iptclinic.lib.forms import CheckedTextForm
 
 from .models import Client, PresentingProblem, Referral
 
@@ -23,7 +24,11 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ClientDetailsForm(forms.ModelForm):
+class ClientDetailsForm(CheckedTextForm, forms.ModelForm):
+    person_name_fields = frozenset(
+        {"given_name", "family_name", "preferred_name", "care_coordinator"}
+    )
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Longer than the ten stored digits so "943 476 5919" can be typed; clean_nhs_number
     # checks the number and stores the digits alone.
@@ -89,7 +94,9 @@ class ClientDetailsForm(forms.ModelForm):
         return born
 
 
-class ReferralForm(forms.ModelForm):
+class ReferralForm(CheckedTextForm, forms.ModelForm):
+    person_name_fields = frozenset({"referrer"})
+
     class Meta:
         model = Referral
         fields = [
@@ -127,7 +134,7 @@ def therapist_choices(team_id: int) -> Any:
     return User.objects.filter(team_id=team_id, role=Role.THERAPIST, is_active=True)
 
 
-class AllocationForm(forms.Form):
+class AllocationForm(CheckedTextForm, forms.Form):
     therapist = forms.ModelChoiceField(
         queryset=User.objects.none(), empty_label="Not allocated yet", required=False
     )

@@ -16,6 +16,7 @@ from iptclinic.ipt.lifecycle import EARLY_END_REASON_LABELS, CourseState, EarlyE
 from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
 from iptclinic.ipt.tasks import Task
 from iptclinic.ipt.variants import Variant, variant_choices
+from iptclinic.lib.forms import CheckedTextForm
 
 from .models import RISK_QUESTIONS, RiskLevel, SessionRecord, YesNo
 from .schedule import WEEKDAYS
@@ -51,7 +52,7 @@ def _check_length(form: forms.Form, field: str, variant: Variant) -> None:
         form.add_error(field, str(error))
 
 
-class OpenCourseForm(forms.Form):
+class OpenCourseForm(CheckedTextForm, forms.Form):
     referral = forms.ModelChoiceField(queryset=Referral.objects.none(), empty_label=None)
     variant = forms.ChoiceField(
         label="IPT variant",
@@ -87,7 +88,7 @@ class OpenCourseForm(forms.Form):
         return data
 
 
-class RebookForm(forms.Form):
+class RebookForm(CheckedTextForm, forms.Form):
     on = forms.DateField(
         label="New date", widget=DateInput(), required=False, error_messages=DATE_ERRORS
     )
@@ -110,7 +111,7 @@ class RebookForm(forms.Form):
         return data
 
 
-class ContractForm(forms.Form):
+class ContractForm(CheckedTextForm, forms.Form):
     contracted_sessions = ContractLengthField(label="Number of sessions")
     reason = forms.CharField(
         label="Reason for the change", widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -126,11 +127,11 @@ class ContractForm(forms.Form):
         return data
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(CheckedTextForm, forms.Form):
     agreed_on = forms.DateField(label="Agreed on", widget=DateInput(), error_messages=DATE_ERRORS)
 
 
-class SessionRecordForm(forms.ModelForm):
+class SessionRecordForm(CheckedTextForm, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     tasks_done = forms.MultipleChoiceField(
         label="Covered in this session", widget=forms.CheckboxSelectMultiple, required=False
@@ -170,7 +171,7 @@ class SessionRecordForm(forms.ModelForm):
         return [self[name] for name, _ in RISK_QUESTIONS]
 
 
-class EndCourseForm(forms.Form):
+class EndCourseForm(CheckedTextForm, forms.Form):
     outcome = forms.ChoiceField(
         label="How did the course end?",
         widget=forms.RadioSelect,

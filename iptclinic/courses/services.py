@@ -24,6 +24,7 @@ from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
 from iptclinic.ipt.tasks import raises_the_ending
 from iptclinic.ipt.variants import Variant
 from iptclinic.lib.concurrency import EditConflict, save_if_unchanged
+from iptclinic.lib.text import TextRefused, clean_text
 from iptclinic.measures.models import RiskAlert
 from iptclinic.measures.services import MeasureError, raise_risk_check_alert, review_alert
 
@@ -383,6 +384,11 @@ def add_addendum(record: SessionRecord, *, actor: User, text: str) -> Addendum:
         raise CourseRuleError(
             "Edit the record itself: addenda are for records that are already signed."
         )
+    # The addendum comes straight from the request, not through a form, so it is checked here.
+    try:
+        text = clean_text(text)
+    except TextRefused as refused:
+        raise CourseRuleError(str(refused)) from None
     if not text.strip():
         raise CourseRuleError("Write the correction or addition before saving the addendum.")
     addendum = Addendum.objects.create(record=record, text=text.strip(), author=actor)

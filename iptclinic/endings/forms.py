@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from iptclinic.clients.forms import DATE_ERRORS, DateInput
 from iptclinic.ipt.ending import DISPOSITION_LABELS, DISPOSITIONS_FOR, EndingKind
+from iptclinic.lib.forms import CheckedTextForm
 
 from .models import EndingRecord
 
@@ -35,7 +36,9 @@ FULL_FIELDS = [
 EARLY_FIELDS = ["early_summary", *_SHARED, "disposition", "alternative_plan"]
 
 
-class EndingRecordForm(forms.ModelForm):
+class EndingRecordForm(CheckedTextForm, forms.ModelForm):
+    person_name_fields = frozenset({"share_with_name"})
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

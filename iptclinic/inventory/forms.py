@@ -18,6 +18,7 @@ from iptclinic.clients.forms import DATE_ERRORS, DateInput
 from iptclinic.ipt.case import ApproxDate, DatePrecision, LifeStatus
 from iptclinic.ipt.problem_areas import DisputeStage, ProblemArea, area_label, areas_for
 from iptclinic.ipt.variants import Variant
+from iptclinic.lib.forms import CheckedTextForm
 
 from .models import (
     GOAL_PROGRESS,
@@ -169,8 +170,10 @@ def _lines_widget() -> forms.Textarea:
     return forms.Textarea(attrs={"rows": 2})
 
 
-class RelationshipForm(NoColon, forms.ModelForm):
+class RelationshipForm(NoColon, CheckedTextForm, forms.ModelForm):
     """Everything the inventory asks about one person (ipt-method.md §2.1), quick fields first."""
+
+    person_name_fields = frozenset({"label"})
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     died = ApproxDateField(
@@ -370,7 +373,7 @@ class RelationshipForm(NoColon, forms.ModelForm):
         return data
 
 
-class EpisodeForm(NoColon, forms.Form):
+class EpisodeForm(NoColon, CheckedTextForm, forms.Form):
     """When the current episode began, and whether low mood is long-standing."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -390,7 +393,7 @@ class EpisodeForm(NoColon, forms.Form):
     )
 
 
-class LifeEventForm(NoColon, forms.ModelForm):
+class LifeEventForm(NoColon, CheckedTextForm, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     when = ApproxDateField(
         label="When", not_future="An event on the timeline cannot be in the future."
@@ -448,14 +451,14 @@ class LifeEventForm(NoColon, forms.ModelForm):
         return data
 
 
-class EarlierEpisodeForm(NoColon, forms.Form):
+class EarlierEpisodeForm(NoColon, CheckedTextForm, forms.Form):
     began = ApproxDateField(
         label="Began", not_future="An earlier episode cannot have begun in the future."
     )
     note = forms.CharField(label="What was going on then", required=False, max_length=200)
 
 
-class FocusForm(NoColon, forms.Form):
+class FocusForm(NoColon, CheckedTextForm, forms.Form):
     """The therapist's choice of focus: one area, two at most, with the reason."""
 
     areas = forms.MultipleChoiceField(
@@ -511,7 +514,7 @@ class FocusForm(NoColon, forms.Form):
         return DisputeStage(value) if value else None
 
 
-class FormulationForm(NoColon, forms.Form):
+class FormulationForm(NoColon, CheckedTextForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(
         label="Formulation",
@@ -521,13 +524,13 @@ class FormulationForm(NoColon, forms.Form):
     )
 
 
-class ShareForm(NoColon, forms.Form):
+class ShareForm(NoColon, CheckedTextForm, forms.Form):
     shared_on = forms.DateField(
         label="Shared with the client and agreed on", widget=DateInput(), error_messages=DATE_ERRORS
     )
 
 
-class AgreementForm(NoColon, forms.Form):
+class AgreementForm(NoColon, CheckedTextForm, forms.Form):
     """The treatment agreement: date, number of sessions and the goals for each focus area."""
 
     agreed_on = forms.DateField(label="Agreed on", widget=DateInput(), error_messages=DATE_ERRORS)
@@ -595,7 +598,7 @@ class GoalsForm(AgreementForm):
         del self.fields["contracted_sessions"]
 
 
-class OverrideForm(NoColon, forms.Form):
+class OverrideForm(NoColon, CheckedTextForm, forms.Form):
     reason = forms.CharField(
         label="Why the middle phase starts without an agreed focus",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -603,7 +606,7 @@ class OverrideForm(NoColon, forms.Form):
     )
 
 
-class FocusWorkForm(NoColon, forms.Form):
+class FocusWorkForm(NoColon, CheckedTextForm, forms.Form):
     """Techniques used in a middle-phase session and progress on each goal."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -12,6 +12,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from iptclinic.ipt.problem_areas import DisputeStage, ProblemArea
 from iptclinic.ipt.variants import Variant
@@ -271,4 +272,13 @@ class Case:
     windows: SuggestionWindows = DEFAULT_WINDOWS
 
     def person(self, person_id: str) -> Relationship | None:
-        return next((r for r in self.relationships if r.person_id == person_id), None)
+        """The relationship with this id (the first, should two share it), or ``None``."""
+        return self._people_by_id.get(person_id)
+
+    @cached_property
+    def _people_by_id(self) -> dict[str, Relationship]:
+        # Built once per case, so that looking up every event's people stays linear.
+        people: dict[str, Relationship] = {}
+        for person in self.relationships:
+            people.setdefault(person.person_id, person)
+        return people

@@ -40,16 +40,30 @@ from iptclinic.ipt.problem_areas import (
     areas_for,
 )
 from iptclinic.ipt.variants import Variant
+from iptclinic.lib.text import TextKind, TextRefused, clean_text, describe, problems_in, what
 
 FORMAT = "iptclinic-case/1"
 CLOSENESS_RINGS = range(1, 6)
 IMPORTANCE = range(1, 6)
 MOOD = range(0, 11)
+YEARS = range(1900, 2200)
+"""Every date in a case file falls in these years. Life events before 1900 are not recorded (as
+on the timeline page), and date arithmetic a few years from year 1 or 9999 overflows."""
+
+MAX_DEPTH = 20
+"""Objects and lists may nest this deep; a case file needs five levels. Deeper nesting is refused
+before the JSON is parsed, because Python's reader recurses once a level and fails near 1,000."""
+
+MAX_NUMBER_LENGTH = 20
+"""The longest number a case file may hold, in characters; its numbers are small. A longer one is
+refused before parsing, since Python refuses to read an integer of more than 4,300 digits."""
 
 _E = TypeVar("_E", bound=StrEnum)
 _Path = tuple[str | int, ...]
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# A string (even one left open), a bracket, or a number: all the shape check needs to see.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[{]|[\]}]|[0-9][0-9.eE+-]*', re.DOTALL)
 
 
 class CaseFileError(ValueError):
@@ -69,6 +83,7 @@ class CaseFileError(ValueError):
 
 def load_case(text: str) -> Case:
     """Parse a case file; raise :class:`CaseFileError` naming the field and line of any fault."""
+    _check_shape(text)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
@@ -79,7 +94,36 @@ def load_case(text: str) -> Case:
     reader = _Reader(lines)
     if duplicate is not None:
         reader.fail(duplicate, "this field appears twice")
+    reader.check_text(data, ())
     return reader.case(data)
+
+
+def _check_shape(text: str) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH` and numbers longer than
+    :data:`MAX_NUMBER_LENGTH` in one pass over the text, before the JSON reader meets them."""
+    depth = 0
+    line = 1
+    position = 0
+    for token in _TOKEN.finditer(text):
+        line += text.count("\n", position, token.start())
+        position = token.start()
+        first = token.group()[0]
+        if first in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise CaseFileError(
+                    f"lists and objects are nested more than {MAX_DEPTH} deep; a case file "
+                    "needs five levels at most",
+                    line=line,
+                )
+        elif first in "]}":
+            depth = max(depth - 1, 0)
+        elif first != '"' and len(token.group()) > MAX_NUMBER_LENGTH:
+            raise CaseFileError(
+                f"a number {len(token.group()):,} characters long; the numbers in a case file "
+                "are small whole numbers",
+                line=line,
+            )
 
 
 class _Reader:
@@ -118,23 +162,55 @@ class _Reader:
             self.fail(path + (key,), f"expected a list [...], got {_kind(value)}")
         return [(path + (key, i), item) for i, item in enumerate(value)]
 
+    def check_text(self, value: object, path: _Path) -> None:
+        """Every field name and text in the file follows the text rules (``lib/text.py``), so
+        that no control character or broken character code reaches the output."""
+        if isinstance(value, str):
+            problems = problems_in(value, TextKind.LINES)
+            if problems:
+                self.fail(path, f"the text contains {what(problems[0])}")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                problems = problems_in(key, TextKind.LINE)
+                if problems:
+                    self.fail(path, f"a field name contains {what(problems[0])}")
+                self.check_text(item, path + (key,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                self.check_text(item, path + (index,))
+
     # Scalars
 
-    def text(self, obj: Mapping[str, Any], key: str, path: _Path, *, blank_ok: bool = True) -> str:
+    def text(
+        self,
+        obj: Mapping[str, Any],
+        key: str,
+        path: _Path,
+        *,
+        blank_ok: bool = True,
+        kind: TextKind = TextKind.LINES,
+    ) -> str:
         value = obj.get(key, "")
         if not isinstance(value, str):
             self.fail(path + (key,), f"expected text in quotes, got {_kind(value)}")
         if not blank_ok and not value.strip():
             self.fail(path + (key,), "must not be empty")
-        return str(value)
+        return self.clean(value, path + (key,), kind)
 
     def texts(self, obj: Mapping[str, Any], key: str, path: _Path) -> tuple[str, ...]:
         result = []
         for item_path, item in self.items(obj, key, path):
             if not isinstance(item, str):
                 self.fail(item_path, f"expected text in quotes, got {_kind(item)}")
-            result.append(str(item))
+            result.append(self.clean(item, item_path, TextKind.LINES))
         return tuple(result)
+
+    def clean(self, value: str, path: _Path, kind: TextKind) -> str:
+        """The text in NFC, as the application stores it; a name is checked as a name."""
+        try:
+            return clean_text(value, kind)
+        except TextRefused as refused:
+            self.fail(path, f"the text contains {describe(refused.problems[0])}")
 
     def flag(self, obj: Mapping[str, Any], key: str, path: _Path) -> bool | None:
         value = obj.get(key)
@@ -164,7 +240,7 @@ class _Reader:
         try:
             return enum(value)
         except ValueError:
-            self.fail(path + (key,), f"{value!r} is not one of: {allowed}")
+            self.fail(path + (key,), f"{_short(repr(value))} is not one of: {allowed}")
 
     def approx_date(self, obj: Mapping[str, Any], key: str, path: _Path) -> ApproxDate | None:
         value = obj.get(key)
@@ -177,6 +253,11 @@ class _Reader:
                 f'expected a date as "YYYY-MM-DD", "YYYY-MM" or "YYYY", got {_kind(value)}',
             )
         year, month, day = match.groups()
+        if int(year) not in YEARS:
+            self.fail(
+                path + (key,),
+                f"{value!r} is outside the years {YEARS.start} to {YEARS.stop - 1}",
+            )
         precision = (
             DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
         )
@@ -211,8 +292,9 @@ class _Reader:
             for path, item in self.items(obj, "relationships", root)
         )
         self.unique([r.person_id for r in relationships], "relationships")
+        people = {r.person_id for r in relationships}
         events = tuple(
-            self.event(item, path, assessed_on, {r.person_id for r in relationships})
+            self.event(item, path, assessed_on, people)
             for path, item in self.items(obj, "events", root)
         )
         self.unique([e.event_id for e in events], "events")
@@ -278,7 +360,7 @@ class _Reader:
         assert relationship_type is not None
         return Relationship(
             person_id=self.text(obj, "id", path, blank_ok=False),
-            label=self.text(obj, "label", path, blank_ok=False),
+            label=self.text(obj, "label", path, blank_ok=False, kind=TextKind.NAME),
             relationship_type=relationship_type,
             status=status,
             date_of_death=date_of_death,
@@ -462,7 +544,12 @@ def _kind(value: object) -> str:
         return "an object"
     if isinstance(value, list):
         return "a list"
-    return json.dumps(value, ensure_ascii=False)
+    return _short(json.dumps(value, ensure_ascii=False))
+
+
+def _short(shown: str) -> str:
+    """A value as quoted in a message: whole if short, else its start and its length."""
+    return shown if len(shown) <= 60 else f"{shown[:40]}... ({len(shown):,} characters)"
 
 
 # --- Writing ---------------------------------------------------------------------------------

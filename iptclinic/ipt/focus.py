@@ -13,7 +13,7 @@ exclusions between areas and ranks the result.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -35,7 +35,7 @@ from iptclinic.ipt.case import (
 from iptclinic.ipt.problem_areas import DisputeStage, ProblemArea
 from iptclinic.ipt.variants import Variant, variant_config
 
-_T = TypeVar("_T")
+_H = TypeVar("_H", bound=Hashable)
 
 MAX_SUGGESTED = 2
 """decisions.md §9 (PRODUCT hard limit; ipt-method.md §3.6 and R05: one preferred, two at most)."""
@@ -415,12 +415,12 @@ def _deaths(
     death_events = sorted(
         (e for e in case.events if e.kind is EventKind.DEATH), key=lambda e: e.when.first_day
     )
+    death_events_by_person = _events_by_person(death_events)
     for person in case.relationships:
         if person.status is not LifeStatus.DECEASED:
             continue
-        when = person.date_of_death or next(
-            (e.when for e in death_events if person.person_id in e.people), None
-        )
+        named = death_events_by_person.get(person.person_id)
+        when = person.date_of_death or (named[0].when if named else None)
         deaths.append((SourceKind.RELATIONSHIP, person.person_id, _who(person), when, person))
     for event in death_events:
         if not any(_is_deceased(case.person(p)) for p in event.people):
@@ -498,11 +498,14 @@ def _disputes(case: Case, timing: _Timing, notes: _Notes) -> list[_Finding]:
     open conflict whose expectations are not recorded is possible. IPT-ED: symptoms that
     follow contact with one person (§3.7).
     """
+    conflicts_near_onset = _events_by_person(
+        e for e in case.events if e.kind is EventKind.CONFLICT and timing.in_window(e.when)
+    )
     findings = []
     for person in case.relationships:
         if person.status is LifeStatus.DECEASED:
             continue
-        finding = _dispute_with(person, case, timing)
+        finding = _dispute_with(person, conflicts_near_onset.get(person.person_id, []), timing)
         if finding is not None:
             findings.append(finding)
         elif person.expectations_met is False:
@@ -540,14 +543,14 @@ def _disputes(case: Case, timing: _Timing, notes: _Notes) -> list[_Finding]:
     return findings
 
 
-def _dispute_with(person: Relationship, case: Case, timing: _Timing) -> _Finding | None:
-    """The dispute signal in one relationship, or ``None`` (rules as in :func:`_disputes`)."""
+def _dispute_with(
+    person: Relationship, conflict_events: Sequence[LifeEvent], timing: _Timing
+) -> _Finding | None:
+    """The dispute signal in one relationship, or ``None`` (rules as in :func:`_disputes`).
+
+    ``conflict_events`` are the conflicts naming this person in the window, in timeline order.
+    """
     pid = person.person_id
-    conflict_events = [
-        e
-        for e in case.events
-        if e.kind is EventKind.CONFLICT and pid in e.people and timing.in_window(e.when)
-    ]
     open_conflict = person.conflict is Conflict.OPEN
     ended = person.status is LifeStatus.ESTRANGED or person.judged_beyond_repair is True
     hidden = person.conflict is Conflict.COVERT or person.talking_stopped is True
@@ -1069,12 +1072,22 @@ def _area_list(areas: Sequence[ProblemArea]) -> str:
     return text[0].upper() + text[1:]
 
 
-def _unique(items: Iterable[_T]) -> list[_T]:
-    seen: list[_T] = []
-    for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen
+def _events_by_person(events: Iterable[LifeEvent]) -> dict[str, list[LifeEvent]]:
+    """The events naming each person id, in the order given.
+
+    Built once, so that finding each relationship's events keeps the suggester linear in the
+    size of the case rather than scanning the whole timeline once per person.
+    """
+    by_person: dict[str, list[LifeEvent]] = {}
+    for event in events:
+        for person_id in dict.fromkeys(event.people):
+            by_person.setdefault(person_id, []).append(event)
+    return by_person
+
+
+def _unique(items: Iterable[_H]) -> list[_H]:
+    """The items without repeats, each where it first appears (a dict keeps insertion order)."""
+    return list(dict.fromkeys(items))
 
 
 __all__ = [

@@ -7,13 +7,19 @@ uses. A row that breaks the layout is reported on standard error as ``line N: wh
 skipped; nothing is guessed. Two rows with the same referral id are both skipped, since there is
 no telling which one is right.
 
+A file that is not a plain text file of paired scores is refused whole, with one message and
+nothing printed: not UTF-8, a control character (such as a null byte) or a broken character code,
+a line longer than any row can be, or a number with more digits than any score or count. Such a
+file is damaged or the wrong file, so none of its rows can be trusted.
+
 Exit status: 0 when every row was used; 1 when the file was read but some rows were skipped (the
 output is still printed, so a script can tell complete results from partial ones); 2 when the
-file could not be read at all (missing, unreadable, not UTF-8, no header).
+file could not be used at all (missing, unreadable, damaged as above, broken CSV, no header).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from collections.abc import Sequence
@@ -23,6 +29,7 @@ from typing import TextIO
 
 from iptclinic.ipt.instruments import GAD7, PHQ9, Instrument
 from iptclinic.ipt.outcomes import ReferralOutcome, ScorePair, aggregate, classify
+from iptclinic.lib.text import TextKind, problems_in, what
 
 HEADER = (
     "referral_id",
@@ -42,6 +49,14 @@ _SCORE_COLUMNS: tuple[tuple[str, Instrument], ...] = (
 )
 
 _WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+MAX_LINE_LENGTH = 1_000
+"""The longest line a file may have, in characters. A row of seven short values is well under
+100; a longer line is not a row of this file, and refusing it early keeps the work linear."""
+
+MAX_DIGITS = 9
+"""The most digits a score or a session count may have. More is not a slip of the keyboard but a
+damaged or wrong file (and Python refuses to read an integer of more than 4,300 digits)."""
 
 EXIT_OK = 0
 EXIT_ROWS_SKIPPED = 1
@@ -78,10 +93,12 @@ class RowProblem:
 def read_outcome_rows(text: str) -> tuple[list[OutcomeRow], list[RowProblem]]:
     """Parse the file's text into valid rows and the problems of the skipped ones.
 
-    Raises OutcomesFileError when the header is missing or wrong, or the CSV itself is broken.
-    Rows with every cell blank are ignored.
+    Raises OutcomesFileError when the header is missing or wrong, the CSV itself is broken, or the
+    file is damaged (see the module docstring). Rows with every cell blank are ignored.
     """
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    lines = text.splitlines(keepends=True)
+    _check_lines(lines)
+    reader = csv.reader(lines, strict=True)
     records: list[tuple[int, list[str]]] = []
     end_of_previous = 0
     try:
@@ -123,7 +140,7 @@ def run_outcomes(path: str, stdout: TextIO, stderr: TextIO) -> int:
     See the module docstring for the exit statuses.
     """
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         stderr.write(f"Cannot read {path}: there is no such file.\n")
         return EXIT_UNREADABLE
@@ -133,8 +150,15 @@ def run_outcomes(path: str, stdout: TextIO, stderr: TextIO) -> int:
     except OSError as error:
         stderr.write(f"Cannot read {path}: {error.strerror or error}.\n")
         return EXIT_UNREADABLE
-    except UnicodeDecodeError:
-        stderr.write(f"Cannot read {path}: it is not UTF-8 text. Save it as CSV (UTF-8).\n")
+    # A spreadsheet's byte-order mark is fine; it holds no line break, so line numbers stand.
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        stderr.write(
+            f"Cannot read {path}: line {line} is not UTF-8 text. Save it as CSV (UTF-8).\n"
+        )
         return EXIT_UNREADABLE
 
     try:
@@ -154,6 +178,24 @@ def _header() -> str:
     return ",".join(HEADER)
 
 
+def _check_lines(lines: Sequence[str]) -> None:
+    """Refuse a damaged file: a line too long to be a row, or a character no CSV of scores holds
+    (a control character such as a null byte, or a broken character code)."""
+    for number, line in enumerate(lines, start=1):
+        content = line.rstrip("\r\n")
+        if len(content) > MAX_LINE_LENGTH:
+            raise OutcomesFileError(
+                f"line {number} is {len(content):,} characters long, and a row of this file is "
+                f"at most {MAX_LINE_LENGTH:,}. Check that this is the right file."
+            )
+        problems = problems_in(content, TextKind.LINES)
+        if problems:
+            raise OutcomesFileError(
+                f"line {number} contains {what(problems[0])}. Check that this is the right "
+                "file, and save it again as CSV (UTF-8)."
+            )
+
+
 def _parse_row(line: int, cells: list[str]) -> tuple[OutcomeRow | None, list[str]]:
     if len(cells) != len(HEADER):
         return None, [f"expected {len(HEADER)} columns, found {len(cells)}"]
@@ -166,11 +208,11 @@ def _parse_row(line: int, cells: list[str]) -> tuple[OutcomeRow | None, list[str
 
     scores: dict[str, int | None] = {}
     for column, instrument in _SCORE_COLUMNS:
-        scores[column], message = _parse_score(column, values[column], instrument)
+        scores[column], message = _parse_score(line, column, values[column], instrument)
         if message:
             messages.append(message)
 
-    sessions, message = _parse_sessions(values["attended_treatment_sessions"])
+    sessions, message = _parse_sessions(line, values["attended_treatment_sessions"])
     if message:
         messages.append(message)
 
@@ -193,13 +235,15 @@ def _parse_row(line: int, cells: list[str]) -> tuple[OutcomeRow | None, list[str
     )
 
 
-def _parse_score(column: str, text: str, instrument: Instrument) -> tuple[int | None, str | None]:
+def _parse_score(
+    line: int, column: str, text: str, instrument: Instrument
+) -> tuple[int | None, str | None]:
     """A blank score means "not recorded"; anything else must be a total in range."""
     if not text:
         return None, None
     if not _WHOLE_NUMBER.fullmatch(text):
         return None, f"{column} must be a whole number, not {text!r}"
-    value = int(text)
+    value = _whole_number(line, column, text)
     if not 0 <= value <= instrument.max_total:
         return None, (
             f"{column} is {value}, outside the {instrument.short_name} range "
@@ -208,16 +252,27 @@ def _parse_score(column: str, text: str, instrument: Instrument) -> tuple[int | 
     return value, None
 
 
-def _parse_sessions(text: str) -> tuple[int | None, str | None]:
+def _parse_sessions(line: int, text: str) -> tuple[int | None, str | None]:
     column = "attended_treatment_sessions"
     if not text:
         return None, f"{column} is blank"
     if not _WHOLE_NUMBER.fullmatch(text):
         return None, f"{column} must be a whole number, not {text!r}"
-    value = int(text)
+    value = _whole_number(line, column, text)
     if value < 0:
         return None, f"{column} is {value}; it cannot be negative"
     return value, None
+
+
+def _whole_number(line: int, column: str, text: str) -> int:
+    """The value of a cell already known to be digits; refuses the file if it has too many."""
+    digits = len(text.lstrip("-").lstrip("0"))
+    if digits > MAX_DIGITS:
+        raise OutcomesFileError(
+            f"line {line}: {column} is a number {digits:,} digits long, more than any score or "
+            "session count. Check that this is the right file."
+        )
+    return int(text)
 
 
 def _duplicates(rows: Sequence[OutcomeRow]) -> list[RowProblem]:

@@ -8,6 +8,7 @@ from django import forms
 
 from iptclinic.accounts.models import Team
 from iptclinic.clients.forms import DATE_ERRORS, DateInput
+from iptclinic.lib.forms import CheckedTextForm
 
 from .languages import ENGLISH, SHIPPED
 from .models import LetterFormat
@@ -15,7 +16,7 @@ from .selectors import LetterDraft
 from .services import TEAM_CONTACT_FIELDS
 
 
-class IssueForm(forms.Form):
+class IssueForm(CheckedTextForm, forms.Form):
     formats = forms.MultipleChoiceField(
         label="Formats to make",
         widget=forms.CheckboxSelectMultiple,
@@ -51,7 +52,7 @@ class IssueForm(forms.Form):
         return {LetterFormat(value) for value in self.cleaned_data["formats"]}
 
 
-class TeamContactsForm(forms.ModelForm):
+class TeamContactsForm(CheckedTextForm, forms.ModelForm):
     bsl_video_relay = forms.URLField(
         label="BSL video relay link", required=False, assume_scheme="https"
     )
@@ -67,7 +68,9 @@ class TeamContactsForm(forms.ModelForm):
         labels = {"phone": "Switchboard phone"}
 
 
-class TranslationSignOffForm(forms.Form):
+class TranslationSignOffForm(CheckedTextForm, forms.Form):
+    person_name_fields = frozenset({"reviewer"})
+
     language = forms.ChoiceField(
         choices=[(code, lang.english_name) for code, lang in SHIPPED.items() if code != ENGLISH]
     )

@@ -15,6 +15,7 @@ from iptclinic.ipt.instruments import INSTRUMENTS, Instrument
 from iptclinic.ipt.measure_schedule import FREQUENCY_LABELS, Frequency
 from iptclinic.ipt.safety_net import SafetyNetSettings
 from iptclinic.ipt.scoring import NOT_APPLICABLE, Answer
+from iptclinic.lib.forms import CheckedTextForm
 
 from .models import NOT_APPLICABLE_STORED
 
@@ -40,7 +41,7 @@ def _item_field(form: Instrument, number: int) -> forms.ChoiceField:
     )
 
 
-class AnswersForm(forms.Form):
+class AnswersForm(CheckedTextForm, forms.Form):
     """The items of one instrument. Unanswered items are allowed: the core decides what follows."""
 
     def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
@@ -109,7 +110,7 @@ class EditAnswersForm(AnswersForm):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(CheckedTextForm, forms.Form):
     assessment = forms.CharField(
         label="What was assessed",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -162,7 +163,7 @@ def _clinician_label(user: User) -> str:
     return f"{user.display_name} ({user.get_role_display()})"
 
 
-class TeamSettingsForm(forms.Form):
+class TeamSettingsForm(CheckedTextForm, forms.Form):
     duty_clinician = forms.ModelChoiceField(
         queryset=User.objects.none(),
         empty_label="Choose the duty clinician",
@@ -274,7 +275,7 @@ class TeamSettingsForm(forms.Form):
         }
 
 
-class DutyShiftForm(forms.Form):
+class DutyShiftForm(CheckedTextForm, forms.Form):
     clinician = forms.ModelChoiceField(
         queryset=User.objects.none(),
         label="Who is on duty",

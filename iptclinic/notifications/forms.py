@@ -4,11 +4,13 @@ from typing import Any
 
 from django import forms
 
+from iptclinic.lib.forms import CheckedTextForm
+
 from .channels import channel_for
 from .models import Channel, Preference
 
 
-class PreferenceForm(forms.ModelForm):
+class PreferenceForm(CheckedTextForm, forms.ModelForm):
     class Meta:
         model = Preference
         fields = ["channel", "routine"]

@@ -7,9 +7,10 @@ from typing import Any
 from django import forms
 
 from iptclinic.clients.forms import DATE_ERRORS, DateInput
+from iptclinic.lib.forms import CheckedTextForm
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(CheckedTextForm, forms.Form):
     start = forms.DateField(label="From", widget=DateInput(), error_messages=DATE_ERRORS)
     end = forms.DateField(label="To", widget=DateInput(), error_messages=DATE_ERRORS)
 

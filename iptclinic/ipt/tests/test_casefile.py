@@ -6,11 +6,13 @@ import json
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 
 from iptclinic.cli import main
+from iptclinic.ipt import casefile
 from iptclinic.ipt.case import ApproxDate, Case, DatePrecision, LifeStatus, SuggestionWindows
 from iptclinic.ipt.casefile import (
     CaseFileError,
@@ -378,6 +380,136 @@ def test_the_command_refuses_a_file_that_is_not_text(
     binary.write_bytes(b"\xff\xfe\x00\x01")
     assert main(["suggest-focus", str(binary)]) == 2
     assert "not UTF-8 text" in capsys.readouterr().err
+
+
+# --- Hostile input: one message, exit 2, no traceback, linear time ---------------------------
+
+
+def _refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, *, parsed: bool = True
+) -> str:
+    """Run the command on ``text``; it must exit 2 with one line on standard error and nothing
+    on standard output. With ``parsed=False`` the JSON reader must never have been reached."""
+    path = tmp_path / "case.json"
+    path.write_text(text, encoding="utf-8")
+    if parsed:
+        status = main(["suggest-focus", str(path)])
+    else:
+        with mock.patch("json.loads", side_effect=AssertionError("parsed")):
+            status = main(["suggest-focus", str(path)])
+    out, err = capsys.readouterr()
+    assert (status, out, err.count("\n")) == (2, "", 1), err
+    prefix = f"iptclinic suggest-focus: {path}: "
+    assert err.startswith(prefix)
+    return err.removeprefix(prefix).rstrip("\n")
+
+
+def test_a_5000_digit_number_is_refused_before_the_json_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SMALL.replace('"importance": 5', f'"importance": {"9" * 5000}')
+    line = line_of(text, '"importance"')
+    message = _refused(tmp_path, capsys, text, parsed=False)
+    assert message == (
+        f"line {line}: a number 5,000 characters long; the numbers in "
+        "a case file are small whole numbers"
+    )
+    # A million digits are refused as fast: the scan never converts a number.
+    assert "1,000,000 characters" in _refused(
+        tmp_path, capsys, text.replace("9" * 5000, "9" * 1_000_000), parsed=False
+    )
+
+
+def test_json_nested_5000_deep_is_refused_before_the_json_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for depth in (5000, 1_000_000):
+        text = SMALL.replace('"onset": "2024-11",', f'"patterns": {"[" * depth}{"]" * depth},')
+        line = line_of(text, '"patterns"')
+        message = _refused(tmp_path, capsys, text, parsed=False)
+        assert message == (
+            f"line {line}: lists and objects are nested more than "
+            f"{casefile.MAX_DEPTH} deep; a case file needs five levels at most"
+        )
+
+
+def test_nesting_up_to_the_limit_reaches_the_ordinary_checks() -> None:
+    nested = json.dumps(json.loads(SMALL) | {"patterns": ["x"]})
+    assert load_case(nested).patterns == ("x",)
+    deep = "[" * (casefile.MAX_DEPTH - 1) + "]" * (casefile.MAX_DEPTH - 1)
+    assert "expected text in quotes" in str(
+        error_for(SMALL.replace('"onset": "2024-11",', f'"patterns": {deep},'))
+    )
+
+
+def test_a_lone_surrogate_is_refused_with_the_field_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # At the end of a million characters: one pass over the text finds it.
+    long_description = "Mum died " + "x" * 1_000_000 + " \\ud83d"
+    text = SMALL.replace('"Mum died"', f'"{long_description}"')
+    line = line_of(text, '"kind": "death"')
+    message = _refused(tmp_path, capsys, text)
+    assert message == (
+        f"line {line}: events[0].description: the text contains a "
+        "broken character code (a lone surrogate or a noncharacter)"
+    )
+
+
+def test_a_surrogate_pair_is_an_ordinary_character() -> None:
+    case = load_case(SMALL.replace('"Mum died"', '"Mum died \\ud83d\\udc94"'))
+    assert case.events[0].description == "Mum died 💔"
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_date_in_year_1_or_9999_is_refused_before_any_date_arithmetic(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], day: str
+) -> None:
+    text = SMALL.replace('"assessed_on": "2025-03-10"', f'"assessed_on": "{day}"')
+    with mock.patch.object(casefile, "suggest", side_effect=AssertionError("suggested")):
+        message = _refused(tmp_path, capsys, text)
+    assert message == f"line 3: assessed_on: '{day}' is outside the years 1900 to 2199"
+
+
+def test_a_control_character_in_any_text_or_field_name_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SMALL.replace('"label": "Sam"', '"label": "Sam\\u0000"')
+    line = line_of(text, '"Sam\\u0000"')
+    assert _refused(tmp_path, capsys, text) == (
+        f"line {line}: relationships[1].label: the text contains a control "
+        "character (an invisible code, such as a null byte)"
+    )
+    text = SMALL.replace('"importance": 5', '"importance\\u001b": 5')
+    line = line_of(text, '"id": "mum"') - 1
+    assert _refused(tmp_path, capsys, text) == (
+        f"line {line}: relationships[0]: a field name contains a "
+        "control character (an invisible code, such as a null byte)"
+    )
+
+
+def test_a_name_that_would_read_backwards_is_refused_as_on_the_inventory_page(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = SMALL.replace('"label": "Sam"', '"label": "\\u202eSam"')
+    line = line_of(text, '"\\u202eSam"')
+    assert _refused(tmp_path, capsys, text) == (
+        f"line {line}: relationships[1].label: the text contains a hidden "
+        "character that changes the direction of the text, which can make a name read backwards"
+    )
+    notes = SMALL.replace('"conflict": "open"', '"conflict": "open", "notes": "\\u202eok"')
+    assert load_case(notes).relationships[1].notes == "\u202eok"
+
+
+def test_text_is_read_in_nfc_as_the_application_stores_it() -> None:
+    case = load_case(SMALL.replace('"label": "Sam"', '"label": "Zoe\\u0301"'))
+    assert case.relationships[1].label == "Zoé"
+
+
+def test_a_long_value_is_shortened_in_the_message() -> None:
+    err = error_for(SMALL.replace('"parent"', f'"{"p" * 100_000}"'))
+    assert "... (100,002 characters) is not one of:" in str(err)
+    assert len(str(err)) < 400
 
 
 # --- The documentation -----------------------------------------------------------------------

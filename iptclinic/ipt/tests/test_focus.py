@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any, Literal
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from iptclinic.ipt import focus
 from iptclinic.ipt.case import (
     ApproxDate,
     Case,
@@ -23,6 +27,7 @@ from iptclinic.ipt.case import (
     RelationshipType,
     SuggestionWindows,
 )
+from iptclinic.ipt.casefile import load_case
 from iptclinic.ipt.focus import (
     AreaAssessment,
     Confidence,
@@ -42,6 +47,7 @@ DEFICITS = ProblemArea.INTERPERSONAL_DEFICITS
 SUGGESTED, POSSIBLE, EXCLUDED = Status.SUGGESTED, Status.POSSIBLE, Status.EXCLUDED
 
 ASSESSED = date(2025, 6, 2)
+EXAMPLES = sorted((Path(__file__).resolve().parents[3] / "docs" / "examples").glob("*.json"))
 ONSET = date(2025, 1, 6)
 
 
@@ -826,3 +832,71 @@ def test_variant_rules_hold_for_every_case(generated: Case) -> None:
         assert result.assessment(GRIEF).status is EXCLUDED
     if result.assessment(DISPUTE).dispute_stage is not None:
         assert result.assessment(DISPUTE).status is not EXCLUDED
+
+
+# --- The fast paths give the results of the simple ones -------------------------------------
+# The suggester indexes events by person and removes repeats with a dict, so that a timeline of
+# 20,000 events takes a fraction of a second (bench/run.py). These are the plain scans it
+# replaced; the suggestions must not change by a word.
+
+
+def _reference_unique(items: Iterable[Any]) -> list[Any]:
+    seen: list[Any] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def _reference_events_by_person(events: Iterable[LifeEvent]) -> dict[str, list[LifeEvent]]:
+    events = list(events)
+    people = {pid for event in events for pid in event.people}
+    return {pid: [e for e in events if pid in e.people] for pid in people}
+
+
+def _reference_person(case: Case, person_id: str) -> Relationship | None:
+    return next((r for r in case.relationships if r.person_id == person_id), None)
+
+
+def _suggest_the_simple_way(case: Case) -> FocusSuggestion:
+    with (
+        mock.patch.object(focus, "_unique", _reference_unique),
+        mock.patch.object(focus, "_events_by_person", _reference_events_by_person),
+        mock.patch.object(Case, "person", _reference_person),
+    ):
+        return suggest(case)
+
+
+def test_the_simple_way_really_runs_the_plain_scans() -> None:
+    case = load_case(EXAMPLES[0].read_text(encoding="utf-8"))
+    with (
+        mock.patch.object(focus, "_unique", side_effect=_reference_unique) as unique,
+        mock.patch.object(
+            focus, "_events_by_person", side_effect=_reference_events_by_person
+        ) as by_person,
+    ):
+        suggest(case)
+    assert unique.called and by_person.called
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_shipped_examples_get_the_same_suggestion_as_the_simple_way(path: Path) -> None:
+    case = load_case(path.read_text(encoding="utf-8"))
+    assert suggest(case) == _suggest_the_simple_way(case)
+
+
+@settings(deadline=None)
+@given(cases())
+def test_every_case_gets_the_same_suggestion_as_the_simple_way(generated: Case) -> None:
+    assert suggest(generated) == _suggest_the_simple_way(generated)
+    for person_id in {"p0", "p3", "nobody", *(r.person_id for r in generated.relationships)}:
+        assert generated.person(person_id) is _reference_person(generated, person_id)
+    assert focus._events_by_person(generated.events) == _reference_events_by_person(
+        generated.events
+    )
+
+
+def test_a_repeated_id_finds_the_first_person_as_before() -> None:
+    first, second = person("jo", importance=5), person("jo", importance=1)
+    case = Case(assessed_on=ASSESSED, relationships=(first, second))
+    assert case.person("jo") is first is _reference_person(case, "jo")

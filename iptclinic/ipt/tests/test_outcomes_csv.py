@@ -8,10 +8,12 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
 from iptclinic.cli import main
+from iptclinic.ipt import outcomes_csv
 from iptclinic.ipt.outcomes_csv import HEADER, read_outcome_rows
 from iptclinic.ipt.tests.test_outcomes import WORKED_EXAMPLES
 
@@ -190,9 +192,11 @@ def test_a_file_that_is_not_utf8_gets_a_clear_message_and_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = _write(tmp_path, f"{HEADER_LINE}\nP\xe9,18,7,14,6,6,yes\n".encode("latin-1"))
-    status, _, err = _run(path, capsys)
-    assert status == 2
-    assert "it is not UTF-8 text" in err
+    assert _run(path, capsys) == (
+        2,
+        "",
+        f"Cannot read {path}: line 2 is not UTF-8 text. Save it as CSV (UTF-8).\n",
+    )
 
 
 def test_it_accepts_a_spreadsheet_export_with_bom_crlf_spaces_and_capitals(
@@ -232,3 +236,96 @@ def test_a_quoted_field_across_lines_is_reported_at_the_line_it_starts(tmp_path:
     assert [str(problem) for problem in problems] == [
         "line 3: ended must be yes or no, not 'maybe'"
     ]
+
+
+# --- Hostile input: the whole file refused with one message, exit 2, in linear time ----------
+
+
+def _refused_before_csv(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """Run the command; the file must be refused (exit 2, nothing printed, one message) before
+    the CSV reader sees any of it."""
+    with mock.patch("csv.reader", side_effect=AssertionError("read")):
+        status, out, err = _run(path, capsys)
+    assert (status, out, err.count("\n")) == (2, "", 1), err
+    return err
+
+
+def test_a_5000_digit_number_makes_a_line_too_long_to_be_a_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, f"{HEADER_LINE}\nP1,{'9' * 5000},7,14,6,6,yes\nP2,18,7,14,6,6,yes\n")
+    assert _refused_before_csv(path, capsys) == (
+        f"Cannot use {path}: line 2 is 5,016 characters long, and a row of this file is at most "
+        "1,000. Check that this is the right file.\n"
+    )
+
+
+def test_a_number_too_long_for_any_score_refuses_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, f"{HEADER_LINE}\nP1,18,7,14,6,6,yes\nP2,18,7,14,6,{'1' * 900},no\n")
+    converted: list[str] = []
+
+    def int_watched(text: str) -> int:
+        converted.append(text)
+        return int(text)
+
+    with mock.patch.object(outcomes_csv, "int", side_effect=int_watched, create=True):
+        status, out, err = _run(path, capsys)
+    assert (status, out) == (2, "")
+    assert max(map(len, converted)) <= outcomes_csv.MAX_DIGITS  # never converts a huge number
+    assert err == (
+        f"Cannot use {path}: line 3: attended_treatment_sessions is a number 900 digits long, "
+        "more than any score or session count. Check that this is the right file.\n"
+    )
+
+
+def test_leading_zeros_do_not_make_a_score_too_long(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, f"{HEADER_LINE}\nP1,{'0' * 20}18,7,14,6,6,yes\n")
+    status, out, _ = _run(path, capsys)
+    assert status == 0
+    assert "P1: recovered" in out
+
+
+def test_a_null_byte_refuses_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, f"{HEADER_LINE}\nP1,18,7,14,6,6,yes\nP2\x00,18,7,14,6,6,yes\n")
+    assert _refused_before_csv(path, capsys) == (
+        f"Cannot use {path}: line 3 contains a control character (an invisible code, such as a "
+        "null byte). Check that this is the right file, and save it again as CSV (UTF-8).\n"
+    )
+
+
+def test_a_noncharacter_refuses_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, f"{HEADER_LINE}\nP1\ufffe,18,7,14,6,6,yes\n")
+    assert "line 2 contains a broken character code" in _refused_before_csv(path, capsys)
+
+
+def test_a_lone_surrogate_escape_is_not_utf8_and_is_refused_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # U+D800 written out as UTF-8 bytes, as some tools do; it is no character at all.
+    path = _write(tmp_path, f"{HEADER_LINE}\nP1,18,7,14,6,6,yes\n".encode() + b"P\xed\xa0\x80\n")
+    assert _refused_before_csv(path, capsys) == (
+        f"Cannot read {path}: line 3 is not UTF-8 text. Save it as CSV (UTF-8).\n"
+    )
+
+
+def test_a_line_of_10_mb_is_refused_without_reading_it_as_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = "P1," + "x" * 10_000_000
+    path = _write(tmp_path, f"{HEADER_LINE}\n{line}\nP2,18,7,14,6,6,yes\n")
+    assert _refused_before_csv(path, capsys) == (
+        f"Cannot use {path}: line 2 is 10,000,003 characters long, and a row of this file is at "
+        "most 1,000. Check that this is the right file.\n"
+    )
+
+
+def test_a_row_at_the_longest_allowed_is_read_as_usual(tmp_path: Path) -> None:
+    referral_id = "R" * (outcomes_csv.MAX_LINE_LENGTH - len(",18,7,14,6,6,yes"))
+    rows, problems = read_outcome_rows(f"{HEADER_LINE}\n{referral_id},18,7,14,6,6,yes\n")
+    assert ([row.referral_id for row in rows], problems) == ([referral_id], [])
