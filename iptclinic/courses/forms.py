@@ -146,18 +146,31 @@ class SessionRecordForm(CheckedTextForm, forms.ModelForm):
             *[name for name, _ in RISK_QUESTIONS],
             "risk_level",
             "risk_action",
+            "risk_reconciliation",
         ]
         widgets = {
             "agenda": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 8}),
             "risk_action": forms.Textarea(attrs={"rows": 2}),
+            "risk_reconciliation": forms.Textarea(
+                attrs={"rows": 3, "aria-describedby": "reconciliation-help"}
+            ),
             "risk_level": forms.RadioSelect,
             **{name: forms.RadioSelect for name, _ in RISK_QUESTIONS},
         }
         labels = {name: label for name, label in RISK_QUESTIONS}
 
-    def __init__(self, *args: Any, checklist: tuple[Task, ...], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, checklist: tuple[Task, ...], ask_reconciliation: bool, **kwargs: Any
+    ) -> None:
+        """``ask_reconciliation``: something besides the risk check speaks of risk at this session.
+
+        Without that (and with no note already written) the note is left off the form altogether,
+        so a page that did not show it cannot blank it.
+        """
         super().__init__(*args, **kwargs)
+        if not ask_reconciliation and not self.instance.risk_reconciliation:
+            del self.fields["risk_reconciliation"]
         self.fields["tasks_done"].choices = [(t.code, t.label) for t in checklist]
         for name, _ in RISK_QUESTIONS:
             self.fields[name].choices = YesNo.choices

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from iptclinic.ipt import risk_check
 from iptclinic.ipt.attendance import ATTENDANCE_LABELS, MISSED, Attendance, session_numbers
 from iptclinic.ipt.lifecycle import (
     EARLY_END_REASON_LABELS,
@@ -21,6 +22,7 @@ from iptclinic.ipt.lifecycle import (
     CourseState,
 )
 from iptclinic.ipt.phases import PHASE_LABELS, Phase, PhasePlan, phase_for_session, phase_plan
+from iptclinic.ipt.risk_check import RISK_LEVEL_LABELS
 from iptclinic.ipt.variants import Variant, variant_choices
 
 
@@ -279,15 +281,20 @@ class Appointment(models.Model):
 
 
 class YesNo(models.TextChoices):
-    NO = "no", "No"
-    YES = "yes", "Yes"
+    NO = risk_check.YesNo.NO.value, "No"
+    YES = risk_check.YesNo.YES.value, "Yes"
 
 
 class RiskLevel(models.TextChoices):
-    NONE = "none", "No apparent risk"
-    LOW = "low", "Low"
-    MODERATE = "moderate", "Moderate"
-    HIGH = "high", "High"
+    """The values and labels are the pure core's, which reads the risk check (ipt/risk_check.py)."""
+
+    NONE = risk_check.RiskLevel.NONE.value, RISK_LEVEL_LABELS[risk_check.RiskLevel.NONE]
+    LOW = risk_check.RiskLevel.LOW.value, RISK_LEVEL_LABELS[risk_check.RiskLevel.LOW]
+    MODERATE = (
+        risk_check.RiskLevel.MODERATE.value,
+        RISK_LEVEL_LABELS[risk_check.RiskLevel.MODERATE],
+    )
+    HIGH = risk_check.RiskLevel.HIGH.value, RISK_LEVEL_LABELS[risk_check.RiskLevel.HIGH]
 
 
 RISK_QUESTIONS = (
@@ -316,6 +323,12 @@ class SessionRecord(models.Model):
     safeguarding_concern = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
     risk_level = models.CharField(max_length=10, choices=RiskLevel.choices, blank=True)
     risk_action = models.TextField("action taken", blank=True)
+    risk_reconciliation = models.TextField(
+        "why the risk check differs",
+        blank=True,
+        help_text="Needed to sign a record whose risk check says there is no risk while this "
+        "session's questionnaire risk item or an open risk alert says otherwise.",
+    )
 
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(

@@ -30,6 +30,7 @@ from iptclinic.measures.services import MeasureError, raise_risk_check_alert, re
 
 from .models import Addendum, Appointment, ContractChange, Course, SessionRecord
 from .schedule import week_after, weekly_slots
+from .signing import risk_signals, signing_problems
 
 
 class CourseRuleError(ValueError):
@@ -283,6 +284,7 @@ RECORD_FIELDS = [
     "safeguarding_concern",
     "risk_level",
     "risk_action",
+    "risk_reconciliation",
 ]
 
 
@@ -290,7 +292,14 @@ RECORD_FIELDS = [
 def save_session_record(
     appointment: Appointment, *, actor: User, data: dict[str, Any], expected_version: int | None
 ) -> SessionRecord:
-    """Create or update the record of an attended session; refuse a stale or signed copy."""
+    """Create or update the record of an attended session; refuse a stale or signed copy.
+
+    A draft may say anything, a risk check that contradicts the session's questionnaires
+    included: only signing asks for that to be reconciled (``signing.py``).
+    """
+    unknown = set(data) - set(RECORD_FIELDS)
+    if unknown:
+        raise ValueError(f"Not fields of the session record: {', '.join(sorted(unknown))}")
     appointment = Appointment.objects.select_related("course__referral__client").get(
         pk=appointment.pk
     )
@@ -350,6 +359,7 @@ def save_session_record(
 def sign_session_record(
     record: SessionRecord, *, actor: User, expected_version: int | None
 ) -> SessionRecord:
+    """Sign the version the signer read: complete, and reconciled with what else is known of risk."""
     record = SessionRecord.objects.select_for_update().get(pk=record.pk)
     if record.is_signed:
         raise CourseRuleError("This record is already signed.")
@@ -357,14 +367,9 @@ def sign_session_record(
         raise CourseRuleError(
             "Someone else changed this record after you opened it. Read the latest version before signing."
         )
-    if not record.risk_check_complete:
-        raise CourseRuleError(
-            "Complete every question of the risk check before signing the record."
-        )
-    if record.risk_positive and not record.risk_action.strip():
-        raise CourseRuleError(
-            "The risk check found a risk: record the action taken before signing."
-        )
+    problems = signing_problems(record, risk_signals(record.appointment))
+    if problems:
+        raise CourseRuleError(" ".join(problems))
     record.signed_at = timezone.now()
     record.signed_by = actor
     record.version += 1

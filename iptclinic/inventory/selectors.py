@@ -81,7 +81,8 @@ def focus_work_context(
     """What the session record shows for middle-phase work, or None outside the middle phase.
 
     The strategies of the chosen areas and of the dispute's stage (ipt-method.md §3.1–3.4), the
-    techniques to tick (§4) and a progress rating for each current goal.
+    techniques to tick (§4) and a progress rating for each current goal. The form is part of the
+    session record's own form (its fields prefixed "focus-"), saved by the same button.
     """
     if phase is not Phase.MIDDLE:
         return None
@@ -95,6 +96,7 @@ def focus_work_context(
     given = {r.goal_id: r.rating for r in GoalRating.objects.filter(appointment=appointment)}
     form = FocusWorkForm(
         data,
+        prefix="focus",
         techniques=technique_choices(recommended),
         goals=goals,
         initial={

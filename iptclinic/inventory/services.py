@@ -18,11 +18,12 @@ from django.utils import timezone
 from iptclinic.accounts.models import User
 from iptclinic.audit import services as audit
 from iptclinic.courses import services as course_services
-from iptclinic.courses.models import Appointment, Course
+from iptclinic.courses.models import Appointment, Course, SessionRecord
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.case import ApproxDate, DatePrecision, LifeStatus
 from iptclinic.ipt.focus import MAX_SUGGESTED
 from iptclinic.ipt.problem_areas import DisputeStage, ProblemArea, area_label, areas_for
+from iptclinic.ipt.strategies import TECHNIQUES
 from iptclinic.ipt.variants import variant_config
 from iptclinic.lib.concurrency import EditConflict, save_if_unchanged
 
@@ -786,12 +787,41 @@ def save_goals(
 
 
 @transaction.atomic
+def save_session_record_and_focus_work(
+    appointment: Appointment,
+    *,
+    actor: User,
+    record: dict[str, Any],
+    record_version: int | None,
+    techniques: Sequence[str],
+    ratings: Mapping[int, int | None],
+    focus_work_version: int | None,
+) -> SessionRecord:
+    """A middle-phase session record and its focus work, saved together or not at all.
+
+    One "Save the record" button saves everything on the page, so nothing typed is lost. Each part
+    stays its own audited change (``session_record.*``, then ``session_focus_work.save``) in this
+    one transaction, with its own version check: a stale copy of either part refuses both.
+    """
+    saved = course_services.save_session_record(
+        appointment, actor=actor, data=record, expected_version=record_version
+    )
+    save_focus_work(
+        appointment,
+        actor=actor,
+        techniques=techniques,
+        ratings=ratings,
+        expected_version=focus_work_version,
+    )
+    return saved
+
+
+@transaction.atomic
 def save_focus_work(
     appointment: Appointment,
     *,
     actor: User,
     techniques: Sequence[str],
-    allowed_techniques: Sequence[str],
     ratings: Mapping[int, int | None],
     expected_version: int | None,
 ) -> SessionFocusWork:
@@ -813,7 +843,7 @@ def save_focus_work(
             "This session is not in the middle phase: record the treatment agreement (or an "
             "override) first."
         )
-    unknown = sorted(set(techniques) - set(allowed_techniques))
+    unknown = sorted(set(techniques) - {technique.code for technique in TECHNIQUES})
     if unknown:
         raise InventoryRuleError("Choose techniques from the list.", "techniques")
     goals = {g.pk: g for g in Goal.objects.filter(course=course, retired_at__isnull=True)}
@@ -828,9 +858,14 @@ def save_focus_work(
     if work is None:
         if expected_version not in (None, 0):
             raise InventoryRuleError("This session's focus work no longer exists. Reload the page.")
-        work = SessionFocusWork.objects.create(
-            appointment=appointment, techniques=list(techniques), updated_by=actor
-        )
+        try:
+            with transaction.atomic():
+                work = SessionFocusWork.objects.create(
+                    appointment=appointment, techniques=list(techniques), updated_by=actor
+                )
+        except IntegrityError:
+            # Two people saved this session's first focus work at once; the later one is told.
+            raise EditConflict("focus work") from None
     else:
         work.techniques = list(techniques)
         work.updated_by = actor

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agreement, focus, session, timeline
+from .views import agreement, focus, timeline
 from .views import inventory as people
 
 app_name = "inventory"
@@ -56,9 +56,4 @@ urlpatterns = [
     ),
     path("courses/<int:course_id>/focus/", focus.focus_page, name="focus"),
     path("courses/<int:course_id>/formulation/", agreement.formulation_page, name="formulation"),
-    path(
-        "appointments/<int:appointment_id>/focus-work/",
-        session.focus_work,
-        name="focus_work",
-    ),
 ]

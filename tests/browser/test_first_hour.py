@@ -123,8 +123,9 @@ def test_a_therapist_carries_a_client_from_referral_to_the_end_of_a_12_session_c
     for question in page.locator("fieldset.yes-no").all()[:6]:
         question.get_by_label("No").check()
     page.get_by_label("No apparent risk").check()
-    page.get_by_role("button", name="Save the record").click()
+    page.get_by_role("button", name="Save and review for signing").click()
     expect(page.get_by_role("status")).to_contain_text("record of session 4 is saved")
+    expect(page.get_by_role("heading", name="What signing means")).to_be_visible()
     page.get_by_role("button", name="Sign the record").click()
     expect(page.get_by_role("status")).to_contain_text("The record is signed")
     expect(page.get_by_role("button", name="Save the record")).to_have_count(0)

@@ -624,7 +624,9 @@ def test_signing_a_positive_risk_check_needs_the_action_taken(
     cara_course: Course, tess: User
 ) -> None:
     (appointment,) = attend_next(cara_course, tess)
-    record = _record(appointment, tess, **{**CLEAR_RISK, "suicidal_thoughts": "yes"})
+    record = _record(
+        appointment, tess, **{**CLEAR_RISK, "suicidal_thoughts": "yes", "risk_level": "low"}
+    )
 
     with pytest.raises(CourseRuleError, match="record the action taken"):
         services.sign_session_record(record, actor=tess, expected_version=1)

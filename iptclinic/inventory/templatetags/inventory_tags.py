@@ -21,10 +21,11 @@ def area_name(area: str, variant: str) -> str:
     return _area_name(area, Variant(variant))
 
 
-@register.inclusion_tag("inventory/_focus_work.html", takes_context=True)
-def focus_work_section(context: dict[str, Any], work: dict[str, Any]) -> dict[str, Any]:
-    """The middle-phase section of a session record, from ``selectors.focus_work_context``."""
-    return {**work, "csrf_token": context.get("csrf_token"), "request": context.get("request")}
+@register.inclusion_tag("inventory/_focus_work.html")
+def focus_work_section(work: dict[str, Any]) -> dict[str, Any]:
+    """The middle-phase part of a session record, from ``selectors.focus_work_context``: fields
+    inside the record's own form while it can be edited, else what was recorded."""
+    return work
 
 
 @register.inclusion_tag("inventory/_course_summary.html", takes_context=True)

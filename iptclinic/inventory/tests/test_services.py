@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from iptclinic.audit.models import AuditEvent
 from iptclinic.courses import services as course_services
-from iptclinic.courses.models import Course
+from iptclinic.courses.models import Course, SessionRecord
 from iptclinic.inventory import services
 from iptclinic.inventory.models import (
     FocusDecision,
@@ -602,7 +602,6 @@ def test_focus_work_records_techniques_and_progress_in_one_event(cara_course, te
             fourth,
             actor=tess,
             techniques=["role_play", "communication_analysis"],
-            allowed_techniques=["role_play", "communication_analysis"],
             ratings={goal.pk: 3},
             expected_version=0,
         )
@@ -610,7 +609,6 @@ def test_focus_work_records_techniques_and_progress_in_one_event(cara_course, te
         fourth,
         actor=tess,
         techniques=["role_play"],
-        allowed_techniques=["role_play"],
         ratings={goal.pk: 4},
         expected_version=1,
     )
@@ -631,7 +629,6 @@ def test_focus_work_refuses_unknown_techniques_and_ratings_out_of_range(
             fourth,
             actor=tess,
             techniques=techniques,
-            allowed_techniques=["role_play"],
             ratings={Goal.objects.get().pk: rating},
             expected_version=0,
         )
@@ -641,9 +638,7 @@ def test_focus_work_refuses_unknown_techniques_and_ratings_out_of_range(
 def test_focus_work_is_refused_outside_the_middle_phase(cara_course, tess):
     third = initial_phase_done(cara_course, tess)[-1]
     with pytest.raises(InventoryRuleError, match="not in the middle phase"):
-        services.save_focus_work(
-            third, actor=tess, techniques=[], allowed_techniques=[], ratings={}, expected_version=0
-        )
+        services.save_focus_work(third, actor=tess, techniques=[], ratings={}, expected_version=0)
 
 
 def test_focus_work_of_a_signed_record_cannot_change(cara_course, tess):
@@ -670,9 +665,7 @@ def test_focus_work_of_a_signed_record_cannot_change(cara_course, tess):
     )
     course_services.sign_session_record(record, actor=tess, expected_version=record.version)
     with pytest.raises(InventoryRuleError, match="signed"):
-        services.save_focus_work(
-            fourth, actor=tess, techniques=[], allowed_techniques=[], ratings={}, expected_version=0
-        )
+        services.save_focus_work(fourth, actor=tess, techniques=[], ratings={}, expected_version=0)
 
 
 def test_focus_work_needs_an_attended_session(cara_course, tess):
@@ -683,10 +676,71 @@ def test_focus_work_needs_an_attended_session(cara_course, tess):
             planned,
             actor=tess,
             techniques=[],
-            allowed_techniques=[],
             ratings={},
             expected_version=0,
         )
+
+
+def _save_both(appointment, actor, *, notes, techniques, rating, versions=(0, 0)):
+    return services.save_session_record_and_focus_work(
+        appointment,
+        actor=actor,
+        record={"notes": notes},
+        record_version=versions[0],
+        techniques=techniques,
+        ratings={Goal.objects.get().pk: rating},
+        focus_work_version=versions[1],
+    )
+
+
+def test_the_record_and_its_focus_work_are_saved_together_each_audited(cara_course, tess):
+    fourth = _middle_session(cara_course, tess)
+    latest = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+
+    record = _save_both(
+        fourth, tess, notes="Role play of the talk.", techniques=["role_play"], rating=3
+    )
+
+    assert record.notes == "Role play of the talk."
+    assert SessionFocusWork.objects.get().techniques == ["role_play"]
+    assert GoalRating.objects.get().rating == 3
+    assert list(
+        AuditEvent.objects.filter(id__gt=latest).order_by("id").values_list("action", flat=True)
+    ) == ["session_record.create", "session_focus_work.save"]
+
+
+def test_a_stale_copy_of_the_focus_work_saves_nothing(cara_course, tess):
+    fourth = _middle_session(cara_course, tess)
+    _save_both(fourth, tess, notes="First.", techniques=["role_play"], rating=3)
+    events = AuditEvent.objects.count()
+
+    with pytest.raises(EditConflict, match="focus work"):
+        _save_both(fourth, tess, notes="Second.", techniques=[], rating=5, versions=(1, 0))
+
+    assert SessionRecord.objects.get().notes == "First."
+    assert GoalRating.objects.get().rating == 3
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_stale_copy_of_the_record_saves_no_focus_work(cara_course, tess):
+    fourth = _middle_session(cara_course, tess)
+    _save_both(fourth, tess, notes="First.", techniques=["role_play"], rating=3)
+
+    with pytest.raises(EditConflict, match="session record"):
+        _save_both(fourth, tess, notes="Second.", techniques=[], rating=5, versions=(0, 1))
+
+    assert SessionFocusWork.objects.get().techniques == ["role_play"]
+    assert GoalRating.objects.get().rating == 3
+
+
+def test_a_focus_work_the_rules_refuse_keeps_the_record_unsaved(cara_course, tess):
+    fourth = _middle_session(cara_course, tess)
+
+    with pytest.raises(InventoryRuleError, match="from 0 \\(not started\\) to 10"):
+        _save_both(fourth, tess, notes="Role play.", techniques=["role_play"], rating=11)
+
+    assert not SessionRecord.objects.exists()
+    assert not SessionFocusWork.objects.exists()
 
 
 # --- Continuation ------------------------------------------------------------------------------

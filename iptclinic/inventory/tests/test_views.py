@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from iptclinic.audit.models import AuditEvent
 from iptclinic.courses import services as course_services
+from iptclinic.courses.models import SessionRecord
 from iptclinic.inventory import services
 from iptclinic.inventory.cases import build_case, load_rows
 from iptclinic.inventory.models import (
@@ -32,7 +34,7 @@ from iptclinic.ipt.casefile import load_case
 from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason
 from iptclinic.ipt.problem_areas import ProblemArea
 from iptclinic.ipt.variants import Variant
-from iptclinic.test import attend_next, open_course_for
+from iptclinic.test import attend_next, open_course_for, record_the_past_as_missed
 
 from .helpers import agree, day_of, dispute_case, initial_phase_done, person
 
@@ -60,13 +62,11 @@ def objects(cara_course, tess) -> dict[str, int]:
     earlier = services.add_earlier_episode(
         cara_course, actor=tess, began=ApproxDate(date(2015, 1, 1), DatePrecision.YEAR), note=""
     )
-    appointment = attend_next(cara_course, tess)[0]
     return {
         "course_id": cara_course.pk,
         "relationship_id": sam.pk,
         "event_id": event.pk,
         "episode_id": earlier.pk,
-        "appointment_id": appointment.pk,
     }
 
 
@@ -90,7 +90,6 @@ ROUTES = [
     ("inventory:earlier_remove", "episode_id"),
     ("inventory:focus", "course_id"),
     ("inventory:formulation", "course_id"),
-    ("inventory:focus_work", "appointment_id"),
 ]
 PAGES = ["relationships", "timeline", "focus", "formulation"]
 
@@ -597,36 +596,128 @@ def test_the_session_checklist_stays_initial_until_the_agreement(client, tess, c
     assert "Record the agreement: number of sessions" in html
 
 
-def test_focus_work_is_saved_in_place_and_shown_on_the_client_page(client, tess, cara_course):
+def _record_post(goal: Goal, **extra: str) -> dict[str, Any]:
+    """The session record form with the middle phase's focus work, as the page sends it."""
+    return {
+        "version": "0",
+        "notes": "Role play of the talk with Sam.",
+        "focus-version": "0",
+        "focus-techniques": ["role_play"],
+        f"focus-goal_{goal.pk}": "4",
+        **extra,
+    }
+
+
+def test_save_the_record_saves_the_techniques_and_goal_ratings_too(client, tess, cara_course):
     third = initial_phase_done(cara_course, tess)[-1]
     agree(cara_course, tess, day_of(third), goals={ProblemArea.ROLE_DISPUTE: ["Tell Sam"]})
     (fourth,) = attend_next(cara_course, tess)
     goal = Goal.objects.get()
     client.force_login(tess)
-    before = AuditEvent.objects.count()
-    response = client.post(
-        reverse("inventory:focus_work", args=[fourth.pk]),
-        {"techniques": ["role_play"], f"goal_{goal.pk}": "4", "version": "0"},
-        **HTMX,
-    )
-    assert AuditEvent.objects.count() == before + 1
-    assert "The focus work is saved." in _page(response)
+    url = reverse("courses:record", args=[fourth.pk])
+    form = _page(client.get(url))
+    assert 'name="focus-techniques"' in form and f'name="focus-goal_{goal.pk}"' in form
+    assert "Save the focus work" not in form  # one button saves the whole page
+
+    response = client.post(url, _record_post(goal))
+
+    assert response.status_code == 302
     assert SessionFocusWork.objects.get().techniques == ["role_play"]
-    bad = client.post(
-        reverse("inventory:focus_work", args=[fourth.pk]),
-        {"techniques": ["role_play"], f"goal_{goal.pk}": "12", "version": "1"},
-        **HTMX,
-    )
-    assert "Progress must be a whole number from 0 to 10." in _page(bad)
     assert GoalRating.objects.get().rating == 4
+    reloaded = _page(client.get(url))
+    assert re.search(r'value="role_play"[^>]* checked', reloaded)
+    assert f'name="focus-goal_{goal.pk}" value="4"' in reloaded
     page = _page(client.get(reverse("clients:detail", args=[cara_course.referral.client_id])))
     assert "Tell Sam" in page and "4/10" in page and "session 4: 4" in page
 
 
-def test_the_focus_work_url_is_404_outside_the_middle_phase(client, tess, cara_course):
+def test_a_bad_goal_rating_saves_nothing_and_keeps_everything_typed(client, tess, cara_course):
+    third = initial_phase_done(cara_course, tess)[-1]
+    agree(cara_course, tess, day_of(third), goals={ProblemArea.ROLE_DISPUTE: ["Tell Sam"]})
+    (fourth,) = attend_next(cara_course, tess)
+    goal = Goal.objects.get()
+    client.force_login(tess)
+
+    response = client.post(
+        reverse("courses:record", args=[fourth.pk]),
+        _record_post(goal, **{f"focus-goal_{goal.pk}": "12"}),
+    )
+
+    html = _page(response)
+    assert response.status_code == 200
+    assert "Progress must be a whole number from 0 to 10." in html
+    assert "Role play of the talk with Sam." in html and 'value="12"' in html
+    assert "data-has-unsaved" in html
+    assert not SessionFocusWork.objects.exists()
+    assert not SessionRecord.objects.exists()
+    assert not GoalRating.objects.exists()
+
+
+def test_a_stale_copy_of_the_focus_work_is_refused_with_the_latest_shown(client, tess, cara_course):
+    third = initial_phase_done(cara_course, tess)[-1]
+    agree(cara_course, tess, day_of(third), goals={ProblemArea.ROLE_DISPUTE: ["Tell Sam"]})
+    (fourth,) = attend_next(cara_course, tess)
+    goal = Goal.objects.get()
+    services.save_focus_work(
+        fourth, actor=tess, techniques=["clarification"], ratings={goal.pk: 2}, expected_version=0
+    )
+    client.force_login(tess)
+    url = reverse("courses:record", args=[fourth.pk])
+
+    stale = client.post(url, _record_post(goal))
+
+    html = _page(stale)
+    assert stale.status_code == 409
+    assert "Someone else saved this focus work while you were editing it." in html
+    assert "The latest saved focus work" in html and "out of 10" in html
+    assert 'name="focus-version" value="1"' in html  # saving again, after reading, goes through
+    assert re.search(r'value="role_play"[^>]* checked', html)  # what was ticked is kept
+    assert GoalRating.objects.get().rating == 2
+    again = client.post(url, _record_post(goal, **{"focus-version": "1"}))
+    assert again.status_code == 302
+    assert GoalRating.objects.get().rating == 4
+
+
+def test_after_the_course_ended_the_record_is_finished_without_its_focus_work(
+    client, tess, cara_course
+):
+    third = initial_phase_done(cara_course, tess)[-1]
+    agree(cara_course, tess, day_of(third), goals={ProblemArea.ROLE_DISPUTE: ["Tell Sam"]})
+    (fourth,) = attend_next(cara_course, tess)
+    goal = Goal.objects.get()
+    services.save_focus_work(
+        fourth, actor=tess, techniques=["role_play"], ratings={goal.pk: 5}, expected_version=0
+    )
+    record_the_past_as_missed(cara_course, tess)
+    course_services.end_course(
+        cara_course,
+        actor=tess,
+        target=CourseState.ENDED_EARLY,
+        ended_on=timezone.localdate(),
+        reason=EarlyEndReason.MOVED_AWAY,
+    )
+    client.force_login(tess)
+    url = reverse("courses:record", args=[fourth.pk])
+    form = _page(client.get(url))
+    assert 'name="notes"' in form and 'name="focus-techniques"' not in form
+    assert "Role play" in form and "5 out of 10" in form  # shown as recorded
+
+    response = client.post(url, _record_post(goal, **{f"focus-goal_{goal.pk}": "9"}))
+
+    assert response.status_code == 302
+    assert SessionRecord.objects.get().notes == "Role play of the talk with Sam."
+    assert GoalRating.objects.get().rating == 5
+
+
+def test_an_initial_phase_record_saves_no_focus_work(client, tess, cara_course):
     (first,) = attend_next(cara_course, tess)
     client.force_login(tess)
-    assert client.post(reverse("inventory:focus_work", args=[first.pk])).status_code == 404
+    response = client.post(
+        reverse("courses:record", args=[first.pk]),
+        {"version": "0", "notes": "Inventory begun.", "focus-techniques": ["role_play"]},
+    )
+    assert response.status_code == 302
+    assert not SessionFocusWork.objects.exists()
 
 
 def test_the_client_page_shows_where_the_initial_phase_stands(client, tess, cara_course):

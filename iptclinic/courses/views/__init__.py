@@ -1,0 +1,1 @@
+"""Course pages (``course``) and session records (``records``)."""
