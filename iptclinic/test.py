@@ -11,8 +11,9 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from iptclinic.accounts.models import Role, Team, User
 from iptclinic.clients import services as client_services
@@ -106,16 +107,24 @@ def record_the_past_as_missed(course: Course, actor: User) -> None:
 
 
 def run_background_work() -> None:
-    """Run every task that is ready, as a background worker would, until none is left."""
-    call_command(
-        "db_worker",
-        batch=True,
-        reload=False,
-        startup_delay=False,
+    """Run every task that is ready, as a background worker would, until none is left.
+
+    The worker's own loop is not used: it closes database connections between tasks, which
+    would end the test's transaction on PostgreSQL.
+    """
+    worker = Worker(
+        queue_names=["*"],
         interval=0,
-        queue_name="*",
-        verbosity=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
     )
+    while (ready := DBTaskResult.objects.ready().first()) is not None:
+        ready.claim(worker.worker_id)
+        worker.run_task(ready)
 
 
 def attend_next(course: Course, actor: User, count: int = 1) -> list[Appointment]:

@@ -118,9 +118,11 @@ def allocate_client(
     on it (issue 8): they cannot be left unallocated, and a move takes the course, the alerts and
     the pending "Needs attention" items to the new therapist in this one step.
     """
-
+    # "of": PostgreSQL cannot lock the nullable side of the join to the therapist.
     client = (
-        Client.objects.select_for_update().select_related("team", "therapist").get(pk=client.pk)
+        Client.objects.select_for_update(of=("self",))
+        .select_related("team", "therapist")
+        .get(pk=client.pk)
     )
     previous = client.therapist
     if therapist == previous:
