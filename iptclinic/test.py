@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -99,16 +100,23 @@ def record_the_past_as_missed(course: Course, actor: User) -> None:
 
 
 def run_background_work() -> None:
-    """Run every task that is ready, as a background worker would, until none is left."""
-    call_command(
-        "db_worker",
-        batch=True,
-        reload=False,
-        startup_delay=False,
-        interval=0,
-        queue_name="*",
-        verbosity=0,
-    )
+    """Run every task that is ready, as a background worker would, until none is left.
+
+    The worker runs in this process, on the test's own database connection and inside the test's
+    transaction. A real worker closes its connections between tasks; here that would close the
+    test's transaction under it (SQLite in memory ignores a close, a file or PostgreSQL does
+    not), so the worker is kept from closing them.
+    """
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command(
+            "db_worker",
+            batch=True,
+            reload=False,
+            startup_delay=False,
+            interval=0,
+            queue_name="*",
+            verbosity=0,
+        )
 
 
 def attend_next(course: Course, actor: User, count: int = 1) -> list[Appointment]:
