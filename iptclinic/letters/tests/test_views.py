@@ -198,7 +198,7 @@ def test_a_letter_that_could_not_be_made_says_why_and_how_to_ask_again(client, t
     assert f'href="{url}">ask for the letter again</a>' in page
     assert "hx-trigger" not in page
     letters_page = client.get(reverse("letters:client_letters", args=[cara.pk])).content.decode()
-    assert "Letters being made" in letters_page and "Could not be made" in letters_page
+    assert "Letters asked for, not yet made" in letters_page and "Could not be made" in letters_page
     assert progress_url in letters_page
 
 
@@ -229,12 +229,12 @@ def test_the_letters_page_lists_letters_being_made_until_they_are_made(client, t
     progress_url = client.post(issue_url, {"formats": ["pdf", "large_print"]})["Location"]
     letters_url = reverse("letters:client_letters", args=[cara.pk])
     page = client.get(letters_url).content.decode()
-    assert "Letters being made" in page and "Waiting to be made" in page
+    assert "Letters asked for, not yet made" in page and "Waiting to be made" in page
     assert progress_url in page
 
     run_background_work()
     page = client.get(letters_url).content.decode()
-    assert "Letters being made" not in page
+    assert "Letters asked for, not yet made" not in page
     assert reverse("letters:detail", args=[IssuedLetter.objects.get().pk]) in page
 
 
