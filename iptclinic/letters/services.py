@@ -63,6 +63,10 @@ MAX_ATTEMPTS = 3
 """Tries of a letter that fails on a fault: the person is waiting, so after the retries (1 and 5
 minutes later) they are told, rather than after the hour or more of longer retry schedules."""
 
+REQUEST_SUBJECT = "letter_request"
+"""The subject type of "Needs attention" items about a letter request."""
+
+
 NEED_NAMES = {
     LetterFormat.LARGE_PRINT: "large print",
     LetterFormat.EASY_READ: "easy read",
@@ -357,10 +361,6 @@ def mark_failed(request_id: int, reason: str) -> None:
         subject=(REQUEST_SUBJECT, asked.pk),
         client=asked.client,
     )
-
-
-REQUEST_SUBJECT = "letter_request"
-"""The subject type of "Needs attention" items about a letter request."""
 
 
 def failed_key(asked: LetterRequest) -> str:
