@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -67,12 +69,19 @@ def _time_machine_inside_the_suite_clock(
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
-    """Suites run at the same time on one machine each get their own PostgreSQL test database."""
+    """Suites run at the same time on one machine each get their own test database.
+
+    On SQLite it is a file rather than memory, so that a worker started as a separate process
+    (the killed-worker test of letters) reaches the same database as the test.
+    """
     from django.conf import settings
 
     for database in settings.DATABASES.values():
         if database["ENGINE"].endswith("postgresql"):
             database.setdefault("TEST", {})["NAME"] = f"test_iptclinic_{os.getpid()}"
+        elif database["ENGINE"].endswith("sqlite3"):
+            name = Path(tempfile.gettempdir()) / f"iptclinic-test-{os.getpid()}.sqlite3"
+            database.setdefault("TEST", {})["NAME"] = str(name)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from iptclinic.clients.models import Client
 from iptclinic.courses import services as course_services
 from iptclinic.inventory import services as inventory_services
 from iptclinic.ipt.case import ApproxDate, DatePrecision
-from iptclinic.letters.models import IssuedLetter, LetterFile
+from iptclinic.letters.models import IssuedLetter, LetterFile, LetterRequest
 from iptclinic.measures import services as measure_services
 from iptclinic.measures.models import DutyShift
 from iptclinic.test import attend_next, open_course_for
@@ -50,9 +50,19 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
     earlier = inventory_services.add_earlier_episode(
         course, actor=therapist, began=ApproxDate(course.start_date, DatePrecision.YEAR), note=""
     )
-    # Letters: a stored letter with one file, made directly (issuing renders every format, which
-    # the walk does not need).
+    # Letters: a request and the stored letter made for it, with one file, made directly (issuing
+    # renders every format in a worker, which the walk does not need).
+    asked = LetterRequest.objects.create(
+        client=client,
+        course=course,
+        kind="appointments",
+        formats=["pdf", "text"],
+        requested_by=therapist,
+        requested_at=course.created_at,
+        status="ready",
+    )
     letter = IssuedLetter.objects.create(
+        request=asked,
         client=client,
         course=course,
         kind="appointments",
@@ -90,6 +100,7 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
         "item_id": item.pk,
         "shift_id": shift.pk,
         "letter_id": letter.pk,
+        "letter_request_id": asked.pk,
         "file_id": stored.pk,
         "relationship_id": person.pk,
         "event_id": event.pk,

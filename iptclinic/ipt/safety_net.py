@@ -410,7 +410,8 @@ def no_improvement_needs(
         measured.append(series[0].total - series[-1].total >= change)
     if not measured or any(measured):
         return []
-    since = attended[middle - 1][1].starts_at
+    # A session can be marked attended shortly before it starts: never "since" a future time.
+    since = min(attended[middle - 1][1].starts_at, now)
     return [
         Need(
             kind=NeedKind.NO_IMPROVEMENT,
@@ -532,7 +533,7 @@ def ending_needs(
     deadline = ending_must_be_raised_by(course.contracted, course.variant)
     if len(attended) < deadline:
         return []
-    since = attended[deadline - 1][1].starts_at
+    since = min(attended[deadline - 1][1].starts_at, now)
     left = course.contracted - len(attended)
     return [
         Need(

@@ -1,4 +1,4 @@
-"""Scoped lookups for issued letters and their files: reached only through a visible client."""
+"""Scoped lookups for letters, their files and requests: reached only through a visible client."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.http import Http404
 from iptclinic.accounts.models import User
 from iptclinic.clients.access import visible_clients
 
-from .models import IssuedLetter, LetterFile
+from .models import IssuedLetter, LetterFile, LetterRequest
 
 
 def letter_for(user: User, letter_id: int) -> IssuedLetter:
@@ -25,4 +25,13 @@ def file_for(user: User, file_id: int) -> LetterFile:
             pk=file_id, letter__client__in=visible_clients(user)
         )
     except LetterFile.DoesNotExist:
+        raise Http404 from None
+
+
+def letter_request_for(user: User, request_id: int) -> LetterRequest:
+    try:
+        return LetterRequest.objects.select_related(
+            "client__therapist", "client__team", "course", "requested_by", "letter"
+        ).get(pk=request_id, client__in=visible_clients(user))
+    except LetterRequest.DoesNotExist:
         raise Http404 from None

@@ -1,10 +1,11 @@
-"""Issued letters, exactly as sent, and the translation records behind them.
+"""Letters asked for, letters issued exactly as sent, and the translation records behind them.
 
-A letter is issued once by ``services.issue_letter``: every format is rendered then, and its bytes
-are stored here unchanged with a SHA-256 digest, so a download returns exactly what was sent and
-damage would be noticed. Binary content lives in the database (``BinaryField``), not in files: it
-is written in the same transaction as the letter and its audit event, so a failed issue leaves
-nothing behind, and backups of the database hold the letters too.
+Issuing is in two steps (``services``): the request is checked and stored as a ``LetterRequest``
+at once; a background worker then renders every format and stores the ``IssuedLetter``, its bytes
+unchanged with a SHA-256 digest, so a download returns exactly what was sent and damage would be
+noticed. Binary content lives in the database (``BinaryField``), not in files: it is written in
+the same transaction as the letter, its audit event and the request's "ready" mark, so a failed
+run leaves nothing behind, and backups of the database hold the letters too.
 """
 
 from __future__ import annotations
@@ -39,6 +40,63 @@ class Recipient(models.TextChoices):
     RECORD = "record", "English copy for the record"
 
 
+class RequestStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting to be made"
+    MAKING = "making", "Being made"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Could not be made"
+
+
+class LetterRequest(models.Model):
+    """A letter someone asked for, made in the background by ``tasks.make_letter``.
+
+    It keeps what was asked (so the worker makes exactly that, checked again against the record
+    as it is then), who asked and when, and how the making went: waiting, being made, ready
+    (``letter`` is set) or failed (``failure`` says why in plain words).
+    """
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="letter_requests"
+    )
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.PROTECT, related_name="letter_requests"
+    )
+    kind = models.CharField(max_length=20, choices=LetterKind.choices)
+    formats = models.JSONField(help_text="The formats chosen, standard print included.")
+    referrer_address = models.TextField(blank=True)
+    confirmed_notes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The notes about the letter's language that the person read and confirmed.",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=RequestStatus.choices, default=RequestStatus.WAITING
+    )
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times a worker started making it."
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(
+        blank=True, help_text="Why the last try did not make the letter, in plain words."
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["client", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} asked for on {self.requested_at:%d %b %Y}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RequestStatus.READY, RequestStatus.FAILED)
+
+
 class IssuedLetter(models.Model):
     client = models.ForeignKey(
         "clients.Client", on_delete=models.PROTECT, related_name="issued_letters"
@@ -62,6 +120,15 @@ class IssuedLetter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField()
+    request = models.OneToOneField(
+        LetterRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letter",
+        help_text="The request it was made for: one letter per request, whatever the retries. "
+        "Empty for letters issued before letters were made in the background.",
+    )
 
     class Meta:
         ordering = ["-issued_at", "-id"]

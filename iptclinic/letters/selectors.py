@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from iptclinic.clients.models import Client, ContactMethod
 from iptclinic.courses.models import Course
 
 from .kinds import LetterContent, build
 from .languages import ENGLISH, SHIPPED, LanguageChoice, Origin, catalog_digest, language_choice
-from .models import IssuedLetter, LetterFile, LetterFormat, LetterKind, TranslationReview
+from .models import (
+    IssuedLetter,
+    LetterFile,
+    LetterFormat,
+    LetterKind,
+    LetterRequest,
+    RequestStatus,
+    TranslationReview,
+)
 
 _NEED_FORMATS = (
     ("large_print", LetterFormat.LARGE_PRINT),
@@ -155,3 +164,55 @@ def letters_of(client: Client) -> QuerySet[IssuedLetter]:
             "translation_needs",
         )
     )
+
+
+def requests_in_hand(client: Client) -> QuerySet[LetterRequest]:
+    """Letters of one client asked for and not yet made: waiting, being made, or failed and not
+    made since by a later request for the same letter of the same course. Newest first."""
+    made_later = LetterRequest.objects.filter(
+        course=OuterRef("course"),
+        kind=OuterRef("kind"),
+        status=RequestStatus.READY,
+        requested_at__gt=OuterRef("requested_at"),
+    )
+    return (
+        LetterRequest.objects.filter(client=client)
+        .annotate(made_later=Exists(made_later))
+        .exclude(status=RequestStatus.READY)
+        .exclude(status=RequestStatus.FAILED, made_later=True)
+        .select_related("requested_by")
+    )
+
+
+SLOW_TO_START = timedelta(minutes=2)
+"""A worker normally takes a request within seconds; after this the page says something is wrong."""
+SLOW_TO_MAKE = timedelta(minutes=5)
+"""Making takes seconds (audio the longest); after this the worker has probably stopped."""
+CHECK_FOR = timedelta(minutes=10)
+"""How long an open request page keeps checking by itself: long enough for the retries, and
+bounded, because every check keeps the person's session alive."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the request page says about a letter being made, and whether it checks again."""
+
+    request: LetterRequest
+    slow: bool
+    checking: bool
+
+    @property
+    def token(self) -> str:
+        """Changes whenever the page would say something different."""
+        return f"{self.request.status}-{self.request.attempts}-{self.slow:d}-{self.checking:d}"
+
+
+def progress_of(asked: LetterRequest, now: datetime) -> Progress:
+    if asked.status == RequestStatus.WAITING and not asked.attempts:
+        slow = now - asked.requested_at > SLOW_TO_START
+    elif asked.status == RequestStatus.MAKING and asked.started_at is not None:
+        slow = now - asked.started_at > SLOW_TO_MAKE
+    else:
+        slow = False
+    checking = not asked.is_finished and now - asked.requested_at < CHECK_FOR
+    return Progress(request=asked, slow=slow, checking=checking)

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("courses/<int:course_id>/appointments.ics", views.calendar, name="calendar"),
     path("letters/<int:letter_id>/", views.letter_detail, name="detail"),
+    path("letters/requests/<int:letter_request_id>/", views.letter_request, name="request"),
     path("letters/files/<int:file_id>/", views.download, name="download"),
     path("letters/settings/", views.team_contacts, name="settings"),
     path("letters/translations/", views.translations, name="translations"),

@@ -21,15 +21,21 @@ from iptclinic.courses.models import Appointment, Course
 from iptclinic.ipt.problem_areas import ProblemArea, area_meaning
 
 from . import services
-from .access import file_for, letter_for
+from .access import file_for, letter_for, letter_request_for
 from .formats.pdf import LARGE_PRINT_STYLESHEET, STANDARD_STYLESHEET, html_to_pdf
 from .formats.plaintext import html_to_text
 from .forms import IssueForm, TeamContactsForm, TranslationSignOffForm
 from .kinds import appointments_letter
 from .languages import ENGLISH, SHIPPED, language_choice
-from .models import LetterKind
+from .models import LetterFormat, LetterKind
 from .rendering import calendar_file, keep_numbers_together, preview_pdf, render_html
-from .selectors import letter_draft, letters_of, translation_statuses
+from .selectors import (
+    letter_draft,
+    letters_of,
+    progress_of,
+    requests_in_hand,
+    translation_statuses,
+)
 from .wording import AREA_EXPLANATIONS, AREA_NAMES
 
 
@@ -63,6 +69,7 @@ def client_letters(request: HttpRequest, client_id: int) -> HttpResponse:
             "courses": courses,
             "kinds": list(LetterKind),
             "letters": letters_of(client),
+            "in_hand": requests_in_hand(client),
             "needs": client.translation_needs.select_related("letter", "recorded_by"),
             "can_edit": can_edit_clinical_record(request.user, client),
             "language": language_choice(client.language),
@@ -84,7 +91,7 @@ def issue(request: HttpRequest, course_id: int, kind: str) -> HttpResponse:
     form = IssueForm(request.POST if request.method == "POST" else None, draft=draft)
     if request.method == "POST" and form.is_valid():
         try:
-            letter = services.issue_letter(
+            asked = services.request_letter(
                 course,
                 actor=request.user,
                 kind=letter_kind,
@@ -95,8 +102,7 @@ def issue(request: HttpRequest, course_id: int, kind: str) -> HttpResponse:
         except services.LetterError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"The {letter_kind.label.lower()} is issued.")
-            return redirect("letters:detail", letter.pk)
+            return redirect("letters:request", asked.pk)
     preview = ""
     if draft.can_issue:
         code = draft.language.letter_language.code if draft.content.patient_facing else ENGLISH
@@ -145,6 +151,30 @@ def letter_detail(request: HttpRequest, letter_id: int) -> HttpResponse:
             "letter": letter,
             "files": letter.files.defer("content"),
             "needs": letter.translation_needs.all(),
+        },
+    )
+
+
+@staff_required()
+@require_GET
+def letter_request(request: HttpRequest, letter_request_id: int) -> HttpResponse:
+    """How a letter asked for is getting on. The page checks again by itself (htmx) and answers
+    "no change" without a word until there is something new to say, so the live region speaks
+    only when the progress changes."""
+    asked = letter_request_for(request.user, letter_request_id)
+    progress = progress_of(asked, timezone.now())
+    if request.htmx and request.GET.get("shown") == progress.token:
+        return HttpResponse(status=204)
+    record_view(request, asked.client, "letter_request")
+    template = "letters/request.html#progress" if request.htmx else "letters/request.html"
+    return render(
+        request,
+        template,
+        {
+            "client": asked.client,
+            "asked": asked,
+            "progress": progress,
+            "formats": [LetterFormat(fmt).label for fmt in asked.formats],
         },
     )
 

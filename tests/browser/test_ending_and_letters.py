@@ -1,6 +1,6 @@
 """The last two sessions of a course, in real Chromium, for a client who needs large print and
-Braille: the ending record, closing the course, and the end-of-therapy letters issued and
-downloaded in the formats she needs (issue 5, Show)."""
+Braille: the ending record, closing the course, and the end-of-therapy letters issued, made in
+the background while the progress page watches, and downloaded in the formats she needs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from iptclinic.letters.formats.pdf import pdf_font_sizes, pdf_text
 from iptclinic.letters.tests.scenes import prepare_client, run_course
+from iptclinic.test import run_background_work
 from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,11 +83,19 @@ def test_a_therapist_ends_the_course_and_sends_the_letters_in_large_print_and_br
     page.get_by_role("button", name="End the course").click()
     expect(page.locator(f"#course-{course.pk} .course-summary")).to_contain_text("Ended")
 
-    # The GP summary: standard print, with the charts and scores.
+    # The GP summary: standard print, with the charts and scores. Issuing answers at once with
+    # a progress page; the letter is made by a background worker, and the page shows it ready
+    # without being reloaded.
     page.locator(f"#course-{course.pk}").get_by_role("link", name="Letters").click()
     page.get_by_role("link", name="End-of-therapy summary for the GP").click()
     page.get_by_role("button", name="Issue the letter").click()
-    expect(page.get_by_role("status")).to_contain_text("is issued")
+    progress = page.get_by_role("status")
+    expect(progress).to_contain_text("Waiting to be made.")
+    page.evaluate("window.stillTheSamePage = true")
+    run_background_work()
+    expect(progress).to_contain_text("Ready.")
+    assert page.evaluate("window.stillTheSamePage") is True
+    progress.get_by_role("link", name="Open the letter to download its files").click()
     name, pdf = _download(page, re.compile(r"gp_summary-whitfield-cara-.*\.pdf"), tmp_path)
     assert name.endswith(".pdf")
     assert "PHQ-9" in pdf_text(pdf) and "Cara Whitfield" in pdf_text(pdf)
@@ -99,7 +108,10 @@ def test_a_therapist_ends_the_course_and_sends_the_letters_in_large_print_and_br
     ).to_be_checked()
     expect(page.get_by_label("Braille (BRF) (recorded need)")).to_be_checked()
     page.get_by_role("button", name="Issue the letter").click()
-    expect(page.get_by_role("status")).to_contain_text("is issued")
+    expect(page.get_by_role("status")).to_contain_text("Waiting to be made.")
+    run_background_work()
+    expect(page.get_by_role("status")).to_contain_text("Ready.")
+    page.get_by_role("link", name="Open the letter to download its files").click()
     expect(page.locator("table.letter-files")).to_contain_text("Large print")
     expect(page.locator("table.letter-files")).to_contain_text("(recorded need)")
 

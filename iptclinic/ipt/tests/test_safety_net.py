@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from iptclinic.ipt.attendance import Attendance
@@ -449,6 +449,7 @@ def test_every_need_gets_someone_whenever_anyone_is_there(
 statuses = st.sampled_from([A, D, C, S, P])
 
 
+@example(pattern=[A] * 10, contracted=12, days_on=0, complete=False)  # attended ahead of time
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(statuses, min_size=1, max_size=20),

@@ -19,9 +19,11 @@ from iptclinic.ipt.ending import Disposition
 from iptclinic.ipt.lifecycle import CourseState
 from iptclinic.ipt.problem_areas import ProblemArea
 from iptclinic.ipt.variants import Variant
+from iptclinic.letters.models import IssuedLetter, LetterFormat, LetterKind
+from iptclinic.letters.services import request_letter
 from iptclinic.measures import services as measure_services
 from iptclinic.measures.models import RiskAlert
-from iptclinic.test import attend_next, open_course_for
+from iptclinic.test import attend_next, open_course_for, run_background_work
 
 TEAM_CONTACTS = {
     "phone": "0161 496 0000",
@@ -174,3 +176,23 @@ def open_course_with_appointments(client: Client, therapist: User, **needs: obje
     attend_next(course, therapist, 2)
     client.refresh_from_db()
     return Scene(client=client, course=course, therapist=therapist)
+
+
+def issue_now(
+    course: Course,
+    *,
+    actor: User,
+    kind: LetterKind,
+    formats: list[LetterFormat] | list[str],
+    **options: object,
+) -> IssuedLetter:
+    """Ask for a letter and run the background work, as a worker would: the letter made."""
+    asked = request_letter(
+        course,
+        actor=actor,
+        kind=kind,
+        formats=[LetterFormat(fmt) for fmt in formats],
+        **options,  # type: ignore[arg-type]
+    )
+    run_background_work()
+    return IssuedLetter.objects.get(request=asked)

@@ -30,7 +30,11 @@ from iptclinic.letters.languages import (
 from iptclinic.letters.models import LetterFormat, LetterKind, Recipient, TranslationNeed
 from iptclinic.letters.rendering import render_html
 from iptclinic.letters.selectors import letter_draft, translation_status
-from iptclinic.letters.tests.scenes import completed_course, open_course_with_appointments
+from iptclinic.letters.tests.scenes import (
+    completed_course,
+    issue_now,
+    open_course_with_appointments,
+)
 from iptclinic.letters.wording import AREA_EXPLANATIONS, AREA_NAMES, NEXT_STEPS, QUESTIONNAIRE_NAMES
 
 PO = LOCALE_DIR / "pl" / "LC_MESSAGES" / "django.po"
@@ -212,7 +216,7 @@ def test_a_letter_for_a_language_without_a_translation_says_so_and_records_the_n
         "need for a Tigrinya translation or an interpreter will be recorded."
     ]
     with pytest.raises(services.LetterError, match="confirm them first"):
-        services.issue_letter(
+        services.request_letter(
             scene.course,
             actor=tess,
             kind=LetterKind.APPOINTMENTS,
@@ -220,7 +224,7 @@ def test_a_letter_for_a_language_without_a_translation_says_so_and_records_the_n
         )
     assert not TranslationNeed.objects.exists()
 
-    letter = services.issue_letter(
+    letter = issue_now(
         scene.course,
         actor=tess,
         kind=LetterKind.APPOINTMENTS,
@@ -236,7 +240,7 @@ def test_a_letter_for_a_language_without_a_translation_says_so_and_records_the_n
 
 def test_a_polish_letter_keeps_an_english_copy_for_the_record(cara, tess):
     scene = open_course_with_appointments(cara, tess, language="Polish")
-    letter = services.issue_letter(
+    letter = issue_now(
         scene.course,
         actor=tess,
         kind=LetterKind.APPOINTMENTS,

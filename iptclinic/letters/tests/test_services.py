@@ -6,12 +6,19 @@ import pytest
 
 from iptclinic.audit.models import AuditEvent
 from iptclinic.letters import services
-from iptclinic.letters.formats.tools import FormatToolMissing
-from iptclinic.letters.models import IssuedLetter, LetterFile, LetterFormat, LetterKind, Recipient
-from iptclinic.letters.services import LetterDataMissing, LetterError, issue_letter
+from iptclinic.letters.models import (
+    IssuedLetter,
+    LetterFile,
+    LetterFormat,
+    LetterKind,
+    LetterRequest,
+    Recipient,
+)
+from iptclinic.letters.services import LetterDataMissing, LetterError, request_letter
 from iptclinic.letters.tests.scenes import (
     TEAM_CONTACTS,
     completed_course,
+    issue_now,
     open_course_with_appointments,
 )
 
@@ -20,14 +27,15 @@ def test_issuing_stores_every_format_with_its_digest_and_writes_one_audit_event(
     scene = open_course_with_appointments(cara, tess, braille=True)
     before = AuditEvent.objects.count()
 
-    letter = issue_letter(
+    letter = issue_now(
         scene.course,
         actor=tess,
         kind=LetterKind.APPOINTMENTS,
         formats=[LetterFormat.LARGE_PRINT, LetterFormat.BRAILLE, LetterFormat.TEXT],
     )
 
-    assert AuditEvent.objects.count() == before + 1
+    # One event for asking (in the request), one for the letter stored (by the worker).
+    assert AuditEvent.objects.count() == before + 2
     event = AuditEvent.objects.get(action="letter.issue")
     assert (event.actor, event.client, event.object_id) == (tess, cara, str(letter.pk))
     assert event.detail == {
@@ -36,6 +44,7 @@ def test_issuing_stores_every_format_with_its_digest_and_writes_one_audit_event(
         "formats": ["braille", "large_print", "pdf", "text"],
         "files": 5,
         "translation_needs": 0,
+        "request": letter.request_id,
     }
     assert (letter.issued_by, letter.client, letter.course) == (tess, cara, scene.course)
     files = {f.format: f for f in letter.files.all()}
@@ -67,7 +76,7 @@ def content_of(stored: LetterFile) -> bytes:
 
 def test_standard_print_is_always_made(cara, tess):
     scene = open_course_with_appointments(cara, tess, large_print=False)
-    letter = issue_letter(scene.course, actor=tess, kind=LetterKind.APPOINTMENTS, formats=[])
+    letter = issue_now(scene.course, actor=tess, kind=LetterKind.APPOINTMENTS, formats=[])
     assert set(letter.files.values_list("format", flat=True)) == {"pdf", "calendar"}
 
 
@@ -86,15 +95,16 @@ def test_standard_print_is_always_made(cara, tess):
 def test_a_format_the_person_needs_cannot_be_left_out(cara, tess, needs, left_out, message):
     scene = open_course_with_appointments(cara, tess, **needs)
     with pytest.raises(LetterError, match=message):
-        issue_letter(scene.course, actor=tess, kind=LetterKind.APPOINTMENTS, formats=left_out)
+        request_letter(scene.course, actor=tess, kind=LetterKind.APPOINTMENTS, formats=left_out)
+    assert not LetterRequest.objects.exists()
     assert not IssuedLetter.objects.exists()
-    assert not AuditEvent.objects.filter(action="letter.issue").exists()
+    assert not AuditEvent.objects.filter(action__startswith="letter.").exists()
 
 
 def test_a_gp_letter_is_made_only_in_the_formats_offered_for_it(cara, tess):
     scene = completed_course(cara, tess, large_print=False)
     with pytest.raises(LetterError, match="not made in these formats: audio"):
-        issue_letter(
+        request_letter(
             scene.course, actor=tess, kind=LetterKind.GP_SUMMARY, formats=[LetterFormat.AUDIO]
         )
 
@@ -114,7 +124,7 @@ def test_a_client_letter_with_missing_data_says_what_is_missing_and_is_not_issue
         setattr(cara, name, value)
     cara.save()
     with pytest.raises(LetterDataMissing) as caught:
-        issue_letter(scene.course, actor=tess, kind=LetterKind.APPOINTMENTS, formats=[])
+        request_letter(scene.course, actor=tess, kind=LetterKind.APPOINTMENTS, formats=[])
     assert caught.value.gaps == [gap]
     assert not IssuedLetter.objects.exists()
 
@@ -139,7 +149,7 @@ def test_a_gp_summary_with_missing_data_says_what_is_missing(cara, tess, change,
         setattr(cara, name, value)
     cara.save()
     with pytest.raises(LetterDataMissing) as caught:
-        issue_letter(scene.course, actor=tess, kind=LetterKind.GP_SUMMARY, formats=[])
+        request_letter(scene.course, actor=tess, kind=LetterKind.GP_SUMMARY, formats=[])
     assert gap in caught.value.gaps
 
 
@@ -149,7 +159,7 @@ def test_the_gp_summary_needs_the_persons_consent(cara, tess):
     record.gp_consent = False
     record.save()
     with pytest.raises(LetterDataMissing, match="has not agreed to the summary going to the GP"):
-        issue_letter(scene.course, actor=tess, kind=LetterKind.GP_SUMMARY, formats=[])
+        request_letter(scene.course, actor=tess, kind=LetterKind.GP_SUMMARY, formats=[])
 
 
 @pytest.mark.parametrize(
@@ -164,7 +174,7 @@ def test_a_letter_without_the_teams_contact_details_is_not_issued(cara, tess, bl
     setattr(cara.team, blank, "")
     cara.team.save()
     with pytest.raises(LetterDataMissing) as caught:
-        issue_letter(scene.course, actor=tess, kind=LetterKind.APPOINTMENTS, formats=[])
+        request_letter(scene.course, actor=tess, kind=LetterKind.APPOINTMENTS, formats=[])
     assert caught.value.gaps == [f"{gap} A service lead can add it in the letter settings."]
 
 
@@ -174,13 +184,13 @@ def test_a_patient_letter_needs_a_complaints_contact(cara, tess):
     team.complaints_phone = team.complaints_freephone = team.complaints_email = ""
     team.save()
     with pytest.raises(LetterDataMissing, match="no complaints service with a phone or email"):
-        issue_letter(scene.course, actor=tess, kind=LetterKind.APPOINTMENTS, formats=[])
+        request_letter(scene.course, actor=tess, kind=LetterKind.APPOINTMENTS, formats=[])
 
 
 def test_an_end_of_therapy_summary_waits_for_the_course_to_end(cara, tess):
     scene = open_course_with_appointments(cara, tess)
     with pytest.raises(LetterDataMissing) as caught:
-        issue_letter(scene.course, actor=tess, kind=LetterKind.CLIENT_SUMMARY, formats=[])
+        request_letter(scene.course, actor=tess, kind=LetterKind.CLIENT_SUMMARY, formats=[])
     assert caught.value.gaps == [
         "The course has not ended yet. End it first; the summary describes the whole course.",
         "Cara's course has no ending record. Write it on the ending page.",
@@ -193,9 +203,9 @@ def test_a_referrer_without_an_address_gets_one_typed_for_their_copy(cara, tess)
     referral.save()
     scene = completed_course(cara, tess)
     with pytest.raises(LetterDataMissing, match="Type it in the box below"):
-        issue_letter(scene.course, actor=tess, kind=LetterKind.GP_SUMMARY, formats=[])
+        request_letter(scene.course, actor=tess, kind=LetterKind.GP_SUMMARY, formats=[])
 
-    letter = issue_letter(
+    letter = issue_now(
         scene.course,
         actor=tess,
         kind=LetterKind.GP_SUMMARY,
@@ -212,24 +222,7 @@ def test_only_the_allocated_therapist_issues_letters(cara, tess, sam, lee):
     scene = open_course_with_appointments(cara, tess)
     for someone in (sam, lee):
         with pytest.raises(LetterError, match="Only the therapist allocated"):
-            issue_letter(scene.course, actor=someone, kind=LetterKind.APPOINTMENTS, formats=[])
-
-
-def test_a_missing_format_tool_is_named_and_nothing_is_stored(cara, tess, monkeypatch):
-    scene = open_course_with_appointments(cara, tess, large_print=False)
-
-    def missing(*args, **kwargs):
-        raise FormatToolMissing(
-            "Audio needs the espeak-ng tool: install the Debian package espeak-ng."
-        )
-
-    monkeypatch.setattr("iptclinic.letters.rendering.text_to_wav", missing)
-    with pytest.raises(LetterError, match="install the Debian package espeak-ng"):
-        issue_letter(
-            scene.course, actor=tess, kind=LetterKind.APPOINTMENTS, formats=[LetterFormat.AUDIO]
-        )
-    assert not IssuedLetter.objects.exists()
-    assert not AuditEvent.objects.filter(action="letter.issue").exists()
+            request_letter(scene.course, actor=someone, kind=LetterKind.APPOINTMENTS, formats=[])
 
 
 def test_the_team_contacts_are_changed_by_the_service_lead_with_one_audit_event(lee, tess, team):

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from iptclinic.audit.models import AuditEvent
 from iptclinic.letters.formats.pdf import pdf_font_sizes, pdf_text
-from iptclinic.letters.models import IssuedLetter, LetterFile, LetterKind
-from iptclinic.letters.services import issue_letter
-from iptclinic.letters.tests.scenes import completed_course, open_course_with_appointments
+from iptclinic.letters.models import (
+    IssuedLetter,
+    LetterFile,
+    LetterKind,
+    LetterRequest,
+    RequestStatus,
+)
+from iptclinic.letters.tests.scenes import (
+    completed_course,
+    issue_now,
+    open_course_with_appointments,
+)
+from iptclinic.test import run_background_work
 
 
 @pytest.fixture
@@ -22,7 +35,7 @@ def scene(cara, tess):
 
 @pytest.fixture
 def issued(scene, tess):
-    return issue_letter(
+    return issue_now(
         scene.course, actor=tess, kind=LetterKind.APPOINTMENTS, formats=["text", "large_print"]
     )
 
@@ -43,12 +56,13 @@ def _urls(scene, letter):
         reverse("letters:calendar", args=[course]),
         reverse("letters:detail", args=[letter.pk]),
         reverse("letters:download", args=[stored.pk]),
+        reverse("letters:request", args=[letter.request_id]),
     ]
 
 
-def _one_event(client, method, url, data=None):
+def _one_event(client, method, url, data=None, **extra):
     before = set(AuditEvent.objects.values_list("pk", flat=True))
-    response = getattr(client, method)(url, data or {})
+    response = getattr(client, method)(url, data or {}, **extra)
     new = list(AuditEvent.objects.exclude(pk__in=before))
     assert len(new) == 1, (url, [e.action for e in new])
     return response, new[0]
@@ -105,14 +119,140 @@ def test_the_issue_page_shows_the_letter_and_ticks_the_needed_formats(client, te
     assert "Issue the letter" in page
 
 
-def test_issuing_from_the_page_writes_one_event_and_opens_the_stored_letter(client, tess, scene):
+def test_issuing_from_the_page_answers_at_once_with_the_progress_page_and_no_letter_yet(
+    client, tess, scene
+):
     client.force_login(tess)
     url = reverse("letters:issue", kwargs={"course_id": scene.course.pk, "kind": "appointments"})
-    response, event = _one_event(client, "post", url, {"formats": ["pdf", "large_print"]})
-    letter = IssuedLetter.objects.get()
-    assert event.action == "letter.issue"
+    response, event = _one_event(
+        client, "post", url, {"formats": ["pdf", "large_print", "audio", "braille"]}
+    )
+    asked = LetterRequest.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("letters:detail", args=[letter.pk])
+    assert response["Location"] == reverse("letters:request", args=[asked.pk])
+    assert (event.action, event.object_id) == ("letter.request", str(asked.pk))
+    assert (asked.status, asked.requested_by, asked.formats) == (
+        RequestStatus.WAITING,
+        tess,
+        ["audio", "braille", "large_print", "pdf"],
+    )
+    assert not IssuedLetter.objects.exists()
+
+
+def test_the_progress_page_says_it_is_waiting_then_offers_the_letter_once_made(client, tess, scene):
+    client.force_login(tess)
+    url = reverse("letters:issue", kwargs={"course_id": scene.course.pk, "kind": "appointments"})
+    progress_url = client.post(url, {"formats": ["pdf", "large_print"]})["Location"]
+
+    response, event = _one_event(client, "get", progress_url)
+    page = response.content.decode()
+    assert event.detail == {"page": "letter_request"}
+    assert 'role="status"' in page
+    assert "Waiting to be made." in page
+    assert 'hx-trigger="every 1s"' in page
+    assert f'href="{progress_url}">Check again now</a>' in page  # without JavaScript
+
+    run_background_work()
+    page = client.get(progress_url).content.decode()
+    letter = IssuedLetter.objects.get()
+    assert "Ready." in page
+    assert reverse("letters:detail", args=[letter.pk]) in page
+    assert "hx-trigger" not in page and "Check again now" not in page
+
+
+def test_the_progress_fragment_answers_no_change_without_an_event_until_there_is_news(
+    client, tess, scene
+):
+    client.force_login(tess)
+    url = reverse("letters:issue", kwargs={"course_id": scene.course.pk, "kind": "appointments"})
+    progress_url = client.post(url, {"formats": ["pdf", "large_print"]})["Location"]
+    page = client.get(progress_url).content.decode()
+    poll = re.search(r'hx-get="([^"]+)"', page)[1].replace("&amp;", "&")
+    assert poll.startswith(progress_url + "?shown=")
+
+    before = AuditEvent.objects.count()
+    unchanged = client.get(poll, headers={"HX-Request": "true"})
+    assert unchanged.status_code == 204 and unchanged.content == b""
+    assert AuditEvent.objects.count() == before
+
+    run_background_work()
+    response, event = _one_event(client, "get", poll, headers={"HX-Request": "true"})
+    fragment = response.content.decode()
+    assert response.status_code == 200
+    assert fragment.lstrip().startswith('<div id="letter-progress"')
+    assert "<html" not in fragment and "Ready." in fragment and "hx-get" not in fragment
+    assert event.detail == {"page": "letter_request"}
+
+
+def test_a_letter_that_could_not_be_made_says_why_and_how_to_ask_again(client, tess, cara, scene):
+    client.force_login(tess)
+    url = reverse("letters:issue", kwargs={"course_id": scene.course.pk, "kind": "appointments"})
+    progress_url = client.post(url, {"formats": ["pdf", "large_print"]})["Location"]
+    cara.address = ""
+    cara.save()
+    run_background_work()
+
+    page = client.get(progress_url).content.decode()
+    assert "The letter could not be made." in page
+    assert "Cara has no postal address. Add it on the client&#x27;s details page." in page
+    assert f'href="{url}">ask for the letter again</a>' in page
+    assert "hx-trigger" not in page
+    letters_page = client.get(reverse("letters:client_letters", args=[cara.pk])).content.decode()
+    assert "Letters asked for, not yet made" in letters_page and "Could not be made" in letters_page
+    assert progress_url in letters_page
+
+
+@pytest.mark.time_machine(datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Europe/London")))
+def test_a_request_no_worker_has_taken_says_so_and_the_page_stops_checking_in_time(
+    client, tess, scene, time_machine
+):
+    client.force_login(tess)
+    url = reverse("letters:issue", kwargs={"course_id": scene.course.pk, "kind": "appointments"})
+    progress_url = client.post(url, {"formats": ["pdf", "large_print"]})["Location"]
+
+    time_machine.move_to(datetime(2026, 12, 2, 10, 3, tzinfo=ZoneInfo("Europe/London")))
+    page = client.get(progress_url).content.decode()
+    assert "the background worker may have stopped. Tell IT support." in page
+    assert 'hx-trigger="every 1s"' in page
+
+    time_machine.move_to(datetime(2026, 12, 2, 10, 11, tzinfo=ZoneInfo("Europe/London")))
+    page = client.get(progress_url).content.decode()
+    assert "This page has stopped checking by itself." in page
+    assert "hx-trigger" not in page and "Check again now" in page
+
+
+def test_the_letters_page_lists_letters_being_made_until_they_are_made(client, tess, cara, scene):
+    client.force_login(tess)
+    issue_url = reverse(
+        "letters:issue", kwargs={"course_id": scene.course.pk, "kind": "appointments"}
+    )
+    progress_url = client.post(issue_url, {"formats": ["pdf", "large_print"]})["Location"]
+    letters_url = reverse("letters:client_letters", args=[cara.pk])
+    page = client.get(letters_url).content.decode()
+    assert "Letters asked for, not yet made" in page and "Waiting to be made" in page
+    assert progress_url in page
+
+    run_background_work()
+    page = client.get(letters_url).content.decode()
+    assert "Letters asked for, not yet made" not in page
+    assert reverse("letters:detail", args=[IssuedLetter.objects.get().pk]) in page
+
+
+def test_the_letters_page_runs_the_same_queries_for_one_letter_being_made_or_three(
+    client, tess, cara, scene, django_assert_max_num_queries
+):
+    client.force_login(tess)
+    url = reverse("letters:issue", kwargs={"course_id": scene.course.pk, "kind": "appointments"})
+    letters_url = reverse("letters:client_letters", args=[cara.pk])
+    client.post(url, {"formats": ["pdf", "large_print"]})
+    with CaptureQueriesContext(connection) as one:
+        client.get(letters_url)
+    queries = len(one)  # read now: the next request clears the log
+    for _ in range(2):
+        client.post(url, {"formats": ["pdf", "large_print"]})
+    with django_assert_max_num_queries(queries):
+        page = client.get(letters_url).content.decode()
+    assert page.count("Waiting to be made") == 3
 
 
 def test_leaving_out_a_needed_format_is_refused_on_the_page(client, tess, scene):
