@@ -154,10 +154,12 @@ def request_letter(
 
     Rendering every format takes seconds (audio most), so it is not done here: the task is a row
     in the same database, written in the same transaction as the request, so both exist or
-    neither does. ``make_letter`` does the rest.
+    neither does. ``make_letter`` does the rest. Asking again for the same letter while it is
+    being made (a second press of the button) returns the request already in hand.
     """
     from .tasks import make_letter
 
+    Course.objects.select_for_update().filter(pk=course.pk).first()  # one request at a time
     checked = check_letter(
         course,
         actor=actor,
@@ -167,11 +169,21 @@ def request_letter(
         referrer_address=referrer_address,
     )
     client = checked.course.referral.client
+    formats_asked = sorted(str(fmt) for fmt in checked.formats)
+    in_hand = LetterRequest.objects.filter(
+        course=checked.course,
+        kind=checked.kind,
+        formats=formats_asked,
+        referrer_address=referrer_address,
+        status__in=_IN_HAND,
+    ).first()
+    if in_hand is not None:
+        return in_hand
     asked = LetterRequest.objects.create(
         client=client,
         course=checked.course,
         kind=checked.kind,
-        formats=sorted(str(fmt) for fmt in checked.formats),
+        formats=formats_asked,
         referrer_address=referrer_address,
         confirmed_notes=checked.draft.notes,
         requested_by=actor,

@@ -246,3 +246,15 @@ def test_a_letter_made_later_closes_the_item_of_the_one_that_failed(scene, tess,
     second.refresh_from_db()
     assert second.status == RequestStatus.READY
     assert list(requests_in_hand(cara)) == []
+
+
+def test_pressing_issue_twice_while_the_letter_is_being_made_asks_once(scene):
+    first = ask(scene)
+    again = ask(scene)
+
+    assert again == first
+    assert LetterRequest.objects.count() == 1
+    assert events("letter.request").count() == 1
+    run_background_work()
+    assert IssuedLetter.objects.count() == 1
+    assert ask(scene) != first  # once made, asking again is a new letter
