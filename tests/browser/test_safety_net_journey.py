@@ -19,9 +19,15 @@ from iptclinic.notifications.channels import Recording
 from iptclinic.test import attend_next, run_background_work
 from tests.browser.conftest import sign_in, sign_out
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
 LONDON = ZoneInfo("Europe/London")
+# The personas' course is opened on this Tuesday (six weeks of Tuesday sessions behind it), so
+# that the dates below hold whatever instant the suite runs at.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.time_machine(datetime(2026, 12, 1, 11, 0, tzinfo=ZoneInfo("Europe/London"))),
+]
+
 HALF_FOUR = datetime(2026, 12, 1, 16, 30, tzinfo=LONDON)
 FIVE = datetime(2026, 12, 1, 17, 0, tzinfo=LONDON)
 PHQ9_WITH_ITEM_9_AT_1 = ["More than half the days"] * 4 + ["Several days"] * 4 + ["Several days"]
