@@ -20,6 +20,7 @@ from iptclinic.courses.models import Addendum, Course, SessionRecord
 from iptclinic.inventory.models import Relationship
 from iptclinic.lib.forms import form_message
 from iptclinic.lib.text import Problem, refusal
+from iptclinic.measures.tests.helpers import RISK_CLEAR
 from iptclinic.test import attend_next
 
 REGISTRATION = {
@@ -38,15 +39,7 @@ REGISTRATION = {
     "referral-presenting_problem": "depression",
 }
 
-NO_RISK = {
-    "suicidal_thoughts": "no",
-    "suicidal_plans": "no",
-    "suicidal_intent": "no",
-    "self_harm": "no",
-    "harm_to_others": "no",
-    "safeguarding_concern": "no",
-    "risk_level": "none",
-}
+NO_RISK = {name: value for name, value in RISK_CLEAR.items() if name != "risk_action"}
 
 
 def _page(response: Any) -> str:

@@ -282,6 +282,31 @@ def _due_by_next_session(
     return min(upcoming, latest) if upcoming else latest
 
 
+def _therapist_need(
+    course: CourseFacts,
+    kind: NeedKind,
+    key: str,
+    title: str,
+    since: datetime,
+    due: datetime,
+    *,
+    appointment_id: int | None = None,
+    recurs: bool = True,
+) -> Need:
+    """A need of one course for its therapist, about the course or one of its appointments."""
+    return Need(
+        kind=kind,
+        key=key,
+        owner=Owner.THERAPIST,
+        title=title,
+        since=since,
+        due=due,
+        client_id=course.client_id,
+        subject=("appointment", appointment_id) if appointment_id else ("course", course.course_id),
+        recurs=recurs,
+    )
+
+
 MISSED_BY_CLIENT = frozenset({Attendance.DID_NOT_ATTEND, Attendance.CANCELLED_BY_CLIENT})
 
 
@@ -312,18 +337,17 @@ def missed_session_needs(
         when = _day(session.starts_at, week)
         if session.status is Attendance.DID_NOT_ATTEND:
             needs.append(
-                Need(
-                    kind=NeedKind.MISSED_SESSION,
-                    key=f"missed:{session.appointment_id}",
-                    owner=Owner.THERAPIST,
-                    title=f"Did not attend on {when}: contact the client, and rebook within "
+                _therapist_need(
+                    course,
+                    NeedKind.MISSED_SESSION,
+                    f"missed:{session.appointment_id}",
+                    f"Did not attend on {when}: contact the client, and rebook within "
                     "the contract or renegotiate it",
-                    since=session.starts_at,
-                    due=week.within_working_days(
+                    session.starts_at,
+                    week.within_working_days(
                         session.starts_at, settings.contact_after_missed_within_days
                     ),
-                    client_id=course.client_id,
-                    subject=("appointment", session.appointment_id),
+                    appointment_id=session.appointment_id,
                     recurs=False,
                 )
             )
@@ -376,16 +400,14 @@ def deterioration_needs(
         since = _midnight(latest.completed_on, week)
         name = INSTRUMENTS[code].short_name
         needs.append(
-            Need(
-                kind=NeedKind.DETERIORATION,
-                key=f"deterioration:{course.course_id}:{latest.response_id}",
-                owner=Owner.THERAPIST,
-                title=f"{name} has risen from {first.total} to {latest.total}, a reliable "
+            _therapist_need(
+                course,
+                NeedKind.DETERIORATION,
+                f"deterioration:{course.course_id}:{latest.response_id}",
+                f"{name} has risen from {first.total} to {latest.total}, a reliable "
                 "deterioration: review risk and the plan",
-                since=since,
-                due=_due_by_next_session(course, since, now, 2, week),
-                client_id=course.client_id,
-                subject=("course", course.course_id),
+                since,
+                _due_by_next_session(course, since, now, 2, week),
                 recurs=False,
             )
         )
@@ -413,16 +435,14 @@ def no_improvement_needs(
     # A session can be marked attended shortly before it starts: never "since" a future time.
     since = min(attended[middle - 1][1].starts_at, now)
     return [
-        Need(
-            kind=NeedKind.NO_IMPROVEMENT,
-            key=f"no_improvement:{course.course_id}",
-            owner=Owner.THERAPIST,
-            title=f"No reliable improvement by session {middle} of {course.contracted}: review "
+        _therapist_need(
+            course,
+            NeedKind.NO_IMPROVEMENT,
+            f"no_improvement:{course.course_id}",
+            f"No reliable improvement by session {middle} of {course.contracted}: review "
             "the focus and the plan, and discuss it in supervision",
-            since=since,
-            due=_due_by_next_session(course, since, now, 5, week),
-            client_id=course.client_id,
-            subject=("course", course.course_id),
+            since,
+            _due_by_next_session(course, since, now, 5, week),
             recurs=False,
         )
     ]
@@ -458,16 +478,15 @@ def record_needs(
         if now < deadline:
             continue
         needs.append(
-            Need(
-                kind=kind,
-                key=f"{key}:{session.appointment_id}",
-                owner=Owner.THERAPIST,
-                title=f"{words.capitalize()} the record of session {number} "
+            _therapist_need(
+                course,
+                kind,
+                f"{key}:{session.appointment_id}",
+                f"{words.capitalize()} the record of session {number} "
                 f"({_day(session.starts_at, week)})",
-                since=session.starts_at,
-                due=deadline,
-                client_id=course.client_id,
-                subject=("appointment", session.appointment_id),
+                session.starts_at,
+                deadline,
+                appointment_id=session.appointment_id,
             )
         )
     return needs
@@ -495,29 +514,27 @@ def session_measure_needs(
         ]
         if missing:
             needs.append(
-                Need(
-                    kind=NeedKind.QUESTIONNAIRE_MISSING,
-                    key=f"questionnaires:{session.appointment_id}",
-                    owner=Owner.THERAPIST,
-                    title=f"Record the {' and '.join(missing)} of session {number} ({when})",
-                    since=day_over,
-                    due=due,
-                    client_id=course.client_id,
-                    subject=("appointment", session.appointment_id),
+                _therapist_need(
+                    course,
+                    NeedKind.QUESTIONNAIRE_MISSING,
+                    f"questionnaires:{session.appointment_id}",
+                    f"Record the {' and '.join(missing)} of session {number} ({when})",
+                    day_over,
+                    due,
+                    appointment_id=session.appointment_id,
                 )
             )
         if not session.risk_asked:
             needs.append(
-                Need(
-                    kind=NeedKind.RISK_NOT_ASKED,
-                    key=f"risk_unasked:{session.appointment_id}",
-                    owner=Owner.THERAPIST,
-                    title=f"Record the risk answers of session {number} ({when}): the PHQ-9 "
+                _therapist_need(
+                    course,
+                    NeedKind.RISK_NOT_ASKED,
+                    f"risk_unasked:{session.appointment_id}",
+                    f"Record the risk answers of session {number} ({when}): the PHQ-9 "
                     "risk question or the risk check",
-                    since=day_over,
-                    due=due,
-                    client_id=course.client_id,
-                    subject=("appointment", session.appointment_id),
+                    day_over,
+                    due,
+                    appointment_id=session.appointment_id,
                 )
             )
     return needs
@@ -536,16 +553,14 @@ def ending_needs(
     since = min(attended[deadline - 1][1].starts_at, now)
     left = course.contracted - len(attended)
     return [
-        Need(
-            kind=NeedKind.ENDING_NOT_RAISED,
-            key=f"ending:{course.course_id}",
-            owner=Owner.THERAPIST,
-            title=f"Raise the ending: {left} session{'s' if left != 1 else ''} left and the "
+        _therapist_need(
+            course,
+            NeedKind.ENDING_NOT_RAISED,
+            f"ending:{course.course_id}",
+            f"Raise the ending: {left} session{'s' if left != 1 else ''} left and the "
             "ending not yet discussed",
-            since=since,
-            due=_due_by_next_session(course, since, now, 2, week),
-            client_id=course.client_id,
-            subject=("course", course.course_id),
+            since,
+            _due_by_next_session(course, since, now, 2, week),
         )
     ]
 
@@ -560,16 +575,14 @@ def no_appointment_needs(
     past = [s.starts_at for s in course.sessions if s.starts_at <= now]
     since = max(past) if past else now
     return [
-        Need(
-            kind=NeedKind.NO_PLANNED_APPOINTMENT,
-            key=f"no_appointment:{course.course_id}",
-            owner=Owner.THERAPIST,
-            title=f"No appointment booked and {course.contracted - attended} contracted "
+        _therapist_need(
+            course,
+            NeedKind.NO_PLANNED_APPOINTMENT,
+            f"no_appointment:{course.course_id}",
+            f"No appointment booked and {course.contracted - attended} contracted "
             "sessions to go: book one, or end the course",
-            since=since,
-            due=week.within_working_days(max(since, now), 2),
-            client_id=course.client_id,
-            subject=("course", course.course_id),
+            since,
+            week.within_working_days(max(since, now), 2),
         )
     ]
 

@@ -13,8 +13,7 @@ from iptclinic.accounts.models import User
 from iptclinic.audit.models import AuditEvent
 from iptclinic.courses import services
 from iptclinic.courses.models import Appointment, Course, SessionRecord
-from iptclinic.measures import services as measures
-from iptclinic.measures.tests.helpers import RISK_CLEAR, phq9_total
+from iptclinic.measures.tests.helpers import RISK_CLEAR, record_phq9
 from iptclinic.test import attend_next
 
 RECONCILE_FIELD = 'name="risk_reconciliation"'
@@ -37,13 +36,7 @@ def _sign_url(record: SessionRecord) -> str:
 
 
 def _phq9(appointment: Appointment, actor: User, item9: int | None) -> None:
-    measures.record_questionnaire(
-        appointment.course.referral.client,
-        actor=actor,
-        instrument_code="phq9",
-        answers=phq9_total(8, item9=item9),
-        appointment=appointment,
-    )
+    record_phq9(appointment, actor, item9=item9)
 
 
 def _draft(appointment: Appointment, actor: User, **data: Any) -> SessionRecord:

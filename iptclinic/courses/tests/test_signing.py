@@ -15,20 +15,14 @@ from iptclinic.courses.services import CourseRuleError
 from iptclinic.courses.signing import risk_signals, signing_problems
 from iptclinic.measures import services as measures
 from iptclinic.measures.models import RiskAlert
-from iptclinic.measures.tests.helpers import RISK_CLEAR, phq9_total
+from iptclinic.measures.tests.helpers import RISK_CLEAR, record_phq9
 from iptclinic.test import attend_next
 
 ITEM9_SEVERAL_DAYS = "item 9 (\u201cThoughts that you would be better off dead or of hurting yourself in some way\u201d) was answered \u201cSeveral days\u201d (1)"
 
 
 def _phq9(appointment: Appointment, actor: User, item9: int | None) -> None:
-    measures.record_questionnaire(
-        appointment.course.referral.client,
-        actor=actor,
-        instrument_code="phq9",
-        answers=phq9_total(8, item9=item9),
-        appointment=appointment,
-    )
+    record_phq9(appointment, actor, item9=item9)
 
 
 def _record(appointment: Appointment, actor: User, **data: Any) -> SessionRecord:

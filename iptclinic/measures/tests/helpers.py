@@ -49,3 +49,16 @@ def post_answers(answers: dict[int, Answer]) -> dict[str, str]:
     return {
         f"item_{number}": "" if value is None else str(value) for number, value in answers.items()
     }
+
+
+def record_phq9(appointment, actor, *, total: int = 8, item9: int | None = 0):  # type: ignore[no-untyped-def]
+    """Record a PHQ-9 in an attended session, adding up to ``total`` with item 9 as given."""
+    from iptclinic.measures.services import record_questionnaire
+
+    return record_questionnaire(
+        appointment.course.referral.client,
+        actor=actor,
+        instrument_code="phq9",
+        answers=phq9_total(total, item9=item9),
+        appointment=appointment,
+    )
