@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -68,7 +69,9 @@ def _time_machine_inside_the_suite_clock(
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, django_db_blocker: Any
+) -> None:
     """Suites run at the same time on one machine each get their own test database.
 
     On SQLite it is a file rather than memory, so that a worker started as a separate process
@@ -78,10 +81,53 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
 
     for database in settings.DATABASES.values():
         if database["ENGINE"].endswith("postgresql"):
+            with django_db_blocker.unblock():
+                _drop_test_databases_of_ended_runs()
             database.setdefault("TEST", {})["NAME"] = f"test_iptclinic_{os.getpid()}"
         elif database["ENGINE"].endswith("sqlite3"):
             name = Path(tempfile.gettempdir()) / f"iptclinic-test-{os.getpid()}.sqlite3"
             database.setdefault("TEST", {})["NAME"] = str(name)
+
+
+def _drop_test_databases_of_ended_runs() -> None:
+    """A run that was killed leaves its PostgreSQL test database behind; its process is gone."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE 'test_iptclinic_%%'")
+        names = [name for (name,) in cursor.fetchall()]
+        for name in names:
+            pid = name.removeprefix("test_iptclinic_")
+            if pid.isdigit() and not _running(int(pid)):
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    connection.close()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's test database, then at the end: the live server answers each request in a
+    thread of its own, and one that outlives its browser keeps a PostgreSQL session open, which
+    would stop the test database from being dropped. End such sessions first."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)
