@@ -187,7 +187,7 @@ class FakeNotify(BaseHTTPRequestHandler):
         self.wfile.write(json.dumps({"id": "notify-123"}).encode())
 
     def log_message(self, *args: object) -> None:
-        pass
+        """Quiet: the tests read the requests, not the server's log."""
 
 
 @pytest.fixture
