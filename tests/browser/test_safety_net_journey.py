@@ -215,3 +215,38 @@ def test_a_client_moved_mid_course_takes_the_alert_and_the_work_along(
         >= moving
     )
     assert [e for e in console_errors if "404" not in e] == []
+
+
+def test_a_lead_fills_a_gap_in_the_duty_rota_and_a_therapist_chooses_how_to_hear(
+    page: Page, live_server, team_on_duty, tess, otto, lee, console_errors, time_machine
+):
+    otto.is_active = False  # the standing duty clinician has left: every day is a gap
+    otto.save(update_fields=["is_active"])
+    the_clock_runs(time_machine, datetime(2026, 12, 1, 11, 5, tzinfo=LONDON))
+    base = live_server.url
+    sign_in(page, base, "lee")
+    attention = page.get_by_role("region", name="Needs attention")
+    expect(attention).to_contain_text("Nobody is on duty on Wed 2 Dec: choose a duty clinician")
+    attention.get_by_role("link", name="Open the duty rota").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Duty rota")
+    page.get_by_role("combobox", name="Who is on duty").select_option(label="Tess (IPT therapist)")
+    page.get_by_label("From").fill("2026-12-01")
+    page.get_by_label("To (the last day on duty)").fill("2027-01-31")
+    page.get_by_role("button", name="Add to the rota").click()
+    expect(page.get_by_role("status")).to_contain_text("The turn is on the duty rota")
+    expect(page.locator("table")).not_to_contain_text("Nobody")
+    the_clock_runs(time_machine, datetime(2026, 12, 1, 11, 10, tzinfo=LONDON))
+    page.get_by_role("link", name=re.compile("^Needs attention")).click()
+    expect(page.locator("table.attention")).to_have_count(0)
+    expect(page.get_by_role("region", name="Closed in the last 7 days")).to_contain_text(
+        "Someone is now on duty that day."
+    )
+    sign_out(page)
+
+    sign_in(page, base, "tess")
+    page.get_by_role("link", name="My messages").click()
+    page.get_by_label("As each item arrives").check()
+    page.get_by_role("button", name="Save my message settings").click()
+    expect(page.get_by_role("status")).to_contain_text("Your message settings are saved")
+    expect(page.get_by_label("As each item arrives")).to_be_checked()
+    assert console_errors == []
