@@ -10,7 +10,10 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 from typing import Any
 
+import django_otp
 import pytest
+from django.http import HttpRequest
+from django.test import Client as HttpClient
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -23,9 +26,15 @@ from iptclinic.courses.models import Appointment, Course
 from iptclinic.ipt.variants import Variant
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test accounts only
+# The key of every persona's authenticator app in tests (hex), so a test can compute the code.
+TOTP_KEY = "3132333435363738393031323334353637383930"
 
 __all__ = [
     "PASSWORD",
+    "TOTP_KEY",
+    "VerifiedClient",
+    "give_authenticator_app",
+    "totp_code",
     "attend_next",
     "cara",
     "cara_course",
@@ -52,6 +61,45 @@ def make_user(team: Team, username: str, role: Role, **extra: Any) -> User:
     user.set_password(PASSWORD)
     user.save()
     return user
+
+
+def give_authenticator_app(user: User) -> Any:
+    """A confirmed TOTP device with the known test key (one per person)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", key=TOTP_KEY, confirmed=True
+    )
+
+
+def totp_code(device: Any) -> str:
+    """The code the person's app shows now, computed as the app does."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+class VerifiedClient(HttpClient):
+    """The test client whose ``force_login`` also passes the second factor, as a real sign-in
+    does: the person gets an authenticator app (a real django-otp device), the session is
+    verified with it through ``django_otp.login``, and it is marked as freshly confirmed.
+
+    Tests of the second factor itself use a plain ``django.test.Client`` (the
+    ``unverified_client`` fixture) to get a session that has passed only the password.
+    """
+
+    def force_login(self, user: Any, backend: str | None = None) -> None:
+        from iptclinic.accounts import mfa
+
+        super().force_login(user, backend)
+        request = HttpRequest()
+        request.session = self.session
+        request.user = user
+        django_otp.login(request, give_authenticator_app(user))
+        mfa.mark_confirmed(request)
+        request.session.save()
 
 
 def make_client(

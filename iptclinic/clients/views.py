@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from iptclinic.accounts.decorators import staff_required
+from iptclinic.accounts.reauth import recent_authentication_required
 from iptclinic.accounts.models import Role
 from iptclinic.audit.views import record_view
 from iptclinic.courses.models import Appointment, ContractChange, Course
@@ -129,6 +130,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @staff_required(Role.SERVICE_LEAD)
+@recent_authentication_required
 @require_http_methods(["GET", "POST"])
 def client_allocate(request: HttpRequest, client_id: int) -> HttpResponse:
     """Allocate, or move a client to another therapist: a move mid-course is confirmed first."""
