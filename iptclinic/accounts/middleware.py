@@ -28,7 +28,7 @@ class SecondFactorMiddleware:
         target = reverse(step)
         if request.method == "GET":
             target += "?" + urlencode({"next": request.get_full_path()})
-        if getattr(request, "htmx", False):
+        if request.headers.get("HX-Request") == "true":
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target
             return response

@@ -33,7 +33,7 @@ def recent_authentication_required(view: View) -> View:
             return view(request, *args, **kwargs)
         back = request.get_full_path() if request.method == "GET" else _form_page(request)
         target = reverse("accounts:confirm") + "?" + urlencode({"next": back})
-        if getattr(request, "htmx", False):
+        if request.headers.get("HX-Request") == "true":
             response = HttpResponse(status=204)
             response["HX-Redirect"] = target
             return response
