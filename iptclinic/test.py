@@ -33,6 +33,7 @@ __all__ = [
     "PASSWORD",
     "TOTP_KEY",
     "VerifiedClient",
+    "fresh_totp_code",
     "give_authenticator_app",
     "totp_code",
     "attend_next",
@@ -73,12 +74,31 @@ def give_authenticator_app(user: User) -> Any:
     )
 
 
-def totp_code(device: Any) -> str:
-    """The code the person's app shows now, computed as the app does."""
+def totp_code(device: Any, steps_ahead: int = 0) -> str:
+    """The code the person's app shows now (or ``steps_ahead`` steps later, as an app whose
+    clock runs a little fast would: the server accepts one step either side)."""
+    import time
+
     from django_otp.oath import TOTP
 
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def fresh_totp_code(user: User) -> str:
+    """A code the server has not seen yet: a code is accepted once, and a journey may sign the
+    same person in twice within one 30-second step. Then the next step's code is used (within
+    the server's tolerance); if that was used too, the person's app is set up again."""
+    import time
+
+    device = give_authenticator_app(user)
+    now_step = int((time.time() - device.t0) // device.step) + device.drift
+    for ahead in (0, 1):
+        if device.last_t < now_step + ahead:
+            return totp_code(device, ahead)
+    device.delete()
+    return totp_code(give_authenticator_app(user))
 
 
 class VerifiedClient(HttpClient):

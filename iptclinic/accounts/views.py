@@ -58,7 +58,9 @@ def set_up(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Your authenticator app is set up.")
                 return redirect(next_url if replacing else "accounts:second_factor_devices")
             return redirect(f"{_url('accounts:second_factor_set_up_passkey')}?next={_q(next_url)}")
-        form.add_error("code", "That code did not work. Check the time on your phone and try again.")
+        form.add_error(
+            "code", "That code did not work. Check the time on your phone and try again."
+        )
     return render(
         request,
         "accounts/set_up.html",
@@ -183,7 +185,9 @@ def reset(request: HttpRequest, user_id: int) -> HttpResponse:
 
 def _reset(request: HttpRequest, person: User) -> HttpResponse:
     mfa.forget_second_factor(person, actor=request.user)
-    messages.success(request, "Their second factor is removed. They set up a new one when they next sign in.")
+    messages.success(
+        request, "Their second factor is removed. They set up a new one when they next sign in."
+    )
     return redirect(safe_next(request, default="/"))
 
 

@@ -157,7 +157,10 @@ def test_reallocation_asks_again_after_ten_minutes(client, lee, cara, otto, time
     assert client.get(url).status_code == 200
     time_machine.move_to(timezone.now() + timedelta(minutes=11))
     response = client.get(url)
-    assert response["Location"] == f"/accounts/second-factor/confirm/?next=%2Fclients%2F{cara.pk}%2Fallocate%2F"
+    assert (
+        response["Location"]
+        == f"/accounts/second-factor/confirm/?next=%2Fclients%2F{cara.pk}%2Fallocate%2F"
+    )
 
 
 def test_a_late_post_is_not_carried_out_and_leads_back_to_the_form(
@@ -167,9 +170,14 @@ def test_a_late_post_is_not_carried_out_and_leads_back_to_the_form(
     url = f"/clients/{cara.pk}/allocate/"
     time_machine.move_to(timezone.now() + timedelta(minutes=11))
     response = client.post(
-        url, {"therapist": otto.pk, "reason": "Caseload."}, headers={"referer": f"http://testserver{url}"}
+        url,
+        {"therapist": otto.pk, "reason": "Caseload."},
+        headers={"referer": f"http://testserver{url}"},
     )
-    assert response["Location"] == f"/accounts/second-factor/confirm/?next=%2Fclients%2F{cara.pk}%2Fallocate%2F"
+    assert (
+        response["Location"]
+        == f"/accounts/second-factor/confirm/?next=%2Fclients%2F{cara.pk}%2Fallocate%2F"
+    )
     cara.refresh_from_db()
     assert cara.therapist.username == "tess"
     device = TOTPDevice.objects.get(user=lee)
@@ -189,9 +197,7 @@ def test_the_outcomes_export_asks_again_after_ten_minutes(client, lee, time_mach
     )
 
 
-def test_a_service_user_without_a_device_confirms_with_their_password(
-    unverified_client, cara_user
-):
+def test_a_service_user_without_a_device_confirms_with_their_password(unverified_client, cara_user):
     unverified_client.force_login(cara_user)
     page = unverified_client.get("/accounts/second-factor/devices/")
     assert page["Location"].startswith("/accounts/second-factor/confirm/")
