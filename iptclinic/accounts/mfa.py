@@ -152,9 +152,12 @@ def new_recovery_codes(user: User, *, actor: User) -> list[str]:
 
 
 def _recovery_code() -> str:
-    """Ten lowercase letters and digits, easy to read aloud (no 0/o, 1/l)."""
+    """Ten lowercase letters and digits, easy to read aloud (no 0/o, 1/l), never all digits
+    (a code of digits is taken for the app's)."""
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(10))
+    while (code := "".join(secrets.choice(alphabet) for _ in range(10))).isdigit():
+        pass
+    return code
 
 
 def verify_code(request: HttpRequest, code: str) -> bool:
@@ -163,18 +166,22 @@ def verify_code(request: HttpRequest, code: str) -> bool:
     token = "".join(code.split()).lower()
     if not token:
         return False
+    # A code of digits is the app's, any other a recovery code: only that kind of device is
+    # tried, so that a recovery code does not count as a wrong app code (which slows the app).
+    kind = TOTPDevice if token.isdigit() else StaticDevice
     for device in devices_for_user(user, confirmed=True):
-        if isinstance(device, TOTPDevice | StaticDevice) and device.verify_is_allowed()[0]:
-            if device.verify_token(token):
-                verified(request, device)
-                if isinstance(device, StaticDevice):
-                    record(
-                        actor=user,
-                        action="second_factor.recovery_code_used",
-                        obj=device,
-                        detail={"device_id": device.pk, "left": device.token_set.count()},
-                    )
-                return True
+        if not isinstance(device, kind) or not device.verify_is_allowed()[0]:
+            continue
+        if device.verify_token(token):
+            verified(request, device)
+            if isinstance(device, StaticDevice):
+                record(
+                    actor=user,
+                    action="second_factor.recovery_code_used",
+                    obj=device,
+                    detail={"device_id": device.pk, "left": device.token_set.count()},
+                )
+            return True
     return False
 
 

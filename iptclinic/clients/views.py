@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from iptclinic.accounts.decorators import staff_required
-from iptclinic.accounts.reauth import recent_authentication_required
 from iptclinic.accounts.models import Role
+from iptclinic.accounts.reauth import recent_authentication_required
 from iptclinic.audit.views import record_view
 from iptclinic.courses.models import Appointment, ContractChange, Course
 from iptclinic.lib.concurrency import EditConflict

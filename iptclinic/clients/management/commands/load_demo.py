@@ -11,8 +11,8 @@ from datetime import date, time, timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iptclinic.accounts.mfa import totp_secret
 from iptclinic.accounts.models import Role, Team, User
