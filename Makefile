@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-clock lint format bench demo migrate system-packages clean
+LOGIN ?= tess
+.PHONY: help run test test-clock lint format bench demo demo-code migrate system-packages clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -31,8 +32,11 @@ demo: migrate ## Load the invented demo data (safe to run twice)
 	$(BIN)/python manage.py run_safety_net
 
 run: demo ## Set up everything and serve on http://127.0.0.1:8000 with one background worker
-	@echo "Serving IPT Clinic on http://127.0.0.1:8000 with a background worker (Ctrl+C stops both). Sign in with a demo login above."
+	@echo "Serving IPT Clinic on http://127.0.0.1:8000 with a background worker (Ctrl+C stops both). Sign in with a demo login above, then its code: make demo-code LOGIN=tess."
 	scripts/serve
+
+demo-code: ## Print the current sign-in code of a demo login (development only): make demo-code LOGIN=tess
+	$(BIN)/python manage.py demo_code $(LOGIN)
 
 system-packages: ## Install the Debian packages for browser tests and letter formats
 	scripts/system-packages

@@ -68,6 +68,23 @@ def _time_machine_inside_the_suite_clock(
     fixture.stop()
 
 
+@pytest.fixture
+def client() -> Any:
+    """pytest-django's client, whose force_login also passes the second factor (see
+    ``iptclinic.test.VerifiedClient``)."""
+    from iptclinic.test import VerifiedClient
+
+    return VerifiedClient()
+
+
+@pytest.fixture
+def unverified_client() -> Any:
+    """A client whose force_login passes only the password: for tests of the second factor."""
+    from django.test import Client
+
+    return Client()
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix: None, django_db_blocker: Any

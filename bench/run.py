@@ -28,7 +28,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.test import Client as HttpClient  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from iptclinic.accounts.models import Role, Team, User  # noqa: E402
@@ -50,6 +49,7 @@ from iptclinic.ipt.focus import suggest  # noqa: E402
 from iptclinic.ipt.phases import phase_for_session  # noqa: E402
 from iptclinic.letters.models import LetterRequest, RequestStatus  # noqa: E402
 from iptclinic.letters.tasks import make_letter  # noqa: E402
+from iptclinic.test import VerifiedClient as HttpClient  # noqa: E402
 
 CLIENTS_PER_THERAPIST = 25
 THERAPISTS = 8

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -47,6 +48,10 @@ INSTALLED_APPS = [
     "template_partials",
     "django_htmx",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "iptclinic.accounts",
     "iptclinic.audit",
     "iptclinic.clients",
@@ -71,6 +76,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff who have not passed the second factor are sent to it (after OTPMiddleware).
+    "iptclinic.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -133,6 +141,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# The second factor (issue 9): TOTP codes, recovery codes and passkeys (django-otp and
+# django-otp-webauthn), required for staff and offered to service users. A sensitive action asks
+# again for a second factor when the last one is older than IPTCLINIC_REAUTH_MINUTES.
+IPTCLINIC_REAUTH_MINUTES = int(os.environ.get("IPTCLINIC_REAUTH_MINUTES", "10"))
+OTP_TOTP_ISSUER = "IPT Clinic"
+OTP_WEBAUTHN_RP_NAME = "IPT Clinic"
+# A passkey belongs to a domain name, never to an IP address: in development use
+# http://localhost:8000. The domain and the origins come from IPTCLINIC_BASE_URL unless set.
+_BASE = urlsplit(os.environ.get("IPTCLINIC_BASE_URL", "http://localhost:8000"))
+OTP_WEBAUTHN_RP_ID = os.environ.get("IPTCLINIC_PASSKEY_DOMAIN", _BASE.hostname or "localhost")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get(
+        "IPTCLINIC_PASSKEY_ORIGINS", f"{_BASE.scheme}://{_BASE.netloc}"
+    ).split(",")
+    if origin.strip()
+]
+# A passkey is a second factor after the password, never a way round the password and its
+# lock-out.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # Sessions end after 30 minutes without activity (ASVS 7.3.1) and when the browser closes.
 SESSION_COOKIE_AGE = 30 * 60

@@ -10,7 +10,10 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 from typing import Any
 
+import django_otp
 import pytest
+from django.http import HttpRequest
+from django.test import Client as HttpClient
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -23,9 +26,16 @@ from iptclinic.courses.models import Appointment, Course
 from iptclinic.ipt.variants import Variant
 
 PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test accounts only
+# The key of every persona's authenticator app in tests (hex), so a test can compute the code.
+TOTP_KEY = "3132333435363738393031323334353637383930"
 
 __all__ = [
     "PASSWORD",
+    "TOTP_KEY",
+    "VerifiedClient",
+    "fresh_totp_code",
+    "give_authenticator_app",
+    "totp_code",
     "attend_next",
     "cara",
     "cara_course",
@@ -52,6 +62,64 @@ def make_user(team: Team, username: str, role: Role, **extra: Any) -> User:
     user.set_password(PASSWORD)
     user.save()
     return user
+
+
+def give_authenticator_app(user: User) -> Any:
+    """A confirmed TOTP device with the known test key (one per person)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", key=TOTP_KEY, confirmed=True
+    )
+
+
+def totp_code(device: Any, steps_ahead: int = 0) -> str:
+    """The code the person's app shows now (or ``steps_ahead`` steps later, as an app whose
+    clock runs a little fast would: the server accepts one step either side)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def fresh_totp_code(user: User) -> str:
+    """A code the server has not seen yet: a code is accepted once, and a journey may sign the
+    same person in twice within one 30-second step. Then the next step's code is used (within
+    the server's tolerance); if that was used too, the person's app is set up again."""
+    import time
+
+    device = give_authenticator_app(user)
+    now_step = int((time.time() - device.t0) // device.step) + device.drift
+    for ahead in (0, 1):
+        if device.last_t < now_step + ahead:
+            return totp_code(device, ahead)
+    device.delete()
+    return totp_code(give_authenticator_app(user))
+
+
+class VerifiedClient(HttpClient):
+    """The test client whose ``force_login`` also passes the second factor, as a real sign-in
+    does: the person gets an authenticator app (a real django-otp device), the session is
+    verified with it through ``django_otp.login``, and it is marked as freshly confirmed.
+
+    Tests of the second factor itself use a plain ``django.test.Client`` (the
+    ``unverified_client`` fixture) to get a session that has passed only the password.
+    """
+
+    def force_login(self, user: Any, backend: str | None = None) -> None:
+        from iptclinic.accounts import mfa
+
+        super().force_login(user, backend)
+        request = HttpRequest()
+        request.session = self.session
+        request.user = user
+        django_otp.login(request, give_authenticator_app(user))
+        mfa.mark_confirmed(request)
+        request.session.save()
 
 
 def make_client(

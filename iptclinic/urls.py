@@ -5,6 +5,8 @@ from iptclinic.portal.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("iptclinic.accounts.urls")),
+    # Passkey ceremonies (django-otp-webauthn), under the second-factor pages the middleware opens.
+    path("accounts/second-factor/passkeys/", include("iptclinic.accounts.passkeys")),
     path("clients/", include("iptclinic.clients.urls")),
     path("portal/", include("iptclinic.portal.urls")),
     path("reports/", include("iptclinic.reports.urls")),

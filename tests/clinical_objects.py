@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django_otp_webauthn.models import WebAuthnCredential
+
 from iptclinic.accounts.models import User
 from iptclinic.attention.models import Item
 from iptclinic.attention.services import sync_team
@@ -96,7 +98,19 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
         ends_on=course.start_date,
         created_by=therapist,
     )
+    # The second factor: the therapist's passkey (its key material is not needed by the walk).
+    passkey = WebAuthnCredential.objects.create(
+        user=therapist,
+        name="Passkey",
+        confirmed=True,
+        credential_id=f"passkey-of-{therapist.pk}".encode(),
+        public_key=b"not-a-real-key",
+        sign_count=0,
+        aaguid="00000000-0000-0000-0000-000000000000",
+    )
     return {
+        "user_id": therapist.pk,
+        "passkey_id": passkey.pk,
         "item_id": item.pk,
         "shift_id": shift.pk,
         "letter_id": letter.pk,

@@ -18,11 +18,11 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
-from django.test import Client as HttpClient
 from django.urls import resolve
 
 from iptclinic.accounts.models import User
 from iptclinic.clients.management.commands.load_demo import LOGINS
+from iptclinic.test import VerifiedClient as HttpClient
 
 # What a developer reference looks like: a section sign, a Markdown file name, an evidence label
 # of the domain documents, or a source key such as [S6] or the outcome markers [U] and [S].

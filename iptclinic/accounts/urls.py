@@ -1,8 +1,32 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 app_name = "accounts"
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The second factor (issue 9).
+    path("second-factor/", views.second_factor, name="second_factor"),
+    path("second-factor/set-up/", views.set_up, name="second_factor_set_up"),
+    path(
+        "second-factor/set-up/passkey/",
+        views.set_up_passkey,
+        name="second_factor_set_up_passkey",
+    ),
+    path("second-factor/set-up/finish/", views.set_up_finish, name="second_factor_set_up_finish"),
+    path("second-factor/confirm/", views.confirm, name="confirm"),
+    path("second-factor/devices/", views.devices, name="second_factor_devices"),
+    path(
+        "second-factor/devices/recovery-codes/",
+        views.new_recovery_codes,
+        name="second_factor_recovery_codes",
+    ),
+    path(
+        "second-factor/devices/passkeys/<int:passkey_id>/remove/",
+        views.remove_passkey,
+        name="second_factor_remove_passkey",
+    ),
+    path("second-factor/reset/<int:user_id>/", views.reset, name="second_factor_reset"),
 ]

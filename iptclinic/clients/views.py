@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from iptclinic.accounts.decorators import staff_required
 from iptclinic.accounts.models import Role
+from iptclinic.accounts.reauth import recent_authentication_required
 from iptclinic.audit.views import record_view
 from iptclinic.courses.models import Appointment, ContractChange, Course
 from iptclinic.lib.concurrency import EditConflict
@@ -129,6 +130,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @staff_required(Role.SERVICE_LEAD)
+@recent_authentication_required
 @require_http_methods(["GET", "POST"])
 def client_allocate(request: HttpRequest, client_id: int) -> HttpResponse:
     """Allocate, or move a client to another therapist: a move mid-course is confirmed first."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from iptclinic.accounts.decorators import staff_required
 from iptclinic.accounts.models import Role
+from iptclinic.accounts.reauth import recent_authentication_required
 from iptclinic.audit.services import record
 from iptclinic.clients.access import visible_clients
 
@@ -55,6 +56,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required(Role.SUPERVISOR, Role.SERVICE_LEAD)
+@recent_authentication_required
 def outcomes_csv(request: HttpRequest) -> HttpResponse:
     form = _period_form(request)
     if not form.is_valid():

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import ConsoleMessage, Page
 
-from iptclinic.test import PASSWORD
+from iptclinic.accounts.models import User
+from iptclinic.test import PASSWORD, fresh_totp_code, give_authenticator_app
 
 
 @pytest.fixture
@@ -24,6 +25,17 @@ def console_errors(page: Page) -> Iterator[list[str]]:
 
 
 def sign_in(page: Page, base_url: str, username: str) -> None:
+    """Sign in as a real person does: the password, then the code of their authenticator app
+    (the persona has one with a known key; the test computes its code as the app would)."""
+    person = User.objects.get(username=username)
+    give_authenticator_app(person)
+    sign_in_with_password(page, base_url, username)
+    page.get_by_label("Code").fill(fresh_totp_code(person))
+    page.get_by_role("button", name="Continue").click()
+
+
+def sign_in_with_password(page: Page, base_url: str, username: str) -> None:
+    """Only the first step: what follows is up to the test."""
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)

@@ -12,7 +12,9 @@ from datetime import date, time, timedelta
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from iptclinic.accounts.mfa import totp_secret
 from iptclinic.accounts.models import Role, Team, User
 from iptclinic.clients import services as client_services
 from iptclinic.clients.models import Client, PresentingProblem
@@ -160,6 +162,14 @@ NOTES = {
 }
 
 
+def demo_authenticator_app(user: User) -> TOTPDevice:
+    """The demo login's authenticator app, made once (development only, like the demo)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(
+        user=user, name="Demo authenticator app", confirmed=True
+    )
+
+
 class Command(BaseCommand):
     help = "Load invented demo data (safe to run again) and print the demo logins."
 
@@ -173,6 +183,14 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for username, who in LOGINS:
             self.stdout.write(f"  {username:<6} {who}")
+        # The second factor (issue 9): each demo login has an authenticator app already.
+        self.stdout.write(
+            "\nThen the code of an authenticator app: add the key below to one, or print the "
+            "current code with `.venv/bin/python manage.py demo_code USERNAME`."
+        )
+        for username, _who in LOGINS:
+            device = demo_authenticator_app(User.objects.get(username=username))
+            self.stdout.write(f"  {username:<6} app key {totp_secret(device)}")
 
     def _user(
         self, team: Team, username: str, first: str, last: str, role: Role, **extra: object

@@ -1,0 +1,29 @@
+"""Print the current authenticator-app code of a demo login: development only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from iptclinic.accounts.models import User
+
+
+class Command(BaseCommand):
+    help = "Print the current sign-in code of a demo login (refused in production)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("demo_code does not run in production: codes come from the app.")
+        user = User.objects.filter(username=options["username"]).first()
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() if user else None
+        if device is None:
+            raise CommandError("No such login with an authenticator app. Run `make demo` first.")
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        self.stdout.write(f"{totp.token():0{device.digits}d}")
