@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from . import sso
 
@@ -28,11 +28,16 @@ def _provider_or_404(kind: str) -> dict[str, object]:
     return config
 
 
-@require_POST
+@require_GET
 def start(request: HttpRequest, kind: str) -> HttpResponse:
-    """Send the browser to the provider, remembering where to go after signing in."""
+    """Send the browser to the provider, remembering where to go after signing in.
+
+    A link, not a form: the Content-Security-Policy's form-action would stop a form's redirect
+    to the provider. Starting is harmless; only the callback, bound to this session's state,
+    signs anyone in.
+    """
     config = _provider_or_404(kind)
-    next_url = request.POST.get("next", "")
+    next_url = request.GET.get("next", "")
     safe = url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
