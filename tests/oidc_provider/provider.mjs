@@ -107,7 +107,8 @@ server.listen(config.port || 0, '127.0.0.1', async () => {
           return send(res, 200, page('Test identity provider: sign in', '<p role="alert">Wrong login or secret.</p>'));
         }
         return provider.interactionFinished(req, res,
-          { login: { accountId: form.get('login'), amr: account.amr, acr: account.acr } },
+          // remember: false keeps the provider's session cookie for this browser session only.
+          { login: { accountId: form.get('login'), amr: account.amr, acr: account.acr, remember: false } },
           { mergeWithLastSubmission: false });
       }
       if (match[3] === 'confirm') {
