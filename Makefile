@@ -23,6 +23,11 @@ $(DEV_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(DEV_STAMP)
 
+# The local OpenID provider that the single sign-on tests start (tests/oidc_provider).
+OIDC_PROVIDER := tests/oidc_provider/node_modules/.package-lock.json
+$(OIDC_PROVIDER): tests/oidc_provider/package-lock.json | system-packages
+	npm ci --prefix tests/oidc_provider --no-audit --no-fund --silent
+
 migrate: $(STAMP) ## Create or update the database (SQLite unless DATABASE_URL is set)
 	$(BIN)/python manage.py migrate --verbosity 0
 
@@ -51,14 +56,14 @@ format: $(DEV_STAMP) ## Format and fix the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: $(DEV_STAMP) system-packages lint ## The whole suite, browser journeys included (IPTCLINIC_TEST_NOW=... to run it at a chosen instant)
+test: $(DEV_STAMP) system-packages $(OIDC_PROVIDER) lint ## The whole suite, browser journeys included (IPTCLINIC_TEST_NOW=... to run it at a chosen instant)
 	$(BIN)/pytest -q
 
 # Instants where clock bugs hide: 01:30 on the night the clocks go back in Europe/London, a minute
 # before midnight on a Sunday, and a minute before a demo session starts (10:00 on a weekday).
 CLOCK_INSTANTS := 2026-10-25T01:30+01:00 2026-11-29T23:59+00:00 2026-12-01T09:59+00:00
 
-test-clock: $(DEV_STAMP) system-packages ## The suite again at three awkward instants (clock changes, Sunday midnight, just before a session)
+test-clock: $(DEV_STAMP) system-packages $(OIDC_PROVIDER) ## The suite again at three awkward instants (clock changes, Sunday midnight, just before a session)
 	@for instant in $(CLOCK_INSTANTS); do \
 	  echo "== the suite at $$instant"; \
 	  IPTCLINIC_TEST_NOW=$$instant $(BIN)/pytest -q || exit 1; \
@@ -68,4 +73,4 @@ bench: $(STAMP) ## Measure page and rule speed (see bench/README.md)
 	$(BIN)/python bench/run.py
 
 clean: ## Remove the virtual environment and the local database
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles tests/oidc_provider/node_modules

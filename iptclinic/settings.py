@@ -8,7 +8,9 @@ cookies and DEBUG off. Every variable is explained in ``.env.example``.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -265,3 +267,86 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Single sign-on with OpenID Connect (docs/single-sign-on.md), off unless an issuer is set: one
+# provider for staff (the shape of NHS CIS2 Authentication and Microsoft Entra ID) and one for
+# service users (the shape of NHS login). Each reads IPTCLINIC_OIDC_STAFF_* or
+# IPTCLINIC_OIDC_SERVICE_USER_* from the environment.
+_OIDC_DEFAULTS = {
+    "staff": {
+        "AUTH_METHOD": "client_secret_post",
+        "LABEL": "Sign in with your NHS Care Identity",
+        "MULTI_FACTOR": "provider",
+        "LINK_CLAIM": "email",
+        "PROOFING_LEVEL": "",
+    },
+    "service_user": {
+        "AUTH_METHOD": "private_key_jwt",
+        "LABEL": "Sign in with NHS login",
+        "MULTI_FACTOR": "no",
+        "LINK_CLAIM": "nhs_number",
+        "PROOFING_LEVEL": "P9",
+    },
+}
+
+
+def oidc_provider_settings(
+    kind: str, environ: Mapping[str, str] = os.environ
+) -> dict[str, Any] | None:
+    """One provider's settings from the environment, or None when its issuer is not set."""
+    prefix = f"IPTCLINIC_OIDC_{kind.upper()}_"
+
+    def env(name: str, default: str = "") -> str:
+        return environ.get(prefix + name, _OIDC_DEFAULTS[kind].get(name, default)).strip()
+
+    issuer = env("ISSUER").rstrip("/")
+    if not issuer:
+        return None
+    private_key = env("PRIVATE_KEY").replace("\\n", "\n")
+    if not private_key and env("PRIVATE_KEY_FILE"):
+        private_key = Path(env("PRIVATE_KEY_FILE")).read_text()
+    provider = {
+        "kind": kind,
+        "issuer": issuer,
+        "client_id": env("CLIENT_ID"),
+        "client_secret": env("CLIENT_SECRET"),
+        "private_key": private_key,
+        "auth_method": env("AUTH_METHOD"),
+        "signing_alg": env("SIGNING_ALG", "RS512"),
+        "scopes": " ".join(["openid", "profile", "email", *env("SCOPES").split()]),
+        "label": env("LABEL"),
+        "multi_factor": env("MULTI_FACTOR"),
+        "multi_factor_acr": env("MULTI_FACTOR_ACR").split(),
+        "link_claim": env("LINK_CLAIM"),
+        "proofing_level": env("PROOFING_LEVEL"),
+    }
+    problems = []
+    if not provider["client_id"]:
+        problems.append(f"{prefix}CLIENT_ID is empty")
+    if provider["auth_method"] not in {
+        "client_secret_post",
+        "client_secret_basic",
+        "private_key_jwt",
+    }:
+        problems.append(
+            f"{prefix}AUTH_METHOD must be client_secret_post, client_secret_basic or private_key_jwt"
+        )
+    elif provider["auth_method"] == "private_key_jwt" and not private_key:
+        problems.append(f"{prefix}PRIVATE_KEY or {prefix}PRIVATE_KEY_FILE is needed")
+    elif provider["auth_method"] != "private_key_jwt" and not provider["client_secret"]:
+        problems.append(f"{prefix}CLIENT_SECRET is empty")
+    if provider["multi_factor"] not in {"provider", "claims", "no"}:
+        problems.append(f"{prefix}MULTI_FACTOR must be provider, claims or no")
+    if PRODUCTION and not issuer.startswith("https://"):
+        problems.append(f"{prefix}ISSUER must be an https:// address in production")
+    if problems:
+        raise ImproperlyConfigured("Single sign-on: " + "; ".join(problems) + ".")
+    return provider
+
+
+IPTCLINIC_OIDC_PROVIDERS = {
+    kind: provider
+    for kind in _OIDC_DEFAULTS
+    if (provider := oidc_provider_settings(kind)) is not None
+}
+IPTCLINIC_OIDC_TIMEOUT = float(os.environ.get("IPTCLINIC_OIDC_TIMEOUT", "10"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 from functools import lru_cache
+from typing import Any
 
 import holidays
 from django.contrib.auth.models import AbstractUser
@@ -205,3 +206,49 @@ class User(AbstractUser):
     @property
     def is_service_user(self) -> bool:
         return self.role == Role.SERVICE_USER
+
+
+class ExternalIdentity(models.Model):
+    """A person's account at an OpenID provider, linked to their IPT Clinic account.
+
+    Single sign-on (docs/single-sign-on.md) finds the account by ``(issuer, subject)``; the first
+    sign-in links it by a verified claim. Nothing here creates an account.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="one_account_per_identity"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="one_identity_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"
+
+
+class SignInRefusal(models.Model):
+    """A single sign-on that matched no account we could audit against (append-only).
+
+    The audit log needs an account and a team; an unknown identity has neither, so its refusal
+    is kept here: the provider, its pseudonymous subject and why, never a name or NHS number.
+    """
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255, blank=True)
+    reason = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.reason}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("A sign-in refusal is written once and never changed.")
+        super().save(*args, **kwargs)

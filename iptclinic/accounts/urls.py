@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import sso_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -29,4 +29,14 @@ urlpatterns = [
         name="second_factor_remove_passkey",
     ),
     path("second-factor/reset/<int:user_id>/", views.reset, name="second_factor_reset"),
+    # Single sign-on (docs/single-sign-on.md): one path each, so no id is ever in the address.
+    path("sso/staff/", sso_views.start, {"kind": "staff"}, name="sso_staff"),
+    path("sso/staff/callback/", sso_views.callback, {"kind": "staff"}, name="sso_staff_callback"),
+    path("sso/service-user/", sso_views.start, {"kind": "service_user"}, name="sso_service_user"),
+    path(
+        "sso/service-user/callback/",
+        sso_views.callback,
+        {"kind": "service_user"},
+        name="sso_service_user_callback",
+    ),
 ]
