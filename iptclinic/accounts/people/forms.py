@@ -36,6 +36,7 @@ class StaffRolesForm(CheckedTextForm, forms.Form):
         error_messages={"required": "Choose at least one role."},
     )
     supervisor = forms.ModelChoiceField(
+        label="Their supervisor",
         queryset=User.objects.none(),
         required=False,
         empty_label="No supervisor",
