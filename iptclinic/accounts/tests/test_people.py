@@ -308,3 +308,10 @@ def test_the_lead_sends_a_password_link_that_names_no_client(client, lee, tess, 
     assert "Cara" not in body and "Whitfield" not in body
     event = AuditEvent.objects.get(action="account.password_reset_sent")
     assert event.detail == {"person_id": tess.pk}
+
+
+def test_service_user_accounts_are_not_managed_here(client, lee, cara_user):
+    client.force_login(lee)
+    assert client.get(f"/team/people/{cara_user.pk}/").status_code == 404
+    assert client.post(f"/team/people/{cara_user.pk}/deactivate/").status_code == 404
+    assert "Cara" not in client.get("/team/people/").content.decode()
