@@ -270,7 +270,9 @@ def test_the_standing_duty_clinician_must_be_replaced_first(client, lee, otto):
 
 def test_a_lead_cannot_deactivate_themself(client, lee):
     client.force_login(lee)
-    assert client.post(f"/team/people/{lee.pk}/deactivate/").status_code == 409
+    response = client.post(f"/team/people/{lee.pk}/deactivate/")
+    assert response.status_code == 409
+    assert "You cannot deactivate your own account" in response.content.decode()
     lee.refresh_from_db()
     assert lee.is_active
 
