@@ -30,7 +30,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from iptclinic.accounts.models import Role, Team, User  # noqa: E402
+from iptclinic.accounts.models import Team, User  # noqa: E402
 from iptclinic.attention.services import sync_team  # noqa: E402
 from iptclinic.clients.models import Client  # noqa: E402
 from iptclinic.courses.models import Course  # noqa: E402
@@ -92,10 +92,10 @@ def build() -> tuple[User, User, int]:
     call_command("migrate", verbosity=0)
     team = Team.objects.create(name="Benchmark IPT Service")
     therapists = [
-        User.objects.create_user(f"therapist{i}", password=None, team=team, role=Role.THERAPIST)
+        User.objects.create_user(f"therapist{i}", password=None, team=team, is_therapist=True)
         for i in range(THERAPISTS)
     ]
-    lead = User.objects.create_user("lead", password=None, team=team, role=Role.SERVICE_LEAD)
+    lead = User.objects.create_user("lead", password=None, team=team, is_service_lead=True)
     first = None
     for number, therapist in enumerate(therapists):
         clients = add_clients(

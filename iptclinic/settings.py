@@ -164,6 +164,10 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = [
 # A passkey is a second factor after the password, never a way round the password and its
 # lock-out.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Account administration (issue 9): an invitation's link works once, for this many hours; a link
+# to set a new password ("Forgotten your password?", or sent by a service lead) likewise.
+IPTCLINIC_INVITATION_HOURS = int(os.environ.get("IPTCLINIC_INVITATION_HOURS", "72"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("IPTCLINIC_PASSWORD_RESET_HOURS", "24")) * 3600
 
 # Sessions end after 30 minutes without activity (ASVS 7.3.1) and when the browser closes.
 SESSION_COOKIE_AGE = 30 * 60

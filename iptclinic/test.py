@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -57,8 +58,12 @@ __all__ = [
 ]
 
 
-def make_user(team: Team, username: str, role: Role, **extra: Any) -> User:
-    user = User(username=username, first_name=username.capitalize(), team=team, role=role, **extra)
+def make_user(team: Team, username: str, role: Role | Iterable[Role], **extra: Any) -> User:
+    """A person of ``team`` who holds ``role``, or each role of a set such as
+    ``{Role.THERAPIST, Role.SUPERVISOR}``; their password is ``PASSWORD``."""
+    roles = {role} if isinstance(role, str) else set(role)
+    user = User(username=username, first_name=username.capitalize(), team=team, **extra)
+    user.roles = roles
     user.set_password(PASSWORD)
     user.save()
     return user

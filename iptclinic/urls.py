@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/", include("iptclinic.reports.urls")),
     path("attention/", include("iptclinic.attention.urls")),
     path("messages/", include("iptclinic.notifications.urls")),
+    path("team/people/", include("iptclinic.accounts.people.urls")),
     path("", include("iptclinic.courses.urls")),
     path("", include("iptclinic.inventory.urls")),
     path("", include("iptclinic.measures.urls")),

@@ -111,6 +111,8 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
     return {
         "user_id": therapist.pk,
         "passkey_id": passkey.pk,
+        # The therapist's own account, on the service lead's people pages.
+        "person_id": therapist.pk,
         "item_id": item.pk,
         "shift_id": shift.pk,
         "letter_id": letter.pk,

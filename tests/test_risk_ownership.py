@@ -61,7 +61,7 @@ class RiskOwnership(RuleBasedStateMachine):
 
         def person(name: str, role: Role, **extra: object) -> User:
             return User.objects.create_user(
-                f"{name}-{n}", team=self.team, role=role, first_name=name.capitalize(), **extra
+                f"{name}-{n}", team=self.team, roles={role}, first_name=name.capitalize(), **extra
             )
 
         self.lead = person("lead", Role.SERVICE_LEAD)

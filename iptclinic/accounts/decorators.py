@@ -15,7 +15,8 @@ View = Callable[..., HttpResponse]
 
 
 def staff_required(*roles: Role) -> Callable[[View], View]:
-    """Signed-in staff of a team (optionally only the given roles); anyone else gets 404.
+    """Signed-in staff of a team (optionally only those holding any of ``roles``); anyone else
+    gets 404.
 
     404, not 403, so that a service user or a stranger learns nothing about staff pages.
     """
@@ -25,7 +26,7 @@ def staff_required(*roles: Role) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
-            if not user.is_staff_member or (roles and user.role not in roles):
+            if not user.is_staff_member or (roles and not user.has_role(*roles)):
                 raise Http404
             return view(request, *args, **kwargs)
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, time
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import or_
 from typing import Any
 
 import holidays
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from iptclinic.ipt.measure_schedule import DEFAULT_SCHEDULE, Frequency, parse_schedule
@@ -167,12 +170,32 @@ class Role(models.TextChoices):
 
 STAFF_ROLES = frozenset({Role.THERAPIST, Role.SUPERVISOR, Role.SERVICE_LEAD})
 
+# One boolean column per role (issue 9): a person holds any set of staff roles, and every access
+# rule stays a filter on the user's own row, with no join. A service user holds no staff role
+# (a database constraint says so).
+ROLE_FIELDS: dict[Role, str] = {
+    Role.THERAPIST: "is_therapist",
+    Role.SUPERVISOR: "is_supervisor",
+    Role.SERVICE_LEAD: "is_service_lead",
+    Role.SERVICE_USER: "is_service_user",
+}
+
+
+def with_role(*roles: Role) -> Q:
+    """A filter for people who hold any of ``roles``: ``User.objects.filter(with_role(...))``."""
+    if not roles:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{ROLE_FIELDS[Role(role)]: True}) for role in roles))
+
 
 class User(AbstractUser):
     """Someone who signs in: staff of one team, or a service user of that team."""
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="members", null=True)
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.THERAPIST)
+    is_therapist = models.BooleanField("IPT therapist", default=False)
+    is_supervisor = models.BooleanField("supervisor", default=False)
+    is_service_lead = models.BooleanField("service lead", default=False)
+    is_service_user = models.BooleanField("service user", default=False)
     mobile_phone = models.CharField(
         "mobile phone",
         max_length=30,
@@ -185,12 +208,19 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="supervisees",
-        limit_choices_to={"role": Role.SUPERVISOR},
+        limit_choices_to={"is_supervisor": True},
         help_text="The supervisor who reviews this therapist's caseload.",
     )
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_service_user=False)
+                | Q(is_therapist=False, is_supervisor=False, is_service_lead=False),
+                name="service_user_holds_no_staff_role",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -200,12 +230,79 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
-    def is_staff_member(self) -> bool:
-        return self.is_active and self.team_id is not None and self.role in STAFF_ROLES
+    def roles(self) -> frozenset[Role]:
+        """The roles this person holds, as a set."""
+        return frozenset(role for role, field in ROLE_FIELDS.items() if getattr(self, field))
+
+    @roles.setter
+    def roles(self, roles: Iterable[Role | str]) -> None:
+        chosen = {Role(role) for role in roles}
+        if Role.SERVICE_USER in chosen and chosen & STAFF_ROLES:
+            raise ValueError("A service user holds no staff role.")
+        for role, field in ROLE_FIELDS.items():
+            setattr(self, field, role in chosen)
+
+    def has_role(self, *roles: Role) -> bool:
+        """Whether this person holds any of ``roles``."""
+        return any(getattr(self, ROLE_FIELDS[Role(role)]) for role in roles)
 
     @property
-    def is_service_user(self) -> bool:
-        return self.role == Role.SERVICE_USER
+    def staff_roles_display(self) -> str:
+        """The staff roles in words, in a fixed order: "IPT therapist, Supervisor"."""
+        return ", ".join(role.label for role in Role if role in STAFF_ROLES and self.has_role(role))
+
+    @property
+    def is_staff_member(self) -> bool:
+        return (
+            self.is_active
+            and self.team_id is not None
+            and not self.is_service_user
+            and self.has_role(*STAFF_ROLES)
+        )
+
+
+class Invitation(models.Model):
+    """A service lead's invitation to a new member of staff: a one-time link that expires.
+
+    Only a SHA-256 digest of the link's secret is stored, so the table cannot be used to sign in.
+    The account is made when the person sets their password, with the roles chosen here.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    roles = models.JSONField(default=list, help_text="The staff role codes the person will hold.")
+    supervisor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token_digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    user = models.OneToOneField(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitation"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk}"
+
+    @property
+    def is_usable(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.withdrawn_at is None
+            and timezone.now() < self.expires_at
+        )
+
+    @property
+    def roles_display(self) -> str:
+        return ", ".join(role.label for role in Role if role.value in self.roles)
 
 
 class ExternalIdentity(models.Model):

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import sso_views, views
+from .people import views as people_views
 
 app_name = "accounts"
 urlpatterns = [
@@ -38,5 +39,19 @@ urlpatterns = [
         sso_views.callback,
         {"kind": "service_user"},
         name="sso_service_user_callback",
+    ),
+    # Account administration (issue 9): an invitation's link, and a forgotten password.
+    path("welcome/<str:token>/", people_views.welcome, name="welcome"),
+    path("password-reset/", people_views.password_reset, name="password_reset"),
+    path("password-reset/sent/", people_views.password_reset_done, name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        people_views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        people_views.password_reset_complete,
+        name="password_reset_complete",
     ),
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from iptclinic.accounts.models import Role, User
+from iptclinic.accounts.models import User
 
 from .models import Item
 
@@ -20,9 +20,9 @@ def own_items(user: User) -> QuerySet[Item]:
 def team_items(user: User) -> QuerySet[Item]:
     """The items a supervisor or service lead oversees; a therapist oversees only their own."""
     items = Item.objects.filter(team_id=user.team_id)
-    if user.role == Role.SERVICE_LEAD:
+    if user.is_service_lead:
         return items
-    if user.role == Role.SUPERVISOR:
+    if user.is_supervisor:
         return items.filter(Q(owner=user) | Q(owner__supervisor=user))
     return items.filter(owner=user)
 

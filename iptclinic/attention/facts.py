@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
-from iptclinic.accounts.models import Role, Team, User
+from iptclinic.accounts.models import Role, Team, User, with_role
 from iptclinic.clients.models import Client, Referral
 from iptclinic.courses.models import Appointment, Course
 from iptclinic.courses.selectors import OPEN_STATES
@@ -51,7 +51,7 @@ class TeamFacts:
 def lead_of(team: Team) -> User | None:
     """The service lead who owns the team's items: the longest-serving active one."""
     return (
-        User.objects.filter(team=team, role=Role.SERVICE_LEAD, is_active=True)
+        User.objects.filter(team=team, is_service_lead=True, is_active=True)
         .order_by("date_joined", "id")
         .first()
     )
@@ -72,13 +72,16 @@ def care_team(client: Client, duty: User | None, lead: User | None) -> CareTeam:
 def team_care(team: Team, duty: User | None, lead: User | None) -> CareTeam:
     """For needs of the whole team (the duty rota): the lead, or failing one, a supervisor or a
     therapist of the team, so that a team without a lead still hears of a gap."""
-    clinicians = User.objects.filter(
-        team=team, is_active=True, role__in=[Role.SUPERVISOR, Role.THERAPIST]
-    ).order_by("role", "date_joined", "id")
-    first = {user.role: user.pk for user in reversed(list(clinicians))}
+    clinicians = list(
+        User.objects.filter(with_role(Role.SUPERVISOR, Role.THERAPIST), team=team, is_active=True)
+        .order_by("date_joined", "id")
+        .only("pk", "is_therapist", "is_supervisor")
+    )
+    therapist = next((user.pk for user in clinicians if user.is_therapist), None)
+    supervisor = next((user.pk for user in clinicians if user.is_supervisor), None)
     return CareTeam(
-        therapist=first.get(Role.THERAPIST),
-        supervisor=first.get(Role.SUPERVISOR),
+        therapist=therapist,
+        supervisor=supervisor,
         duty=duty.pk if duty else None,
         lead=lead.pk if lead else None,
     )

@@ -40,7 +40,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "rows": current,
             "closed": closed,
             "status": safety_net_status(request.user.team),
-            "oversees": request.user.role in (Role.SUPERVISOR, Role.SERVICE_LEAD),
+            "oversees": request.user.has_role(Role.SUPERVISOR, Role.SERVICE_LEAD),
         },
     )
 

@@ -3,16 +3,18 @@
 - a therapist sees the clients allocated to them;
 - a supervisor sees the clients of the therapists they supervise;
 - a service lead sees every client of their team;
+- someone who holds several roles sees what each of them sees (a supervisor who also holds a
+  caseload sees their own clients and their supervisees');
 - a service user sees no staff pages at all (the portal has its own access module);
 - nobody sees across teams.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from iptclinic.accounts.models import Role, User
+from iptclinic.accounts.models import User
 
 from .models import Client
 
@@ -21,11 +23,14 @@ def visible_clients(user: User) -> QuerySet[Client]:
     if not user.is_authenticated or not user.is_staff_member:
         return Client.objects.none()
     clients = Client.objects.filter(team_id=user.team_id)
-    if user.role == Role.THERAPIST:
-        return clients.filter(therapist=user)
-    if user.role == Role.SUPERVISOR:
-        return clients.filter(therapist__supervisor=user)
-    return clients
+    if user.is_service_lead:
+        return clients
+    seen = Q(pk__in=[])
+    if user.is_therapist:
+        seen |= Q(therapist=user)
+    if user.is_supervisor:
+        seen |= Q(therapist__supervisor=user)
+    return clients.filter(seen)
 
 
 def client_for(user: User, client_id: int) -> Client:
@@ -37,15 +42,15 @@ def client_for(user: User, client_id: int) -> Client:
 
 def can_edit_clinical_record(user: User, client: Client) -> bool:
     """Only the allocated therapist writes clinical records (decisions.md §22)."""
-    return user.role == Role.THERAPIST and client.therapist_id == user.pk
+    return user.is_therapist and client.therapist_id == user.pk
 
 
 def can_edit_details(user: User, client: Client) -> bool:
     """Identity, contact and needs can be kept up to date by the therapist or the service lead."""
     return can_edit_clinical_record(user, client) or (
-        user.role == Role.SERVICE_LEAD and client.team_id == user.team_id
+        user.is_service_lead and client.team_id == user.team_id
     )
 
 
 def can_allocate(user: User) -> bool:
-    return user.role == Role.SERVICE_LEAD
+    return user.is_service_lead

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from iptclinic.accounts.models import Role, User
+from iptclinic.accounts.models import User
 from iptclinic.ipt.nhs_number import nhs_number_problem, normalise_nhs_number
 from iptclinic.lib.forms import CheckedTextForm
 
@@ -131,7 +131,7 @@ class ReferralForm(CheckedTextForm, forms.ModelForm):
 
 
 def therapist_choices(team_id: int) -> Any:
-    return User.objects.filter(team_id=team_id, role=Role.THERAPIST, is_active=True)
+    return User.objects.filter(team_id=team_id, is_therapist=True, is_active=True)
 
 
 class AllocationForm(CheckedTextForm, forms.Form):

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from iptclinic.accounts.models import Role, Team, User
+from iptclinic.accounts.models import Team, User
 from iptclinic.attention.models import Item
 from iptclinic.attention.services import move_client_items
 from iptclinic.audit import services as audit
@@ -25,7 +25,7 @@ class AllocationError(ValueError):
 
 
 def _check_therapist(therapist: User | None, team: Team) -> None:
-    if therapist is not None and (therapist.team_id != team.pk or therapist.role != Role.THERAPIST):
+    if therapist is not None and (therapist.team_id != team.pk or not therapist.is_therapist):
         raise AllocationError(
             "A client can only be allocated to an IPT therapist in the same team."
         )

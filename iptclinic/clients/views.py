@@ -33,8 +33,8 @@ def client_new(request: HttpRequest) -> HttpResponse:
         team_id=request.user.team_id,
         prefix="allocation",
     )
-    lead = request.user.role == Role.SERVICE_LEAD
-    if request.user.role not in (Role.THERAPIST, Role.SERVICE_LEAD):
+    lead = request.user.is_service_lead
+    if not request.user.has_role(Role.THERAPIST, Role.SERVICE_LEAD):
         raise Http404
     if (
         request.method == "POST"

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from iptclinic.accounts.models import Role, Team, User
+from iptclinic.accounts.models import Team, User
 from iptclinic.attention.services import close_for_cause, raise_event_item
 from iptclinic.audit import services as audit
 from iptclinic.clients.access import can_edit_clinical_record
@@ -384,7 +384,7 @@ def failed_key(asked: LetterRequest) -> str:
 @transaction.atomic
 def update_team_contacts(team: Team, *, actor: User, changes: dict[str, Any]) -> Team:
     """Change the contact details printed on letters and patient pages (service leads only)."""
-    if actor.role != Role.SERVICE_LEAD or actor.team_id != team.pk:
+    if not actor.is_service_lead or actor.team_id != team.pk:
         raise LetterError("Only the team's service lead can change its contact details.")
     unknown = set(changes) - set(TEAM_CONTACT_FIELDS)
     if unknown:
@@ -406,7 +406,7 @@ def sign_off_translation(
     reviewed_on: date,
 ) -> TranslationReview:
     """Record that a qualified translator checked the letter wording of ``language`` as it is now."""
-    if actor.role != Role.SERVICE_LEAD:
+    if not actor.is_service_lead:
         raise LetterError("Only a service lead can record a translator's sign-off.")
     if language not in SHIPPED or SHIPPED[language].origin is Origin.SOURCE:
         raise LetterError("Choose one of the translated languages.")

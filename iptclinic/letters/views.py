@@ -239,7 +239,7 @@ def team_contacts(request: HttpRequest) -> HttpResponse:
 @staff_required()
 @require_http_methods(["GET", "POST"])
 def translations(request: HttpRequest) -> HttpResponse:
-    lead = request.user.role == Role.SERVICE_LEAD
+    lead = request.user.is_service_lead
     if request.method == "POST" and not lead:
         raise Http404
     form = TranslationSignOffForm(request.POST if request.method == "POST" else None)

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from iptclinic.accounts.models import Role, User
+from iptclinic.accounts.models import User
 from iptclinic.clients.access import can_edit_clinical_record, visible_clients
 from iptclinic.clients.models import Client
 
@@ -81,10 +81,6 @@ def can_review_alert(user: User, alert: RiskAlert) -> bool:
     therapist = alert.client.therapist
     if can_edit_clinical_record(user, alert.client):
         return True
-    if (
-        user.role == Role.SUPERVISOR
-        and therapist is not None
-        and therapist.supervisor_id == user.pk
-    ):
+    if user.is_supervisor and therapist is not None and therapist.supervisor_id == user.pk:
         return True
     return alert.is_escalated and is_duty_clinician(user)

@@ -20,7 +20,10 @@ DUTY_ROLES = (Role.THERAPIST, Role.SUPERVISOR)
 
 def can_be_on_duty(user: User | None, team: Team) -> bool:
     return (
-        user is not None and user.is_active and user.team_id == team.pk and user.role in DUTY_ROLES
+        user is not None
+        and user.is_active
+        and user.team_id == team.pk
+        and user.has_role(*DUTY_ROLES)
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from iptclinic.accounts.models import BankHolidays, Role, Team, User
+from iptclinic.accounts.models import BankHolidays, Team, User, with_role
 from iptclinic.clients.forms import DATE_ERRORS, DateInput
 from iptclinic.clients.models import Referral
 from iptclinic.courses.forms import TIME_ERRORS, TimeInput
@@ -16,6 +16,7 @@ from iptclinic.ipt.measure_schedule import FREQUENCY_LABELS, Frequency
 from iptclinic.ipt.safety_net import SafetyNetSettings
 from iptclinic.ipt.scoring import NOT_APPLICABLE, Answer
 from iptclinic.lib.forms import CheckedTextForm
+from iptclinic.measures.duty import DUTY_ROLES
 
 from .models import NOT_APPLICABLE_STORED
 
@@ -154,13 +155,12 @@ SAFETY_NET_FIELDS = {
 
 
 def _clinicians(team: Team) -> Any:
-    return User.objects.filter(
-        team=team, is_active=True, role__in=[Role.THERAPIST, Role.SUPERVISOR]
-    )
+    return User.objects.filter(with_role(*DUTY_ROLES), team=team, is_active=True)
 
 
 def _clinician_label(user: User) -> str:
-    return f"{user.display_name} ({user.get_role_display()})"
+    clinical_roles = [role.label for role in DUTY_ROLES if user.has_role(role)]
+    return f"{user.display_name} ({', '.join(clinical_roles)})"
 
 
 class TeamSettingsForm(CheckedTextForm, forms.Form):

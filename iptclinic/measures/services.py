@@ -26,7 +26,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from iptclinic.accounts.models import Role, Team, User
+from iptclinic.accounts.models import Team, User
 from iptclinic.attention.services import close_for_cause
 from iptclinic.audit import services as audit
 from iptclinic.clients.models import Client, Referral
@@ -376,7 +376,7 @@ def update_team_settings(
     Service leads only. A standing duty clinician is required (issue 8): an alert not reviewed by
     the end of the working day must always reach someone.
     """
-    if actor.role != Role.SERVICE_LEAD or actor.team_id != team.pk:
+    if not actor.is_service_lead or actor.team_id != team.pk:
         raise MeasureError("Only the team's service lead can change these settings.")
     if duty_clinician is None:
         raise MeasureError(
@@ -407,7 +407,7 @@ def update_team_settings(
 
 
 def _check_lead(actor: User, team: Team) -> None:
-    if actor.role != Role.SERVICE_LEAD or actor.team_id != team.pk:
+    if not actor.is_service_lead or actor.team_id != team.pk:
         raise MeasureError("Only the team's service lead can change the duty rota.")
 
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_safety_net_and_working_days'),
+        ('accounts', '0007_invitation'),
     ]
 
     operations = [

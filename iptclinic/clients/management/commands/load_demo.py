@@ -200,7 +200,7 @@ class Command(BaseCommand):
             first_name=first,
             last_name=last,
             team=team,
-            role=role,
+            roles={role},
             # Invented addresses on the domain reserved for examples: messages go nowhere real.
             email=f"{username}@example.org",
             **extra,
