@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 
 import segno
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -29,6 +28,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from iptclinic.audit.services import record
 
 from .models import User
+from .sessions import end_sessions
 
 CONFIRMED_AT = "iptclinic.confirmed_at"  # contract: when the person last proved who they are
 SSO_VERIFIED = "iptclinic.sso_verified"  # contract: set only by single sign-on
@@ -228,7 +228,7 @@ def forget_second_factor(user: User, *, actor: User | None = None) -> int:
         devices = model.objects.filter(user=user)
         removed += devices.count()
         devices.delete()
-    end_sessions_of(user)
+    end_sessions(user)
     if actor is not None:
         record(
             actor=actor,
@@ -237,13 +237,3 @@ def forget_second_factor(user: User, *, actor: User | None = None) -> int:
             detail={"user_id": user.pk, "removed": removed},
         )
     return removed
-
-
-def end_sessions_of(user: User) -> None:
-    """Delete the database sessions that belong to ``user`` (the default session store)."""
-    ended = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk)
-    ]
-    Session.objects.filter(pk__in=ended).delete()

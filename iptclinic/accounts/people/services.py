@@ -19,9 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from iptclinic.accounts.models import ROLE_FIELDS, STAFF_ROLES, Invitation, Role, Team, User
+from iptclinic.accounts.sessions import end_sessions
 from iptclinic.audit import services as audit
-
-from .sessions import end_sessions
 
 
 class PeopleError(ValueError):

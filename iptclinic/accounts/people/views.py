@@ -11,8 +11,10 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from iptclinic.accounts import mfa
 from iptclinic.accounts.decorators import staff_required
 from iptclinic.accounts.models import Invitation, Role, User
+from iptclinic.accounts.reauth import recent_authentication_required
 from iptclinic.audit import services as audit
 
 from . import emails, services
@@ -73,6 +75,13 @@ def invite(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person(request: HttpRequest, person_id: int) -> HttpResponse:
     someone = person_for(request.user, person_id)
+    if request.method == "POST":
+        # Changing someone's roles asks the lead to prove it is them, if not done recently.
+        return recent_authentication_required(_person)(request, someone)
+    return _person(request, someone)
+
+
+def _person(request: HttpRequest, someone: User) -> HttpResponse:
     own = someone.pk == request.user.pk
     form = StaffRolesForm(
         request.POST if request.method == "POST" else None,
@@ -130,6 +139,7 @@ def _person_page(
             "clients": clients,
             "supervisees": supervisees,
             "refused": refused,
+            "has_second_factor": mfa.has_second_factor(someone),
         },
         status=status,
     )
@@ -138,7 +148,11 @@ def _person_page(
 @lead_required
 @require_POST
 def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
-    someone = person_for(request.user, person_id)
+    # The person is found first, so someone outside the team gets 404 before anything else.
+    return recent_authentication_required(_deactivate)(request, person_for(request.user, person_id))
+
+
+def _deactivate(request: HttpRequest, someone: User) -> HttpResponse:
     try:
         services.deactivate(someone, actor=request.user)
     except services.PeopleError as error:
@@ -152,7 +166,10 @@ def deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
 @lead_required
 @require_POST
 def reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
-    someone = person_for(request.user, person_id)
+    return recent_authentication_required(_reactivate)(request, person_for(request.user, person_id))
+
+
+def _reactivate(request: HttpRequest, someone: User) -> HttpResponse:
     services.reactivate(someone, actor=request.user)
     messages.success(request, "Account active again.")
     return redirect("people:person", person_id=someone.pk)
@@ -161,7 +178,12 @@ def reactivate(request: HttpRequest, person_id: int) -> HttpResponse:
 @lead_required
 @require_POST
 def send_password_link(request: HttpRequest, person_id: int) -> HttpResponse:
-    someone = person_for(request.user, person_id)
+    return recent_authentication_required(_send_password_link)(
+        request, person_for(request.user, person_id)
+    )
+
+
+def _send_password_link(request: HttpRequest, someone: User) -> HttpResponse:
     if not someone.is_active or not someone.email:
         messages.error(request, "A link can only go to an active account with an email address.")
     else:

@@ -10,11 +10,19 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from iptclinic.accounts import mfa
 from iptclinic.accounts.models import Invitation, Role, User
 from iptclinic.accounts.people import services
 from iptclinic.audit.models import AuditEvent
-from iptclinic.test import PASSWORD, make_client, make_user
+from iptclinic.test import (
+    PASSWORD,
+    VerifiedClient,
+    give_authenticator_app,
+    make_client,
+    make_user,
+)
 
 NEW_PASSWORD = "a-long-and-unusual-phrase-77"  # noqa: S105 - test only
 
@@ -122,7 +130,8 @@ def test_the_invited_person_sets_a_password_once_and_signs_in(client, lee, sam, 
         "/accounts/login/", {"username": "vic.osei@example.org", "password": NEW_PASSWORD}
     )
     assert signed_in.status_code == 302
-    assert visitor.get("/caseload/").status_code == 200
+    # A new member of staff sets up a second factor before any page of the clinic.
+    assert visitor.get("/caseload/")["Location"].startswith("/accounts/second-factor/set-up/")
     # Used once.
     assert Browser().get(link).status_code == 404
     event = AuditEvent.objects.get(action="account.create")
@@ -224,7 +233,7 @@ def test_a_role_must_be_chosen(client, lee, otto):
 def test_a_leaver_signed_in_elsewhere_gets_the_sign_in_page_on_their_next_request(
     client, lee, otto
 ):
-    ottos_browser = Browser()
+    ottos_browser = VerifiedClient()
     ottos_browser.force_login(otto)
     assert ottos_browser.get("/caseload/").status_code == 200
     client.force_login(lee)
@@ -317,3 +326,54 @@ def test_service_user_accounts_are_not_managed_here(client, lee, cara_user):
     assert client.get(f"/team/people/{cara_user.pk}/").status_code == 404
     assert client.post(f"/team/people/{cara_user.pk}/deactivate/").status_code == 404
     assert "Cara" not in client.get("/team/people/").content.decode()
+
+
+# Asking the lead again before a change to someone's access ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/team/people/{pk}/", {"roles": ["therapist", "supervisor"]}),
+        ("/team/people/{pk}/deactivate/", {}),
+        ("/team/people/{pk}/password-link/", {}),
+    ],
+)
+def test_a_change_to_someones_access_asks_the_lead_again_after_ten_minutes(
+    client, lee, otto, mailoutbox, time_machine, path, data
+):
+    client.force_login(lee)
+    time_machine.move_to(timezone.now() + timedelta(minutes=11))
+    url = path.format(pk=otto.pk)
+    response = client.post(
+        url, data, headers={"referer": f"http://testserver/team/people/{otto.pk}/"}
+    )
+    assert (
+        response["Location"]
+        == f"/accounts/second-factor/confirm/?next=%2Fteam%2Fpeople%2F{otto.pk}%2F"
+    )
+    otto.refresh_from_db()
+    assert otto.roles == {Role.THERAPIST}
+    assert otto.is_active
+    assert mailoutbox == []
+    assert not AuditEvent.objects.filter(action__startswith="account.").exists()
+
+
+def test_another_teams_lead_gets_404_not_a_confirmation_page(client, lee, hana, time_machine):
+    client.force_login(lee)
+    time_machine.move_to(timezone.now() + timedelta(minutes=11))
+    assert client.post(f"/team/people/{hana.pk}/deactivate/").status_code == 404
+
+
+def test_the_lead_resets_a_lost_second_factor_from_the_person_page(client, lee, tess):
+    give_authenticator_app(tess)
+    client.force_login(lee)
+    page = client.get(f"/team/people/{tess.pk}/").content.decode()
+    assert "Reset their second factor" in page
+    response = client.post(
+        f"/accounts/second-factor/reset/{tess.pk}/", {"next": f"/team/people/{tess.pk}/"}
+    )
+    assert response["Location"] == f"/team/people/{tess.pk}/"
+    assert not mfa.has_second_factor(tess)
+    page = client.get(f"/team/people/{tess.pk}/").content.decode()
+    assert "They have not set up a second factor yet" in page

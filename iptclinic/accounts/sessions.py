@@ -1,4 +1,4 @@
-"""Ending every session of one person at once, for a leaver (issue 9).
+"""Ending every session of one person at once: a leaver, or a second factor reset (issue 9).
 
 Django's session table is keyed by session, not by person, so each live session is read to find
 the person's: the table holds only unexpired sessions of the last half hour or so, and a leaver
