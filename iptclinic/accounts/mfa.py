@@ -50,7 +50,12 @@ def passed_second_factor(request: HttpRequest) -> bool:
 
 
 def mark_confirmed(request: HttpRequest) -> None:
-    """Note in the session that the person has just proved who they are."""
+    """Note in the session that the person has just proved who they are.
+
+    The session gets a new key as well: a key seen before the proof (in a shared browser, say)
+    is no longer worth anything after it.
+    """
+    request.session.cycle_key()
     request.session[CONFIRMED_AT] = timezone.now().isoformat()
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -89,11 +90,15 @@ def test_a_therapist_with_an_app_enters_its_code_after_the_password(unverified_c
     device.throttling_failure_count = 0
     device.throttling_failure_timestamp = None
     device.save()
+    key_after_password = unverified_client.cookies[settings.SESSION_COOKIE_NAME].value
     right = unverified_client.post(
         "/accounts/second-factor/", {"code": totp_code(device), "next": "/clients/new/"}
     )
     assert right["Location"] == "/clients/new/"
     assert unverified_client.get("/clients/new/").status_code == 200
+    # The session key seen before the second factor is worth nothing after it.
+    assert unverified_client.cookies[settings.SESSION_COOKIE_NAME].value != key_after_password
+    assert not Session.objects.filter(session_key=key_after_password).exists()
 
 
 def test_a_recovery_code_works_once_and_its_use_is_audited(unverified_client, tess):
