@@ -111,4 +111,6 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
         "record_id": record.pk,
         "response_id": phq9.pk,
         "alert_id": phq9.alerts.get().pk,
+        # A person's account (a service lead's sign-in locks): the client's therapist.
+        "user_id": therapist.pk,
     }
