@@ -92,11 +92,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     # Signs out a session older than IPTCLINIC_SESSION_MAX_HOURS, whatever its activity.
     "iptclinic.accounts.middleware.session_lifetime",
     # Cache-Control: no-store on every response to a signed-in person.
     "iptclinic.accounts.middleware.no_store_when_signed_in",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -22,6 +22,7 @@ from iptclinic.inventory.forms import FocusWorkForm
 from iptclinic.inventory.selectors import focus_work_context
 from iptclinic.ipt.tasks import Task, session_checklist
 from iptclinic.lib.concurrency import EditConflict
+from iptclinic.lib.text import TextKind, without_refused
 
 from .. import services
 from ..access import appointment_for, record_for
@@ -266,6 +267,8 @@ def record_addendum(request: HttpRequest, record_id: int) -> HttpResponse:
         services.add_addendum(record, actor=request.user, text=text)
     except services.CourseRuleError as error:
         messages.error(request, str(error))
-        return _session_record_page(request, record.appointment, addendum={"text": text})
+        # Shown again without any refused character, which the person could not find to delete.
+        shown = without_refused(text, TextKind.LINES)
+        return _session_record_page(request, record.appointment, addendum={"text": shown})
     messages.success(request, "The addendum is added.")
     return redirect("courses:record", record.appointment_id)
