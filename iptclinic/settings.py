@@ -225,7 +225,7 @@ IPTCLINIC_TRUSTED_PROXIES = int(os.environ.get("IPTCLINIC_TRUSTED_PROXIES", "0")
 AXES_CLIENT_IP_CALLABLE = "iptclinic.accounts.signin.client_address"
 # Password checks running at once in one process: more are refused at once (HTTP 429) rather
 # than queued, so a flood of sign-ins cannot take every worker and core.
-IPTCLINIC_SIGNIN_CONCURRENCY = int(os.environ.get("IPTCLINIC_SIGNIN_CONCURRENCY", "2"))
+IPTCLINIC_SIGNIN_CONCURRENCY = int(os.environ.get("IPTCLINIC_SIGNIN_CONCURRENCY", "1"))
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_credentials
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -13,7 +15,7 @@ from . import locks as sign_in_locks
 from .decorators import staff_required
 from .forms import SignInForm
 from .models import Role, User
-from .signin import password_checks, refused
+from .signin import locked_out_response, password_checks, refused
 
 _login = auth_views.LoginView.as_view(
     template_name="accounts/login.html", authentication_form=SignInForm
@@ -22,10 +24,15 @@ _logout = auth_views.LogoutView.as_view()
 
 
 def sign_in(request: HttpRequest) -> HttpResponse:
-    """The sign-in page. A password check waits for no one: with every slot of this process
-    busy, the attempt is refused at once (429), before anything is hashed or counted."""
+    """The sign-in page. A try from a locked username or address is refused first, before the
+    form is even read (axes' backend would refuse it too, but later and at more cost). A
+    password check waits for no one: with every slot of this process busy, the try is refused at
+    once (429), before anything is hashed or counted."""
     if request.method != "POST":
         return _login(request)
+    AxesProxyHandler.update_request(request)
+    if not AxesProxyHandler.is_allowed(request, get_credentials(request.POST.get("username"))):
+        return locked_out_response(request)
     slots = password_checks.slots()
     if not slots.acquire(blocking=False):
         return refused(request, retry_after=1)
