@@ -93,10 +93,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Signs out a session older than IPTCLINIC_SESSION_MAX_HOURS, whatever its activity.
-    "iptclinic.accounts.middleware.session_lifetime",
     # Cache-Control: no-store on every response to a signed-in person.
     "iptclinic.accounts.middleware.no_store_when_signed_in",
+    # Signs out a session older than IPTCLINIC_SESSION_MAX_HOURS, whatever its activity.
+    "iptclinic.accounts.middleware.session_lifetime",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -216,7 +216,10 @@ AXES_COOLOFF_TIME = timedelta(
 )
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_RESET_ON_SUCCESS = True
+# A successful sign-in forgets the failures against that username only (accounts.signals), not
+# axes' reset of everything from the address too: else anyone with an account of their own could
+# clear their count against another account by signing in between guesses.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "iptclinic.accounts.signin.locked_out_response"
 AXES_ENABLE_ADMIN = False
 # The address is REMOTE_ADDR, or behind IPTCLINIC_TRUSTED_PROXIES reverse proxies that each

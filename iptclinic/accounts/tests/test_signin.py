@@ -148,6 +148,18 @@ def test_a_successful_sign_in_forgets_earlier_failures(client: HttpClient, tess:
     assert not AccessAttempt.objects.filter(username="tess").exists()
 
 
+def test_signing_in_to_ones_own_account_clears_no_count_against_another(
+    client: HttpClient, tess: User, otto: User
+) -> None:
+    for n in range(4):
+        sign_in(client, "tess", f"wrong-{n}")
+    assert sign_in(client, "otto", PASSWORD).status_code == 302  # an account of one's own
+    client.logout()
+
+    assert sign_in(client, "tess", "wrong-4").status_code == 429
+    assert sign_in(client, "tess", PASSWORD).status_code == 429
+
+
 def test_when_every_password_check_is_busy_a_sign_in_is_refused_at_once(
     client: HttpClient, tess: User, settings: Any, password_checks_run: list[str]
 ) -> None:
