@@ -4,9 +4,9 @@
 import os
 import sys
 
-# Commands that serve people: in development mode they say so, once (not again in runserver's
-# reloaded child, which has RUN_MAIN set).
-SERVING = {"runserver", "run_worker"}
+# Serving pages in development mode says so, once: not again in runserver's reloaded child
+# (which has RUN_MAIN set), nor from the background worker that `make run` starts beside it.
+SERVING = {"runserver"}
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iptclinic.settings")

@@ -207,6 +207,7 @@ def test_serving_in_development_says_so_once() -> None:
 
 def test_other_commands_and_production_do_not_print_the_development_notice() -> None:
     assert "development mode" not in _python("manage.py", "check").stderr
+    assert "development mode" not in _python("manage.py", "run_worker", "--help").stderr
     assert (
         "development mode"
         not in _python("manage.py", "runserver", "--help", **_production()).stderr
