@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,14 +32,33 @@ if PRODUCTION and (SECRET_KEY == _PLACEHOLDER_SECRET or len(SECRET_KEY) < 40):
         "IPT Clinic in production."
     )
 
+# Fail safe (issue 9): production refuses to start with DEBUG, the development key, SQLite or
+# no host names; without IPTCLINIC_ENV the application is for development on this computer only.
+if PRODUCTION and os.environ.get("DJANGO_DEBUG", "0") != "0":
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG must be off in production: DEBUG shows code and data on error pages. "
+        "Remove DJANGO_DEBUG from the environment."
+    )
 DEBUG = not PRODUCTION and os.environ.get("DJANGO_DEBUG", "1") == "1"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get(
-        "DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost"
+        "DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else ",".join(LOOPBACK_HOSTS)
     ).split(",")
     if host.strip()
 ]
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "Set DJANGO_ALLOWED_HOSTS to the host names IPT Clinic answers to (for example "
+        "ipt.example.nhs.uk) before running it in production."
+    )
+if not PRODUCTION and set(ALLOWED_HOSTS) - set(LOOPBACK_HOSTS):
+    raise ImproperlyConfigured(
+        "IPT Clinic is in development mode (IPTCLINIC_ENV is not set), which answers only on "
+        "this computer (127.0.0.1, localhost). To serve other host names, set "
+        "IPTCLINIC_ENV=production with its checks."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -54,6 +74,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    "axes",
     "iptclinic.accounts",
     "iptclinic.audit",
     "iptclinic.clients",
@@ -79,13 +100,23 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # Cache-Control: no-store on every response to a signed-in person.
+    "iptclinic.accounts.middleware.no_store_when_signed_in",
+    # Signs out a session older than IPTCLINIC_SESSION_MAX_HOURS, whatever its activity.
+    "iptclinic.accounts.middleware.session_lifetime",
     # Staff who have not passed the second factor are sent to it (after OTPMiddleware).
     "iptclinic.accounts.middleware.SecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a refused sign-in (too many failures) into the sign-in page (accounts.signin).
+    "axes.middleware.AxesMiddleware",
 ]
+
+if not PRODUCTION:
+    # Development mode answers only requests from this computer.
+    MIDDLEWARE.insert(0, "iptclinic.accounts.middleware.loopback_only")
 
 if PRODUCTION:
     # Serves the collected static files from the app nodes; runserver does it in development.
@@ -128,12 +159,22 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+if PRODUCTION and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    raise ImproperlyConfigured(
+        "Set DATABASE_URL to a PostgreSQL database before running IPT Clinic in production: "
+        "the embedded SQLite database is for development and trying it out."
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Axes first: it refuses a locked-out account or address before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -178,11 +219,51 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+if PRODUCTION:
+    # The __Host- prefix makes the browser refuse the cookie unless it is secure, for this exact
+    # host and path "/": no sibling subdomain can set or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Besides the idle timeout, a session ends this many hours after sign-in (ASVS 7.3.2).
+IPTCLINIC_SESSION_MAX_HOURS = float(os.environ.get("IPTCLINIC_SESSION_MAX_HOURS", "12"))
+# Messages (which may name a client) stay on the server with the session, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SECURE_SSL_REDIRECT = PRODUCTION and os.environ.get("IPTCLINIC_SSL_REDIRECT", "1") == "1"
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+# Preload commits the whole domain to HTTPS in browsers' built-in lists: only its owner decides.
+SECURE_HSTS_PRELOAD = PRODUCTION and os.environ.get("IPTCLINIC_HSTS_PRELOAD", "0") == "1"
+if not SECURE_HSTS_PRELOAD:
+    # check --deploy asks for preload; it stays off on purpose unless IPTCLINIC_HSTS_PRELOAD=1.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Throttled sign-in (django-axes; docs/security/sign-in.md). After IPTCLINIC_SIGNIN_FAILURES
+# wrong passwords for one username, or from one address, within the cool-off, signing in is
+# refused for IPTCLINIC_SIGNIN_COOLOFF_MINUTES from the last counted failure, or until a service
+# lead releases the lock (accounts:locks). Refused tries are not counted again, so the cool-off
+# ends when it says. The same words are shown whatever happened (accounts.forms.SignInForm).
+AXES_FAILURE_LIMIT = int(os.environ.get("IPTCLINIC_SIGNIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(
+    minutes=float(os.environ.get("IPTCLINIC_SIGNIN_COOLOFF_MINUTES", "30"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful sign-in forgets the failures against that username only (accounts.signals), not
+# axes' reset of everything from the address too: else anyone with an account of their own could
+# clear their count against another account by signing in between guesses.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "iptclinic.accounts.signin.locked_out_response"
+AXES_ENABLE_ADMIN = False
+# The address is REMOTE_ADDR, or behind IPTCLINIC_TRUSTED_PROXIES reverse proxies that each
+# append to X-Forwarded-For, the address the outermost of them saw (accounts.signin.client_address).
+IPTCLINIC_TRUSTED_PROXIES = int(os.environ.get("IPTCLINIC_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "iptclinic.accounts.signin.client_address"
+# Password checks running at once in one process: more are refused at once (HTTP 429) rather
+# than queued, so a flood of sign-ins cannot take every worker and core.
+IPTCLINIC_SIGNIN_CONCURRENCY = int(os.environ.get("IPTCLINIC_SIGNIN_CONCURRENCY", "1"))
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

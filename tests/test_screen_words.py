@@ -1,4 +1,5 @@
-"""No screen names a document (decisions §37): the demo, crawled as each of its personas.
+"""No screen names a document (decisions §37), and no signed-in page may be stored (issue 9):
+the demo, crawled as each of its personas.
 
 Section numbers, file names and evidence labels ("FIRM", "UNVERIFIED", "[S]") belong in
 ``docs/`` and code comments. This test loads the demo, signs in as each demo login, follows every
@@ -12,12 +13,14 @@ from __future__ import annotations
 import io
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.urls import resolve
 
 from iptclinic.accounts.models import User
@@ -146,8 +149,15 @@ def _snippet(fragment: str) -> str | None:
     return " ".join(fragment[start:end].split())
 
 
-def crawl(browser: HttpClient, persona: str) -> Crawl:
-    """Breadth-first from the home page: every same-site GET link and GET form, once each."""
+def crawl(
+    browser: HttpClient,
+    persona: str,
+    each_response: Callable[[str, HttpResponse], None] | None = None,
+) -> Crawl:
+    """Breadth-first from the home page: every same-site GET link and GET form, once each.
+
+    ``each_response(url, response)`` sees every response fetched, whatever its status or type.
+    """
     result = Crawl(persona)
     queue: deque[str] = deque(["/"])
     seen = {"/"}
@@ -155,6 +165,8 @@ def crawl(browser: HttpClient, persona: str) -> Crawl:
     while queue:
         url = queue.popleft()
         response = browser.get(url, follow=True)
+        if each_response is not None:
+            each_response(url, response)
         final = response.request["PATH_INFO"]
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
@@ -194,13 +206,30 @@ def demo(db: None) -> None:
     call_command("load_demo_measures", stdout=io.StringIO())
 
 
+def _never_stored(response: HttpResponse) -> bool:
+    directives = {part.strip() for part in response.get("Cache-Control", "").lower().split(",")}
+    return "no-store" in directives and response.get("Pragma") == "no-cache"
+
+
 def test_no_page_of_the_demo_names_a_document_or_an_evidence_label(demo: None) -> None:
+    """One walk, two checks (the walk is the slow part): besides the words, every response to a
+    signed-in person says ``Cache-Control: no-store``, so nothing clinical is shown again from a
+    browser's cache after sign-out, or kept by a proxy."""
     report = []
     reached: set[str] = set()
+    stored: list[str] = []
+    walked = 0
     for username, _who in LOGINS:
         browser = HttpClient()
         browser.force_login(User.objects.get(username=username))
-        result = crawl(browser, username)
+
+        def check(url: str, response: HttpResponse, username: str = username) -> None:
+            nonlocal walked
+            walked += 1
+            if not _never_stored(response):
+                stored.append(f"{username}: {url} ({response.status_code})")
+
+        result = crawl(browser, username, check)
         # Every persona reaches more than the page it lands on: a broken crawl must not pass.
         assert result.pages > 2, f"{username}: the crawl reached only {result.pages} pages"
         reached |= result.views
@@ -212,3 +241,5 @@ def test_no_page_of_the_demo_names_a_document_or_an_evidence_label(demo: None) -
         ]
     assert not MUST_REACH - reached, f"the crawl never reached {sorted(MUST_REACH - reached)}"
     assert not report, "Developer references on screen:\n" + "\n".join(report)
+    assert walked > 100, f"only {walked} pages were walked"
+    assert not stored, "Pages a browser or proxy may store:\n" + "\n".join(stored)

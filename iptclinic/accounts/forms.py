@@ -1,10 +1,31 @@
-"""Forms of the sign-in steps after the password."""
+"""The sign-in form (one message for every refusal: ``signin.refusal_message``) and the forms of
+the steps after the password."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
 from iptclinic.lib.forms import CheckedTextForm
+from iptclinic.lib.text import TextKind
+
+from .signin import refusal_message
+
+
+class SignInForm(CheckedTextForm, AuthenticationForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A wrong password, an unknown or inactive account and a lock read the same.
+        message = refusal_message()
+        self.error_messages = {**self.error_messages, "invalid_login": message, "inactive": message}
+
+    def text_kind(self, name: str, field: forms.Field) -> TextKind | None:
+        # A password is compared as it was set: never normalised or changed.
+        if name == "password":
+            return None
+        return super().text_kind(name, field)
 
 
 class CodeForm(CheckedTextForm, forms.Form):

@@ -1,15 +1,96 @@
-"""Staff pass a second factor before any page; service users who set one up pass it too."""
+"""Sign-in, sessions and responses for special-category data (issue 9).
+
+- ``SecondFactorMiddleware``: staff pass a second factor before any page; service users who set
+  one up pass it too.
+
+- ``session_lifetime``: a session ends ``IPTCLINIC_SESSION_MAX_HOURS`` after sign-in, however
+  active it is (the idle timeout is ``SESSION_COOKIE_AGE``). The sign-in time is kept in the
+  session under ``SIGNED_IN_AT`` when ``user_logged_in`` fires (``signals.py``); a session
+  without it is treated as expired, so nothing signed in escapes the limit.
+- ``no_store_when_signed_in``: no response to a signed-in person is kept in a browser's or a
+  proxy's cache, so a clinical page cannot be shown again from the cache after sign-out.
+- ``loopback_only``: in development mode (``IPTCLINIC_ENV`` unset) only this computer is answered.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from ipaddress import ip_address
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from . import mfa
+
+SIGNED_IN_AT = "iptclinic.signed_in_at"
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def session_expired(request: HttpRequest) -> bool:
+    """Whether the signed-in session began longer ago than the absolute lifetime allows."""
+    value = request.session.get(SIGNED_IN_AT)
+    try:
+        signed_in_at = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        signed_in_at = None
+    if signed_in_at is None or signed_in_at.tzinfo is None:
+        return True
+    limit = timedelta(hours=settings.IPTCLINIC_SESSION_MAX_HOURS)
+    return timezone.now() - signed_in_at >= limit
+
+
+def session_lifetime(get_response: Handler) -> Handler:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and session_expired(request):
+            logout(request)
+            hours = f"{settings.IPTCLINIC_SESSION_MAX_HOURS:g}"
+            messages.info(
+                request,
+                f"You were signed out because you had been signed in for {hours} hours. "
+                "Sign in again to carry on.",
+            )
+            return redirect_to_login(request.get_full_path())
+        return get_response(request)
+
+    return middleware
+
+
+def no_store_when_signed_in(get_response: Handler) -> Handler:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        signed_in = request.user.is_authenticated
+        response = get_response(request)
+        if signed_in or request.user.is_authenticated:
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+            response["Pragma"] = "no-cache"
+        return response
+
+    return middleware
+
+
+def loopback_only(get_response: Handler) -> Handler:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        try:
+            local = ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+        except ValueError:
+            local = False
+        if not local:
+            return HttpResponseForbidden(
+                "IPT Clinic is in development mode and answers only on the computer it runs on.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return get_response(request)
+
+    return middleware
+
 
 # Reached before the second factor: its own pages (and the passkey ceremony under them), signing
 # out, and resetting a forgotten password.

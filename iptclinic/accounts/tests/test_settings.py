@@ -1,7 +1,7 @@
-"""Production refuses to start without a real secret key (style.md §7).
+"""Production refuses to start unless it is safe; development answers only this computer.
 
-Each case imports the settings module in a fresh interpreter with a clean environment, as a
-server would at start-up.
+Each case starts a fresh interpreter with a clean environment, as a server would at start-up:
+importing the settings, running ``manage.py check --deploy``, or a demo loader.
 """
 
 from __future__ import annotations
@@ -18,18 +18,34 @@ PROJECT_ROOT = Path(__file__).resolve().parents[3]
 SHOW = (
     "import iptclinic.settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
 )
+POSTGRES = "postgres://iptclinic@127.0.0.1:5432/iptclinic"
 
 
-def _import_settings(**env: str) -> subprocess.CompletedProcess[str]:
+def _python(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - our own interpreter and a fixed command
-        [sys.executable, "-c", SHOW],
+        [sys.executable, *args],
         cwd=PROJECT_ROOT,
         env={"PATH": os.environ.get("PATH", ""), **env},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
         check=False,
     )
+
+
+def _import_settings(show: str = SHOW, **env: str) -> subprocess.CompletedProcess[str]:
+    return _python("-c", show, **env)
+
+
+def _production(**overrides: str) -> dict[str, str]:
+    """A complete, safe production environment, with ``overrides`` applied."""
+    return {
+        "IPTCLINIC_ENV": "production",
+        "DJANGO_SECRET_KEY": secrets.token_hex(25),
+        "DJANGO_ALLOWED_HOSTS": "ipt.example.nhs.uk",
+        "DATABASE_URL": POSTGRES,
+        **overrides,
+    }
 
 
 @pytest.mark.parametrize(
@@ -41,7 +57,8 @@ def _import_settings(**env: str) -> subprocess.CompletedProcess[str]:
     ],
 )
 def test_production_refuses_to_start_without_a_real_secret_key(secret: str | None) -> None:
-    env = {"IPTCLINIC_ENV": "production"}
+    env = _production()
+    del env["DJANGO_SECRET_KEY"]
     if secret is not None:
         env["DJANGO_SECRET_KEY"] = secret
 
@@ -53,18 +70,109 @@ def test_production_refuses_to_start_without_a_real_secret_key(secret: str | Non
 
 
 def test_production_starts_with_a_50_character_key_and_debug_off() -> None:
-    result = _import_settings(IPTCLINIC_ENV="production", DJANGO_SECRET_KEY=secrets.token_hex(25))
+    result = _import_settings(**_production())
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True", "True"]
 
 
-def test_debug_stays_off_in_production_even_when_asked_for() -> None:
-    result = _import_settings(
-        IPTCLINIC_ENV="production", DJANGO_SECRET_KEY=secrets.token_hex(25), DJANGO_DEBUG="1"
+@pytest.mark.parametrize("value", ["1", "true", "yes"])
+def test_production_refuses_to_start_when_debug_is_asked_for(value: str) -> None:
+    result = _import_settings(**_production(DJANGO_DEBUG=value))
+
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be off in production" in result.stderr
+
+
+def test_production_starts_when_debug_is_explicitly_off() -> None:
+    result = _import_settings(**_production(DJANGO_DEBUG="0"))
+
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("database", [None, "sqlite:////tmp/iptclinic.sqlite3"])
+def test_production_refuses_to_start_on_sqlite(database: str | None) -> None:
+    env = _production()
+    del env["DATABASE_URL"]
+    if database is not None:
+        env["DATABASE_URL"] = database
+
+    result = _import_settings(**env)
+
+    assert result.returncode != 0
+    assert "Set DATABASE_URL to a PostgreSQL database" in result.stderr
+
+
+@pytest.mark.parametrize("hosts", [None, "", " , "])
+def test_production_refuses_to_start_without_host_names(hosts: str | None) -> None:
+    env = _production()
+    del env["DJANGO_ALLOWED_HOSTS"]
+    if hosts is not None:
+        env["DJANGO_ALLOWED_HOSTS"] = hosts
+
+    result = _import_settings(**env)
+
+    assert result.returncode != 0
+    assert "Set DJANGO_ALLOWED_HOSTS to the host names IPT Clinic answers to" in result.stderr
+
+
+def test_production_cookies_are_host_only_and_hsts_covers_subdomains_without_preload() -> None:
+    show = (
+        "import iptclinic.settings as s; print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, "
+        "s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD)"
     )
 
-    assert result.stdout.split()[0] == "False"
+    result = _import_settings(show, **_production())
+
+    assert result.stdout.split() == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "31536000",
+        "True",
+        "False",
+    ]
+
+
+def test_hsts_preload_is_sent_only_when_configured() -> None:
+    show = "import iptclinic.settings as s; print(s.SECURE_HSTS_PRELOAD)"
+
+    result = _import_settings(show, **_production(IPTCLINIC_HSTS_PRELOAD="1"))
+
+    assert result.stdout.split() == ["True"]
+
+
+def test_check_deploy_is_clean_in_production_settings() -> None:
+    result = _python("manage.py", "check", "--deploy", **_production())
+
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr + result.stdout
+    assert result.stdout.strip() == "System check identified no issues (1 silenced)."
+
+
+@pytest.mark.parametrize("command", ["load_demo", "load_demo_measures"])
+def test_demo_loaders_refuse_to_run_in_production(command: str) -> None:
+    result = _python("manage.py", command, **_production())
+
+    assert result.returncode != 0
+    assert "It never runs in production" in result.stderr
+
+
+def test_every_demo_loader_is_a_demo_command() -> None:
+    """A loader added later refuses production too, because it is built on DemoCommand."""
+    show = (
+        "import django; django.setup()\n"
+        "from django.core.management import get_commands, load_command_class\n"
+        "from iptclinic.lib.demo import DemoCommand\n"
+        "for name, app in sorted(get_commands().items()):\n"
+        "    if name.startswith('load_demo'):\n"
+        "        print(name, isinstance(load_command_class(app, name), DemoCommand))\n"
+    )
+
+    result = _import_settings(show, DJANGO_SETTINGS_MODULE="iptclinic.settings")
+
+    lines = result.stdout.splitlines()
+    assert len(lines) >= 2, result.stderr
+    assert all(line.endswith(" True") for line in lines), lines
 
 
 def test_an_unknown_environment_name_is_refused() -> None:
@@ -74,8 +182,33 @@ def test_an_unknown_environment_name_is_refused() -> None:
     assert "IPTCLINIC_ENV must be 'development' or 'production'." in result.stderr
 
 
-def test_with_no_configuration_it_starts_for_development() -> None:
-    result = _import_settings()
+def test_with_no_configuration_it_starts_for_development_on_loopback_only() -> None:
+    show = SHOW + "; print(*s.ALLOWED_HOSTS)"
+
+    result = _import_settings(show)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "False", "False"]
+    assert result.stdout.split() == ["True", "False", "False", "127.0.0.1", "localhost", "[::1]"]
+
+
+def test_development_refuses_host_names_other_than_this_computer() -> None:
+    result = _import_settings(DJANGO_ALLOWED_HOSTS="localhost,ipt.example.nhs.uk")
+
+    assert result.returncode != 0
+    assert "IPT Clinic is in development mode (IPTCLINIC_ENV is not set)" in result.stderr
+
+
+def test_serving_in_development_says_so_once() -> None:
+    result = _python("manage.py", "runserver", "--help")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("IPT Clinic is in development mode") == 1
+
+
+def test_other_commands_and_production_do_not_print_the_development_notice() -> None:
+    assert "development mode" not in _python("manage.py", "check").stderr
+    assert "development mode" not in _python("manage.py", "run_worker", "--help").stderr
+    assert (
+        "development mode"
+        not in _python("manage.py", "runserver", "--help", **_production()).stderr
+    )

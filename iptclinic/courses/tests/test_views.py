@@ -572,6 +572,32 @@ def test_an_addendum_is_shown_with_its_author_and_time(
     assert f"Tess, {timezone.localtime():%-d %b %Y}" in page
 
 
+def test_a_refused_addendum_is_shown_again_and_its_text_is_kept_nowhere_else(
+    as_tess: HttpClient, cara_course: Course, tess: User
+) -> None:
+    (appointment,) = attend_next(cara_course, tess)
+    record = services.save_session_record(
+        appointment, actor=tess, data=CLEAR_RISK, expected_version=0
+    )
+    services.sign_session_record(record, actor=tess, expected_version=1)
+    typed = "Her sister\x07 is older, not younger."  # a control character is refused
+
+    response = as_tess.post(reverse("courses:addendum", args=[record.pk]), {"text": typed})
+
+    assert response.status_code == 400
+    page = _page(response)
+    assert "Her sister is older, not younger." in page  # back in its box, without the bell
+    assert "data-has-unsaved" in page
+    assert _messages(response)
+    assert not record.addenda.exists()
+    session = as_tess.session
+    assert "addendum_draft" not in session
+    assert not any("sister" in str(value) for value in session.values())
+    # The next visit starts with an empty box: nothing was carried over.
+    again = _page(as_tess.get(_record_url(appointment)))
+    assert "Her sister" not in again
+
+
 def test_an_addendum_to_an_unsigned_record_is_refused_with_a_message(
     as_tess: HttpClient, cara_course: Course, tess: User
 ) -> None:

@@ -22,6 +22,7 @@ from iptclinic.inventory.forms import FocusWorkForm
 from iptclinic.inventory.selectors import focus_work_context
 from iptclinic.ipt.tasks import Task, session_checklist
 from iptclinic.lib.concurrency import EditConflict
+from iptclinic.lib.text import TextKind, without_refused
 
 from .. import services
 from ..access import appointment_for, record_for
@@ -123,7 +124,14 @@ def _saved(request: HttpRequest, row: TimelineRow, record: SessionRecord) -> Htt
 @staff_required()
 @require_http_methods(["GET", "POST"])
 def session_record(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    appointment = appointment_for(request.user, appointment_id)
+    return _session_record_page(request, appointment_for(request.user, appointment_id))
+
+
+def _session_record_page(
+    request: HttpRequest, appointment: Appointment, *, addendum: dict[str, str] | None = None
+) -> HttpResponse:
+    """The record page; on a POST to it, the save. ``addendum`` holds a refused addendum's text,
+    shown again in its box (and kept nowhere else), with the reason as a message."""
     client = appointment.course.referral.client
     row = _numbered_row(appointment)
     record = (
@@ -132,9 +140,10 @@ def session_record(request: HttpRequest, appointment_id: int) -> HttpResponse:
         .first()
     )
     editable = can_edit_clinical_record(request.user, client) and not (record and record.is_signed)
-    if request.method == "POST" and not editable:
+    saving = request.method == "POST" and addendum is None
+    if saving and not editable:
         raise Http404
-    data = request.POST if request.method == "POST" else None
+    data = request.POST if saving else None
     signals = risk_signals(appointment)
     checklist = _checklist(appointment, row)
     form = SessionRecordForm(
@@ -193,8 +202,9 @@ def session_record(request: HttpRequest, appointment_id: int) -> HttpResponse:
             # Middle-phase strategies, techniques and goal ratings (inventory app), else None.
             "focus_work": focus_work and {**focus_work, "latest_work": conflict["latest_work"]},
             "latest": conflict["latest"],
+            "refused_addendum": addendum,
         },
-        status=status,
+        status=400 if addendum else status,
     )
 
 
@@ -249,13 +259,16 @@ def record_sign(request: HttpRequest, record_id: int) -> HttpResponse:
 @staff_required()
 @require_POST
 def record_addendum(request: HttpRequest, record_id: int) -> HttpResponse:
+    """Add an addendum; a refused one is shown again in the page with what was typed (the
+    clinical text is never kept in the session)."""
     record = _record_to_write(request, record_id)
+    text = request.POST.get("text", "")
     try:
-        services.add_addendum(record, actor=request.user, text=request.POST.get("text", ""))
+        services.add_addendum(record, actor=request.user, text=text)
     except services.CourseRuleError as error:
         messages.error(request, str(error))
-        request.session["addendum_draft"] = request.POST.get("text", "")
-    else:
-        request.session.pop("addendum_draft", None)
-        messages.success(request, "The addendum is added.")
+        # Shown again without any refused character, which the person could not find to delete.
+        shown = without_refused(text, TextKind.LINES)
+        return _session_record_page(request, record.appointment, addendum={"text": shown})
+    messages.success(request, "The addendum is added.")
     return redirect("courses:record", record.appointment_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -25,6 +24,7 @@ from iptclinic.inventory.demo import add_demo_initial_phase
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.lifecycle import CourseState
 from iptclinic.ipt.nhs_number import check_digit
+from iptclinic.lib.demo import DemoCommand
 
 DEMO_PASSWORD = "ipt-demo-2026"  # noqa: S105 - invented demo accounts, printed on purpose
 DEMO_TEAM = "Riverside IPT Service"
@@ -170,7 +170,7 @@ def demo_authenticator_app(user: User) -> TOTPDevice:
     )
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = "Load invented demo data (safe to run again) and print the demo logins."
 
     def handle(self, *args: object, **options: object) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from iptclinic.accounts.models import Team
@@ -19,6 +19,7 @@ from iptclinic.clients.models import Client
 from iptclinic.courses.models import Course
 from iptclinic.ipt.measure_schedule import due_at_session
 from iptclinic.ipt.scoring import Answer
+from iptclinic.lib.demo import DemoCommand
 from iptclinic.measures import services
 from iptclinic.measures.models import QuestionnaireResponse
 
@@ -69,7 +70,7 @@ def along(path: tuple[int, int], step: int, steps: int) -> int:
     return max(0, round(first + (last - first) * step / (steps - 1)) + wobble)
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = "Add invented questionnaires to the demo clients (after load_demo; safe to run again)."
 
     def handle(self, *args: object, **options: object) -> None:
