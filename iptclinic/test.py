@@ -47,6 +47,7 @@ __all__ = [
     "make_client",
     "make_user",
     "open_course_for",
+    "password_signs_in",
     "record_the_past_as_missed",
     "run_background_work",
     "otto",
@@ -104,6 +105,15 @@ def fresh_totp_code(user: User) -> str:
             return totp_code(device, ahead)
     device.delete()
     return totp_code(give_authenticator_app(user))
+
+
+def password_signs_in(username: str, password: str) -> bool:
+    """Whether the sign-in page accepts ``password`` for ``username`` (the first step only).
+
+    The test client's ``login()`` cannot be used: the sign-in throttle needs the request."""
+    browser = HttpClient()
+    browser.post("/accounts/login/", {"username": username, "password": password})
+    return "_auth_user_id" in browser.session
 
 
 class VerifiedClient(HttpClient):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from iptclinic.accounts.locks import address_key, shortened
 from iptclinic.accounts.models import User
 from iptclinic.audit.models import AuditEvent
-from iptclinic.test import PASSWORD
+from iptclinic.test import PASSWORD, VerifiedClient
 
 LOCKS = "/accounts/locks/"
 
@@ -28,7 +28,7 @@ def fail_five_times(username: str, address: str) -> None:
 
 
 def signed_in_as(user: User) -> HttpClient:
-    browser = HttpClient()
+    browser = VerifiedClient()
     browser.force_login(user)
     return browser
 

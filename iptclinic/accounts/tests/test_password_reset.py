@@ -8,6 +8,7 @@ import re
 from django.test import Client as Browser
 
 from iptclinic.audit.models import AuditEvent
+from iptclinic.test import password_signs_in
 
 NEW_PASSWORD = "another-long-unusual-phrase-31"  # noqa: S105 - test only
 
@@ -52,7 +53,7 @@ def test_the_email_names_no_client_and_its_link_sets_a_new_password_once(
         {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     assert done.status_code == 302
-    assert Browser().login(username="tess", password=NEW_PASSWORD)
+    assert password_signs_in("tess", NEW_PASSWORD)
     assert AuditEvent.objects.get(action="account.password_reset").detail == {"person_id": tess.pk}
     again = Browser().get(link, follow=True)
     assert "This link does not work" in again.content.decode()

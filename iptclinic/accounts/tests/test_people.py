@@ -22,6 +22,7 @@ from iptclinic.test import (
     give_authenticator_app,
     make_client,
     make_user,
+    password_signs_in,
 )
 
 NEW_PASSWORD = "a-long-and-unusual-phrase-77"  # noqa: S105 - test only
@@ -250,7 +251,7 @@ def test_a_leaver_signed_in_elsewhere_gets_the_sign_in_page_on_their_next_reques
     event = AuditEvent.objects.get(action="account.deactivate")
     assert event.detail == {"person_id": otto.pk, "sessions_ended": 1}
     # And the password no longer works.
-    assert not Browser().login(username="otto", password=PASSWORD)
+    assert not password_signs_in("otto", PASSWORD)
 
 
 def test_deactivating_someone_who_holds_clients_is_refused_with_what_must_move(
@@ -293,7 +294,7 @@ def test_a_leaver_can_be_made_active_again(client, lee, otto):
     otto.refresh_from_db()
     assert otto.is_active
     assert AuditEvent.objects.get(action="account.reactivate").detail == {"person_id": otto.pk}
-    assert Browser().login(username="otto", password=PASSWORD)
+    assert password_signs_in("otto", PASSWORD)
 
 
 def test_once_their_client_moves_the_leaver_can_go(client, lee, tess, otto):

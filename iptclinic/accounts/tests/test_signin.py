@@ -22,7 +22,7 @@ from django.utils import timezone
 from iptclinic.accounts.models import User
 from iptclinic.accounts.signin import client_address, password_checks, refusal_message
 from iptclinic.audit.models import AuditEvent
-from iptclinic.test import PASSWORD
+from iptclinic.test import PASSWORD, VerifiedClient
 
 LOGIN = "/accounts/login/"
 WORDS = refusal_message()
@@ -81,7 +81,7 @@ def test_a_service_leads_release_lets_the_right_password_in_at_once(
         sign_in(client, "tess", f"wrong-{n}")
     assert sign_in(client, "tess", PASSWORD).status_code == 429
 
-    lead = HttpClient()
+    lead = VerifiedClient()
     lead.force_login(lee)
     released = lead.post(reverse("accounts:release_account", args=[tess.pk]), follow=True)
 
