@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from iptclinic.accounts.models import User
 from iptclinic.test import PASSWORD, fresh_totp_code, give_authenticator_app
@@ -44,3 +45,60 @@ def sign_in_with_password(page: Page, base_url: str, username: str) -> None:
 
 def sign_out(page: Page) -> None:
     page.get_by_role("button", name="Sign out").click()
+
+
+@pytest.fixture
+def passkey_origin(live_server, settings):
+    """Passkeys belong to a domain name: the live server is reached as localhost."""
+    settings.OTP_WEBAUTHN_RP_ID = "localhost"
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url.replace("127.0.0.1", "localhost")]
+    return settings.OTP_WEBAUTHN_ALLOWED_ORIGINS[0]
+
+
+def virtual_authenticator(page: Page) -> str:
+    """A platform authenticator in Chromium (Chrome DevTools Protocol) that always verifies."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    added = cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+    return added["authenticatorId"]
+
+
+def press_passkey_button(page: Page, name: str, started_event: str) -> None:
+    """Press a passkey button ("Add a passkey", "Use a passkey") once its script listens.
+
+    The passkey package's scripts show the button a moment before they attach its click handler,
+    so a click that comes at once can fall in between and do nothing; a person never clicks that
+    fast. The scripts announce a start with an event (``started_event``): the click is repeated
+    until that event is seen.
+    """
+    page.evaluate(
+        "event => document.addEventListener(event, () => { window.passkeyStarted = true; })",
+        started_event,
+    )
+    for _ in range(10):
+        page.get_by_role("button", name=name).click()
+        try:
+            page.wait_for_function("window.passkeyStarted === true", timeout=500)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    raise AssertionError(f"The passkey script behind {name!r} never started.")
+
+
+def add_passkey(page: Page) -> None:
+    press_passkey_button(page, "Add a passkey", "otp_webauthn.register_start")
+
+
+def use_passkey(page: Page) -> None:
+    press_passkey_button(page, "Use a passkey", "otp_webauthn.verification_start")
