@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +14,7 @@ from .decorators import staff_required
 from .forms import CodeForm, PasswordForm
 from .models import Role, User
 from .reauth import recent_authentication_required, safe_next
+from .signin import password_checks
 
 
 @login_required
@@ -99,6 +101,19 @@ def set_up_finish(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url})
 
 
+def _password_right(request: HttpRequest, password: str) -> bool:
+    """The person's password, checked as the sign-in page checks one: through the throttle, so
+    wrong tries count towards the lock, and never more checks at once than the sign-in allows."""
+    slots = password_checks.slots()
+    if not slots.acquire(blocking=False):
+        return False
+    try:
+        checked = authenticate(request, username=request.user.get_username(), password=password)
+    finally:
+        slots.release()
+    return checked is not None and checked.pk == request.user.pk
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest) -> HttpResponse:
@@ -111,7 +126,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if with_device and mfa.verify_code(request, form.cleaned_data["code"]):
             return redirect(next_url)
-        if not with_device and user.check_password(form.cleaned_data["password"]):
+        if not with_device and _password_right(request, form.cleaned_data["password"]):
             mfa.mark_confirmed(request)
             return redirect(next_url)
         field = "code" if with_device else "password"

@@ -1,7 +1,8 @@
 """Demo data never reaches a production database (issue 9).
 
-Every demo loader (``manage.py load_demo*``) is a :class:`DemoCommand`: in production it stops
-before it touches the database. The demo's logins share a password printed in the README.
+Every demo command (``manage.py load_demo*``, ``demo_code``) is a :class:`DemoCommand`: in
+production it stops before it touches the database. The demo's logins share a password printed
+in the README, and their sign-in codes can be printed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ class DemoCommand(BaseCommand):
     def execute(self, *args: Any, **options: Any) -> str | None:
         if settings.PRODUCTION:
             raise CommandError(
-                "This loads invented demo people whose password is public. It never runs in "
-                "production (IPTCLINIC_ENV=production)."
+                "This is for the invented demo only: its logins' password and sign-in codes are "
+                "public. It never runs in production (IPTCLINIC_ENV=production)."
             )
         return super().execute(*args, **options)

@@ -216,6 +216,21 @@ def test_a_service_user_without_a_device_confirms_with_their_password(unverified
     assert unverified_client.get(right["Location"]).status_code == 200
 
 
+def test_wrong_passwords_on_the_confirmation_page_count_towards_the_lock(
+    unverified_client, cara_user
+):
+    unverified_client.force_login(cara_user)
+    for n in range(5):
+        unverified_client.post("/accounts/second-factor/confirm/", {"password": f"wrong-{n}"})
+    locked = unverified_client.post(
+        "/accounts/second-factor/confirm/",
+        {"password": PASSWORD, "next": "/accounts/second-factor/devices/"},
+    )
+    # Locked: the throttle answers as the sign-in page does, and nothing is confirmed.
+    assert locked.status_code == 429
+    assert not mfa.confirmed_recently(locked.wsgi_request)
+
+
 # Managing one's own devices
 
 

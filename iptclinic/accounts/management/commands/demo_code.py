@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iptclinic.accounts.models import User
+from iptclinic.lib.demo import DemoCommand
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = "Print the current sign-in code of a demo login (refused in production)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if settings.PRODUCTION:
-            raise CommandError("demo_code does not run in production: codes come from the app.")
         user = User.objects.filter(username=options["username"]).first()
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first() if user else None
         if device is None:
