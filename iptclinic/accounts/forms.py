@@ -9,23 +9,26 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from iptclinic.lib.forms import CheckedTextForm
-from iptclinic.lib.text import TextKind
 
 from .signin import refusal_message
 
 
-class SignInForm(CheckedTextForm, AuthenticationForm):
+class PasswordsAsTyped:
+    """Put before ``CheckedTextForm``: a password is kept exactly as typed, never normalised or
+    refused for its characters, as the text checks would change what the person signs in with."""
+
+    def text_kind(self, name: str, field: forms.Field) -> Any:
+        if isinstance(field.widget, forms.PasswordInput):
+            return None
+        return super().text_kind(name, field)  # type: ignore[misc]
+
+
+class SignInForm(PasswordsAsTyped, CheckedTextForm, AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # A wrong password, an unknown or inactive account and a lock read the same.
         message = refusal_message()
         self.error_messages = {**self.error_messages, "invalid_login": message, "inactive": message}
-
-    def text_kind(self, name: str, field: forms.Field) -> TextKind | None:
-        # A password is compared as it was set: never normalised or changed.
-        if name == "password":
-            return None
-        return super().text_kind(name, field)
 
 
 class CodeForm(CheckedTextForm, forms.Form):
@@ -38,7 +41,7 @@ class CodeForm(CheckedTextForm, forms.Form):
     )
 
 
-class PasswordForm(CheckedTextForm, forms.Form):
+class PasswordForm(PasswordsAsTyped, CheckedTextForm, forms.Form):
     password = forms.CharField(
         label="Password",
         strip=False,

@@ -42,6 +42,9 @@ NEXT = "iptclinic.sso_next"
 
 # RFC 8176 "amr" value that says more than one factor was used.
 MULTI_FACTOR_AMR = "mfa"
+# The ID-token signatures we accept, whatever a provider's discovery document offers: never
+# "none", never a shared-secret HMAC (anyone holding the client secret could forge one).
+ID_TOKEN_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
 
 
 class SignInRefused(Exception):
@@ -85,14 +88,39 @@ def oauth_client(config: Mapping[str, Any]) -> DjangoOAuth2App:
     )
 
 
+def checked_metadata(client: DjangoOAuth2App, config: Mapping[str, Any]) -> dict[str, Any]:
+    """The provider's discovery document, refused unless it names the configured issuer, with
+    the ID-token algorithms narrowed to ours (``ID_TOKEN_ALGORITHMS``).
+
+    Checked before the browser is sent to the provider and before the code and our client
+    credentials go to the token endpoint the document names.
+    """
+    metadata = client.load_server_metadata()
+    if metadata.get("issuer") != config["issuer"]:
+        raise SignInRefused("wrong_issuer")
+    offered = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
+    allowed = [alg for alg in offered if alg in ID_TOKEN_ALGORITHMS]
+    if not allowed:
+        raise SignInRefused("no_safe_algorithm")
+    metadata["id_token_signing_alg_values_supported"] = allowed
+    return metadata
+
+
+def id_token_rules(config: Mapping[str, Any]) -> dict[str, Any]:
+    """What the ID token's claims must say: our issuer, and our client among its audience."""
+    return {
+        "iss": {"essential": True, "value": config["issuer"]},
+        "aud": {"essential": True, "value": config["client_id"]},
+    }
+
+
 def verify(request: HttpRequest, config: Mapping[str, Any]) -> VerifiedIdentity:
     """Finish the code flow: check state, exchange the code, verify the ID token, read userinfo."""
     client = oauth_client(config)
     issuer = config["issuer"]
     try:
-        token = client.authorize_access_token(
-            request, claims_options={"iss": {"essential": True, "value": issuer}}
-        )
+        checked_metadata(client, config)
+        token = client.authorize_access_token(request, claims_options=id_token_rules(config))
         id_claims = token.get("userinfo")
         if not id_claims:
             raise SignInRefused("no_id_token")

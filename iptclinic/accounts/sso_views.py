@@ -18,6 +18,8 @@ REFUSAL_PAGES = {
     "no_id_token": "failed",
     "userinfo_for_someone_else": "failed",
     "deactivated": "closed",
+    "wrong_issuer": "failed",
+    "no_safe_algorithm": "failed",
 }
 
 
@@ -43,10 +45,15 @@ def start(request: HttpRequest, kind: str) -> HttpResponse:
     )
     request.session[sso.NEXT] = next_url if safe else ""
     callback = request.build_absolute_uri(reverse(f"accounts:sso_{kind}_callback"))
+    client = sso.oauth_client(config)
     try:
-        return sso.oauth_client(config).authorize_redirect(request, callback)
+        sso.checked_metadata(client, config)
+        return client.authorize_redirect(request, callback)
     except requests.RequestException:
         return render(request, "accounts/sso_refused.html", {"page": "unavailable"}, status=503)
+    except sso.SignInRefused as refusal:
+        sso.record_refusal(config, refusal)
+        return render(request, "accounts/sso_refused.html", {"page": "failed"}, status=403)
 
 
 @require_GET

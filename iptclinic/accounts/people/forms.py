@@ -8,20 +8,11 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 
+from iptclinic.accounts.forms import PasswordsAsTyped
 from iptclinic.accounts.models import STAFF_ROLES, Role, User
 from iptclinic.lib.forms import CheckedTextForm
 
 STAFF_ROLE_CHOICES = [(role.value, role.label) for role in Role if role in STAFF_ROLES]
-
-
-class PasswordsAsTyped:
-    """Put before ``CheckedTextForm``: a password is kept exactly as typed, as the text checks
-    would change what the person later signs in with."""
-
-    def text_kind(self, name: str, field: forms.Field) -> Any:
-        if isinstance(field.widget, forms.PasswordInput):
-            return None
-        return super().text_kind(name, field)  # type: ignore[misc]
 
 
 def supervisor_choices(team_id: int | None, person: User | None = None) -> Any:

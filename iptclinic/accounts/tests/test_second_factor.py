@@ -216,6 +216,18 @@ def test_a_service_user_without_a_device_confirms_with_their_password(unverified
     assert unverified_client.get(right["Location"]).status_code == 200
 
 
+def test_the_confirmation_page_takes_a_password_exactly_as_typed(unverified_client, cara_user):
+    unusual = "  tab\there and spaces  "
+    cara_user.set_password(unusual)
+    cara_user.save()
+    unverified_client.force_login(cara_user)
+    right = unverified_client.post(
+        "/accounts/second-factor/confirm/",
+        {"password": unusual, "next": "/accounts/second-factor/devices/"},
+    )
+    assert right["Location"] == "/accounts/second-factor/devices/"
+
+
 def test_wrong_passwords_on_the_confirmation_page_count_towards_the_lock(
     unverified_client, cara_user
 ):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from authlib.oidc.core import CodeIDToken
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client as Browser
+from joserfc.errors import JoseError
 
 from iptclinic.accounts import sso
 from iptclinic.accounts.models import ExternalIdentity, SignInRefusal, User
@@ -352,14 +355,80 @@ def test_a_client_secret_the_provider_does_not_accept_signs_nobody_in(
     assert "_auth_user_id" not in client.session
 
 
-def test_an_id_token_from_another_issuer_than_configured_is_refused(
+def test_a_provider_whose_discovery_names_another_issuer_is_refused_before_anything_is_sent(
     client, provider_with, tess_with_email
 ):
     provider = provider_with()
-    # The same provider reached under another name: its tokens name 127.0.0.1 as their issuer.
+    # The same provider reached under another name: its documents name 127.0.0.1 as the issuer.
     provider_with(IPTCLINIC_OIDC_STAFF_ISSUER=provider.issuer.replace("127.0.0.1", "localhost"))
-    response = sign_in_through_provider(client, "staff", "tess-at-nhs")
+    response = client.get("/accounts/sso/staff/")
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
     assert not ExternalIdentity.objects.exists()
-    assert SignInRefusal.objects.get().reason == "not_completed"
+    assert SignInRefusal.objects.get().reason == "wrong_issuer"
+
+
+STAFF_CONFIG = {"issuer": "https://cis2.example.org", "client_id": "ipt-staff"}
+
+
+def id_token_claims(**changes: object) -> dict[str, object]:
+    now = int(time.time())
+    return {
+        "iss": "https://cis2.example.org",
+        "sub": "tess-at-nhs",
+        "aud": "ipt-staff",
+        "exp": now + 300,
+        "iat": now,
+        "nonce": "n-1",
+        **changes,
+    }
+
+
+def check_id_token(claims: dict[str, object]) -> None:
+    """Authlib's own ID-token checks, with the rules single sign-on gives it."""
+    CodeIDToken(
+        claims,
+        {"alg": "RS256"},
+        sso.id_token_rules(STAFF_CONFIG),
+        {"nonce": "n-1", "client_id": "ipt-staff"},
+    ).validate()
+
+
+def test_an_id_token_for_our_client_passes_the_claim_rules():
+    check_id_token(id_token_claims())
+    check_id_token(id_token_claims(aud=["ipt-staff", "another-app"], azp="ipt-staff"))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"aud": "another-app"},
+        {"aud": "another-app", "azp": "ipt-staff"},
+        {"iss": "https://elsewhere.example.org"},
+    ],
+)
+def test_an_id_token_for_another_client_or_from_another_issuer_fails_the_claim_rules(changes):
+    with pytest.raises(JoseError):
+        check_id_token(id_token_claims(**changes))
+
+
+class Discovery:
+    """Stands in for the Authlib client: only its discovery document is read."""
+
+    def __init__(self, **metadata: object) -> None:
+        self.metadata = {"issuer": "https://cis2.example.org", **metadata}
+
+    def load_server_metadata(self) -> dict[str, object]:
+        return self.metadata
+
+
+def test_only_our_signature_algorithms_are_accepted_whatever_the_provider_offers():
+    offered = Discovery(id_token_signing_alg_values_supported=["none", "HS256", "RS256", "PS256"])
+    metadata = sso.checked_metadata(offered, STAFF_CONFIG)
+    assert metadata["id_token_signing_alg_values_supported"] == ["RS256", "PS256"]
+
+
+@pytest.mark.parametrize("offered", [["none"], ["HS256", "none"]])
+def test_a_provider_offering_only_unsafe_algorithms_is_refused(offered):
+    with pytest.raises(sso.SignInRefused, match="no_safe_algorithm"):
+        sso.checked_metadata(Discovery(id_token_signing_alg_values_supported=offered), STAFF_CONFIG)
