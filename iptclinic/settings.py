@@ -39,6 +39,15 @@ if PRODUCTION and os.environ.get("DJANGO_DEBUG", "0") != "0":
         "DJANGO_DEBUG must be off in production: DEBUG shows code and data on error pages. "
         "Remove DJANGO_DEBUG from the environment."
     )
+# Keys retired by a rotation (comma-separated), still accepted for signatures made before it, so
+# a new DJANGO_SECRET_KEY does not sign everyone out or break links already sent. Remove them once
+# the password-reset and invitation links they signed have expired.
+SECRET_KEY_FALLBACKS = [
+    key.strip()
+    for key in os.environ.get("DJANGO_SECRET_KEY_FALLBACKS", "").split(",")
+    if key.strip()
+]
+
 DEBUG = not PRODUCTION and os.environ.get("DJANGO_DEBUG", "1") == "1"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 ALLOWED_HOSTS = [
@@ -94,6 +103,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "iptclinic.accounts.middleware.refuse_trace",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

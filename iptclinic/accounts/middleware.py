@@ -23,7 +23,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -72,6 +78,17 @@ def no_store_when_signed_in(get_response: Handler) -> Handler:
             add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
             response["Pragma"] = "no-cache"
         return response
+
+    return middleware
+
+
+def refuse_trace(get_response: Handler) -> Handler:
+    """TRACE (and TRACK) echo a request back, cookies and all: no view of ours needs them."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.method in {"TRACE", "TRACK"}:
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+        return get_response(request)
 
     return middleware
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
@@ -124,3 +125,11 @@ def test_development_mode_answers_only_this_computer(client: HttpClient) -> None
         response = client.get("/accounts/login/", REMOTE_ADDR=address)
         assert response.status_code == 403
         assert "development mode" in response.content.decode()
+
+
+@pytest.mark.parametrize("method", ["TRACE", "TRACK"])
+def test_trace_is_refused_everywhere(client: HttpClient, tess: User, method: str) -> None:
+    client.force_login(tess)
+    response = client.generic(method, "/caseload/")
+    assert response.status_code == 405
+    assert b"Tess" not in response.content

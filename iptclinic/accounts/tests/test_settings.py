@@ -212,3 +212,12 @@ def test_other_commands_and_production_do_not_print_the_development_notice() -> 
         "development mode"
         not in _python("manage.py", "runserver", "--help", **_production()).stderr
     )
+
+
+def test_retired_secret_keys_come_from_the_environment_for_a_rotation() -> None:
+    old, older = secrets.token_hex(25), secrets.token_hex(25)
+    shown = _import_settings(
+        f"import iptclinic.settings as s; print(s.SECRET_KEY_FALLBACKS == [{old!r}, {older!r}])",
+        **_production(DJANGO_SECRET_KEY_FALLBACKS=f"{old}, {older}"),
+    )
+    assert shown.stdout.strip() == "True", shown.stderr
