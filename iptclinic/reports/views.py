@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from iptclinic.accounts.models import Role
 from iptclinic.accounts.reauth import recent_authentication_required
 from iptclinic.audit.services import record
 from iptclinic.clients.access import visible_clients
+from iptclinic.lib.spreadsheet import write_csv
 
 from .forms import PeriodForm
 from .selectors import OutcomeReport, csv_rows, outcome_report
@@ -68,5 +68,5 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="outcomes-{start.isoformat()}-to-{end.isoformat()}.csv"'
     )
-    csv.writer(response).writerows(csv_rows(report))
+    write_csv(response, csv_rows(report))
     return response

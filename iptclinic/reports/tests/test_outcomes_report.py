@@ -267,3 +267,14 @@ def test_the_report_costs_the_same_queries_for_5_and_50_referrals(client, lee, t
         build_referral(team, tess, f"B{i}", (12, 9, 9, 7), 5, focus=["role_dispute"])
     many = queries()
     assert few == many, f"{few} queries for 5 referrals, {many} for 50"
+
+
+def test_a_therapist_name_that_looks_like_a_formula_is_exported_as_text(client, lee, worked):
+    therapist = Client.objects.filter(given_name="P1").get().therapist
+    therapist.first_name, therapist.last_name = '=HYPERLINK("http://evil.example","Tess")', "-1"
+    therapist.save()
+    client.force_login(lee)
+    rows = list(csv.DictReader(io.StringIO(client.get("/reports/outcomes.csv" + period()).text)))
+    groups = {row["group"] for row in rows if row["breakdown"] == "By therapist"}
+    assert not any(group.startswith(("=", "+", "-", "@")) for group in groups)
+    assert any(group.startswith("'=HYPERLINK(") for group in groups), groups
