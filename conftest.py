@@ -19,6 +19,55 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from iptclinic.test import *  # noqa: E402,F403  (the persona fixtures)
 
 
+def _flush_around_the_audit_triggers() -> None:
+    """Test databases only: emptying the tables after a transactional test (pytest-django's
+    flush: DELETE on SQLite, TRUNCATE on PostgreSQL) steps round the audit log's triggers, which
+    refuse both (audit migration 0003). The SQLite triggers are dropped and made again around the
+    statements; the PostgreSQL truncate trigger is disabled and enabled again, in the same
+    transaction. Production has no such path: ``manage.py flush`` fails on the audit table
+    (iptclinic/audit/tests/test_tamper.py)."""
+    from importlib import import_module
+
+    from django.db.backends.postgresql.operations import DatabaseOperations as PostgreSQL
+    from django.db.backends.sqlite3.operations import DatabaseOperations as SQLite
+
+    triggers = import_module("iptclinic.audit.migrations.0003_refuse_update_and_delete")
+    table = "audit_auditevent"
+    around = {
+        SQLite: (triggers.SQLITE_DROP, triggers.SQLITE_CREATE),
+        PostgreSQL: (
+            [f"ALTER TABLE {table} DISABLE TRIGGER audit_auditevent_no_truncate"],
+            [f"ALTER TABLE {table} ENABLE TRIGGER audit_auditevent_no_truncate"],
+        ),
+    }
+    for operations, (before, after) in around.items():
+        original = operations.sql_flush
+        if getattr(original, "steps_round_the_audit", False):
+            continue
+
+        def sql_flush(
+            self: Any,
+            style: Any,
+            tables: Any,
+            *,
+            _original: Any = original,
+            _before: list[str] = before,
+            _after: list[str] = after,
+            **kwargs: Any,
+        ) -> list[str]:
+            statements = _original(self, style, tables, **kwargs)
+            if table not in tables or not statements:
+                return statements
+            return [*_before, *statements, *_after]
+
+        sql_flush.steps_round_the_audit = True  # type: ignore[attr-defined]
+        sql_flush.original = original  # type: ignore[attr-defined]
+        operations.sql_flush = sql_flush  # type: ignore[method-assign]
+
+
+_flush_around_the_audit_triggers()
+
+
 def _suite_instant() -> datetime:
     """The instant every test starts at: ``IPTCLINIC_TEST_NOW`` if set, else when the run began.
 

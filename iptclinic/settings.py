@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "iptclinic.accounts.middleware.refuse_trace",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Audit events written while answering a request carry its session, address and browser.
+    "iptclinic.audit.middleware.request_context",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,6 +124,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last: turns a refused sign-in (too many failures) into the sign-in page (accounts.signin).
     "axes.middleware.AxesMiddleware",
+    # Innermost: a refused access (a 404 raised by a view for a signed-in person) is audited.
+    "iptclinic.audit.middleware.AccessRefusedMiddleware",
 ]
 
 if not PRODUCTION:
@@ -274,6 +278,22 @@ AXES_CLIENT_IP_CALLABLE = "iptclinic.accounts.signin.client_address"
 # Password checks running at once in one process: more are refused at once (HTTP 429) rather
 # than queued, so a flood of sign-ins cannot take every worker and core.
 IPTCLINIC_SIGNIN_CONCURRENCY = int(os.environ.get("IPTCLINIC_SIGNIN_CONCURRENCY", "1"))
+
+# The audit log (docs/security/audit.md). Each event's hash is an HMAC keyed with
+# IPTCLINIC_AUDIT_KEY, so whoever edits a row in the database cannot recompute the chain after it.
+# Development derives a key from the secret key; production refuses to start without one of its
+# own (changing it later makes every earlier event fail verification: keep it with the backups).
+IPTCLINIC_AUDIT_KEY = os.environ.get("IPTCLINIC_AUDIT_KEY", "")
+if PRODUCTION and len(IPTCLINIC_AUDIT_KEY) < 40:
+    raise ImproperlyConfigured(
+        "Set IPTCLINIC_AUDIT_KEY to a random value of at least 40 characters before running "
+        "IPT Clinic in production: it keys the audit log's hash chain."
+    )
+# What an audit event keeps of the client's address: "full", "truncated" (IPv4 /24, IPv6 /48:
+# the building or the provider, not the device) or "none".
+IPTCLINIC_AUDIT_ADDRESS = os.environ.get("IPTCLINIC_AUDIT_ADDRESS", "truncated")
+if IPTCLINIC_AUDIT_ADDRESS not in {"full", "truncated", "none"}:
+    raise ImproperlyConfigured("IPTCLINIC_AUDIT_ADDRESS must be 'full', 'truncated' or 'none'.")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
