@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and teams"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the sign-in time to user_logged_in)
+        from . import security_events, signals  # noqa: F401  (connects their receivers)

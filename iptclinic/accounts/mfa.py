@@ -179,6 +179,12 @@ def verify_code(request: HttpRequest, code: str) -> bool:
             continue
         if device.verify_token(token):
             verified(request, device)
+            record(
+                actor=user,
+                action="signin.second_factor",
+                obj=device,
+                detail={"kind": _KIND[kind], "device_id": device.pk},
+            )
             if isinstance(device, StaticDevice):
                 record(
                     actor=user,
@@ -187,7 +193,11 @@ def verify_code(request: HttpRequest, code: str) -> bool:
                     detail={"device_id": device.pk, "left": device.token_set.count()},
                 )
             return True
+    record(actor=user, action="second_factor.failed", detail={"kind": _KIND[kind]})
     return False
+
+
+_KIND = {TOTPDevice: "app", StaticDevice: "recovery_code"}
 
 
 # Passkeys

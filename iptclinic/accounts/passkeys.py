@@ -56,6 +56,11 @@ class CompleteAuthentication(webauthn.CompleteCredentialAuthenticationView):
     def complete_auth(self, device: Any) -> None:
         super().complete_auth(device)
         mfa.mark_confirmed(self.request)
+        record(
+            actor=self.request.user,
+            action="signin.second_factor",
+            detail={"kind": "passkey", "device_id": device.pk},
+        )
 
 
 app_name = "otp_webauthn"  # the name the package's template tags reverse

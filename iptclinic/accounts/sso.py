@@ -220,7 +220,7 @@ def record_refusal(config: Mapping[str, Any], refusal: SignInRefused) -> None:
     if refusal.user is not None and refusal.user.team_id is not None:
         record(
             actor=refusal.user,
-            action="sso_sign_in_refused",
+            action="signin.sso_refused",
             obj=refusal.user,
             detail={"provider": config["kind"], "reason": refusal.reason},
         )
@@ -246,7 +246,7 @@ def sign_in(
     if created:
         record(
             actor=user,
-            action="sso_identity_linked",
+            action="signin.sso_linked",
             obj=user,
             detail={"provider": config["kind"], "identity_id": link.pk, "linked_by": found_by},
         )
@@ -256,7 +256,7 @@ def sign_in(
         request.session[SSO_VERIFIED] = True
     record(
         actor=user,
-        action="signed_in_with_sso",
+        action="signin.sso",
         obj=user,
         detail={
             "provider": config["kind"],

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from . import locks as sign_in_locks
+from . import security_events
 from .decorators import staff_required
 from .forms import SignInForm
 from .models import Role, User
@@ -32,14 +33,18 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return _login(request)
     AxesProxyHandler.update_request(request)
     if not AxesProxyHandler.is_allowed(request, get_credentials(request.POST.get("username"))):
+        security_events.refused_while_locked(request, request.POST.get("username"))
         return locked_out_response(request)
     slots = password_checks.slots()
     if not slots.acquire(blocking=False):
         return refused(request, retry_after=1)
     try:
-        return _login(request)
+        response = _login(request)
     finally:
         slots.release()
+    if request.user.is_authenticated:
+        security_events.signed_in_with_password(request.user)
+    return response
 
 
 def sign_out(request: HttpRequest) -> HttpResponse:

@@ -53,7 +53,7 @@ def test_a_therapist_signs_in_with_single_sign_on_and_reaches_her_caseload(
     expect(page.get_by_role("link", name="Cara Whitfield")).to_be_visible()
     expect(page.get_by_role("button", name="Sign out Tess")).to_be_visible()
     assert ExternalIdentity.objects.get().user == tess
-    assert AuditEvent.objects.filter(actor=tess, action="signed_in_with_sso").count() == 1
+    assert AuditEvent.objects.filter(actor=tess, action="signin.sso").count() == 1
 
     # Signing out ends the session; the next visit asks again.
     page.get_by_role("button", name="Sign out Tess").click()

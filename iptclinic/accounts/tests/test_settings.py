@@ -42,6 +42,7 @@ def _production(**overrides: str) -> dict[str, str]:
     return {
         "IPTCLINIC_ENV": "production",
         "DJANGO_SECRET_KEY": secrets.token_hex(25),
+        "IPTCLINIC_AUDIT_KEY": secrets.token_hex(25),
         "DJANGO_ALLOWED_HOSTS": "ipt.example.nhs.uk",
         "DATABASE_URL": POSTGRES,
         **overrides,
@@ -67,6 +68,26 @@ def test_production_refuses_to_start_without_a_real_secret_key(secret: str | Non
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "Set DJANGO_SECRET_KEY to a random value of at least 40 characters" in result.stderr
+
+
+@pytest.mark.parametrize("audit_key", [None, "short"])
+def test_production_refuses_to_start_without_an_audit_key(audit_key: str | None) -> None:
+    env = _production()
+    del env["IPTCLINIC_AUDIT_KEY"]
+    if audit_key is not None:
+        env["IPTCLINIC_AUDIT_KEY"] = audit_key
+
+    result = _import_settings(**env)
+
+    assert result.returncode != 0
+    assert "Set IPTCLINIC_AUDIT_KEY to a random value of at least 40 characters" in result.stderr
+
+
+def test_an_unknown_audit_address_setting_is_refused() -> None:
+    result = _import_settings(**_production(IPTCLINIC_AUDIT_ADDRESS="half"))
+
+    assert result.returncode != 0
+    assert "IPTCLINIC_AUDIT_ADDRESS must be 'full', 'truncated' or 'none'." in result.stderr
 
 
 def test_production_starts_with_a_50_character_key_and_debug_off() -> None:

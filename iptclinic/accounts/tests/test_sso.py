@@ -116,11 +116,11 @@ def test_a_staff_member_signs_in_by_verified_email_and_reaches_their_caseload(
     assert client.session[sso.CONFIRMED_AT].startswith(str(identity.created_at.date()))
     actions = list(AuditEvent.objects.filter(actor=tess_with_email).values_list("action", "detail"))
     assert (
-        "sso_identity_linked",
+        "signin.sso_linked",
         {"provider": "staff", "identity_id": identity.pk, "linked_by": "email"},
     ) in actions
     assert (
-        "signed_in_with_sso",
+        "signin.sso",
         {"provider": "staff", "identity_id": identity.pk, "multi_factor": True},
     ) in actions
 
@@ -206,7 +206,7 @@ def test_a_deactivated_staff_member_is_refused_and_the_refusal_is_audited(
     assert response.status_code == 403
     assert b"Your account is closed" in response.content
     assert "_auth_user_id" not in client.session
-    refused = AuditEvent.objects.get(action="sso_sign_in_refused")
+    refused = AuditEvent.objects.get(action="signin.sso_refused")
     assert (refused.actor, refused.detail) == (
         tess_with_email,
         {"provider": "staff", "reason": "deactivated"},
@@ -262,7 +262,7 @@ def test_a_service_user_signs_in_with_nhs_login_by_nhs_number(client, provider_w
     assert ExternalIdentity.objects.get().issuer == provider.issuer
     assert sso.CONFIRMED_AT in client.session
     assert sso.SSO_VERIFIED not in client.session  # NHS login is not trusted as a second factor
-    linked = AuditEvent.objects.get(action="sso_identity_linked")
+    linked = AuditEvent.objects.get(action="signin.sso_linked")
     assert linked.detail["linked_by"] == "nhs_number"
 
 
