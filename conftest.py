@@ -28,8 +28,10 @@ def _flush_around_the_audit_triggers() -> None:
     (iptclinic/audit/tests/test_tamper.py)."""
     from importlib import import_module
 
-    from django.db.backends.postgresql.operations import DatabaseOperations as PostgreSQL
-    from django.db.backends.sqlite3.operations import DatabaseOperations as SQLite
+    from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLWrapper
+    from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
+
+    SQLite, PostgreSQL = SQLiteWrapper.ops_class, PostgreSQLWrapper.ops_class
 
     triggers = import_module("iptclinic.audit.migrations.0003_refuse_update_and_delete")
     table = "audit_auditevent"

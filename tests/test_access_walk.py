@@ -53,6 +53,10 @@ def object_urls(ids: dict[str, int]) -> Iterator[tuple[str, str]]:
         yield route, url
 
 
+def url_args(route: str) -> list[str]:
+    return [part.split(">")[0].split(":")[-1] for part in route.split("<")[1:]]
+
+
 @pytest.fixture
 def strangers(tess, otto, sam, lee, hana, cara, ruth, hana_client, cara_user):
     """Each role paired with a client they must not reach."""
@@ -77,8 +81,9 @@ def test_no_role_can_reach_someone_elses_client_through_any_url(client, stranger
             object_urls(ids), object_urls(nowhere), strict=True
         ):
             for method in ("get", "post"):
-                events_before = AuditEvent.objects.count()
+                last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
                 response = getattr(client, method)(url)
+                written = list(AuditEvent.objects.filter(id__gt=last or 0).order_by("id"))
                 control = getattr(client, method)(missing_url)
                 assert response.status_code in (404, 405), (
                     f"{who}: {method.upper()} {route} gave {response.status_code}"
@@ -87,9 +92,16 @@ def test_no_role_can_reach_someone_elses_client_through_any_url(client, stranger
                     f"{who}: {method.upper()} {route} answers differently for a real record "
                     f"({response.status_code}) and a missing one ({control.status_code})"
                 )
-                assert AuditEvent.objects.count() == events_before, (
-                    f"{who}: {method.upper()} {route} wrote to the audit log"
+                # A refused access is audited as exactly that (H-062); a 405 is no access at all.
+                expected = [] if response.status_code == 405 else ["access.refused"]
+                assert [event.action for event in written] == expected, (
+                    f"{who}: {method.upper()} {route} wrote {[e.action for e in written]}"
                 )
+                if written:
+                    refused = written[0]
+                    assert refused.actor_id == user.pk
+                    named = {name: str(ids[name]) for name in url_args(route)}
+                    assert refused.detail["kwargs"].items() >= named.items(), route
                 checked += 1
     assert checked >= 5 * 2 * 9
 
