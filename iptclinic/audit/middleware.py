@@ -45,7 +45,9 @@ class AccessRefusedMiddleware:
             action="access.refused",
             detail={
                 "url_name": match.view_name if match is not None else "",
-                "kwargs": {k: str(v) for k, v in (match.kwargs if match is not None else {}).items()},
+                "kwargs": {
+                    k: str(v) for k, v in (match.kwargs if match is not None else {}).items()
+                },
                 "method": request.method or "",
             },
         )

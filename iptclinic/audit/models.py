@@ -94,7 +94,9 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AuditLogIsAppendOnly("Audit events cannot be changed.")
-        with transaction.atomic(using=kwargs.get("using")):
+        # No savepoint of its own: inside a request's or a service's transaction the event and
+        # its head commit (or roll back) with the rest.
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
             self._join_chain()
             super().save(*args, **kwargs)
 
@@ -102,7 +104,11 @@ class AuditEvent(models.Model):
         """Take the next place in the event's chain: lock the head, hash, move the head on."""
         self.chain = hash_chain.chain_for(self.team_id)
         self.detail = hash_chain.normalised(self.detail or {})
-        AuditChainHead.objects.get_or_create(chain=self.chain)
+        # The same queries every time (a first event in a chain costs no more than the next):
+        # INSERT ... ON CONFLICT DO NOTHING, then the head locked (SELECT ... FOR UPDATE).
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(chain=self.chain)], ignore_conflicts=True
+        )
         head = AuditChainHead.objects.select_for_update().get(chain=self.chain)
         self.occurred_at = timezone.now()
         self.sequence = head.last_sequence + 1

@@ -101,9 +101,9 @@ def test_the_failure_that_locks_is_recorded_then_each_refused_try(
     sign_in(unverified_client, "tess", PASSWORD)
 
     actions = list(
-        AuditEvent.objects.filter(action__startswith="signin.").order_by("id").values_list(
-            "action", flat=True
-        )
+        AuditEvent.objects.filter(action__startswith="signin.")
+        .order_by("id")
+        .values_list("action", flat=True)
     )
     assert actions.count("signin.failed") == settings.AXES_FAILURE_LIMIT
     assert actions.count("signin.locked_out") == 1

@@ -94,9 +94,12 @@ def test_no_route_around_the_model_changes_or_deletes_an_event(
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
 def test_postgresql_refuses_to_truncate_the_audit(event: AuditEvent) -> None:
     checks_done_now()
-    with pytest.raises(DatabaseError, match=REFUSED), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE audit_auditevent CASCADE")
+    with (
+        pytest.raises(DatabaseError, match=REFUSED),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("TRUNCATE audit_auditevent CASCADE")
 
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
@@ -166,8 +169,8 @@ def test_the_command_line_client_cannot_change_or_delete_an_event(tess: User, ca
     event = services.record(actor=tess, action="client.view", client=cara)  # committed
     before = as_written(event)
     statements = [
-        f"UPDATE audit_auditevent SET action = 'client.nothing' WHERE id = {event.pk}",
-        f"DELETE FROM audit_auditevent WHERE id = {event.pk}",
+        f"UPDATE audit_auditevent SET action = 'client.nothing' WHERE id = {int(event.pk)}",  # noqa: S608
+        f"DELETE FROM audit_auditevent WHERE id = {int(event.pk)}",  # noqa: S608
     ]
     if connection.vendor == "postgresql":
         statements.append("TRUNCATE audit_auditevent CASCADE")
@@ -227,6 +230,8 @@ def test_manage_py_flush_fails_on_a_real_database(tmp_path: Path) -> None:
     assert flushed.returncode != 0
     assert "couldn't be flushed" in flushed.stderr
     counted = manage(
-        "shell", "-c", "from iptclinic.audit.models import AuditEvent; print(AuditEvent.objects.count())"
+        "shell",
+        "-c",
+        "from iptclinic.audit.models import AuditEvent; print(AuditEvent.objects.count())",
     )
     assert counted.stdout.strip().splitlines()[-1] == "1"

@@ -28,6 +28,4 @@ class Command(BaseCommand):
             raise CommandError(str(report.broken), returncode=1)
         for chain, head in sorted(report.heads.items()):
             self.stdout.write(f"{chain}\t{head}")
-        self.stdout.write(
-            f"Audit intact: {report.events} events in {len(report.heads)} chains"
-        )
+        self.stdout.write(f"Audit intact: {report.events} events in {len(report.heads)} chains")
