@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 
@@ -26,6 +27,14 @@ def request_context(
             return get_response(request)
 
     return middleware
+
+
+def _ids(kwargs: dict[str, Any]) -> dict[str, str]:
+    """The URL's object ids; any other value (a token in an emailed link) is not kept."""
+    return {
+        name: str(value) if isinstance(value, int) or str(value).isdigit() else "(not kept)"
+        for name, value in kwargs.items()
+    }
 
 
 class AccessRefusedMiddleware:
@@ -45,9 +54,7 @@ class AccessRefusedMiddleware:
             action="access.refused",
             detail={
                 "url_name": match.view_name if match is not None else "",
-                "kwargs": {
-                    k: str(v) for k, v in (match.kwargs if match is not None else {}).items()
-                },
+                "kwargs": _ids(match.kwargs if match is not None else {}),
                 "method": request.method or "",
             },
         )

@@ -186,3 +186,31 @@ def test_verify_audit_reads_in_chunks_of_the_size_asked(events: list[AuditEvent]
     assert f"Audit intact: {AuditEvent.objects.count()} events in 3 chains" in out.getvalue()
     with pytest.raises(CommandError, match="at least 1"):
         call_command("verify_audit", "--chunk-size", "0")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_writing_at_the_same_time_never_take_the_same_place(tess: User) -> None:
+    """Several threads (each its own database connection, as several app nodes would be) write
+    to one team's chain at once: the head's lock gives each event its own sequence number."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def write(n: int) -> None:
+        try:
+            for _ in range(10):
+                services.record(actor=tess, action="client.view", detail={"thread": n})
+        finally:
+            connections.close_all()
+
+    before = AuditEvent.objects.filter(chain=f"team:{tess.team_id}").count()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, range(4)))
+
+    sequences = list(
+        AuditEvent.objects.filter(chain=f"team:{tess.team_id}")
+        .order_by("sequence")
+        .values_list("sequence", flat=True)
+    )
+    assert sequences == list(range(1, before + 41))
+    assert "Audit intact" in verify()

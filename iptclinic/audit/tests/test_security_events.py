@@ -218,3 +218,14 @@ def test_an_unreadable_browser_is_other_and_the_raw_string_is_never_kept() -> No
     assert context.user_agent_family("") == ""
     assert context.user_agent_family("curl/8.5.0 secret-device-id-123") == "curl 8 / Other"
     assert "secret" not in context.user_agent_family("curl/8.5.0 secret-device-id-123")
+
+
+def test_a_refused_access_keeps_object_ids_but_not_a_token_from_a_link() -> None:
+    from iptclinic.audit.middleware import _ids
+
+    assert _ids({"client_id": 12, "course_id": "7", "token": "abc-secret", "kind": "letters"}) == {
+        "client_id": "12",
+        "course_id": "7",
+        "token": "(not kept)",
+        "kind": "(not kept)",
+    }
