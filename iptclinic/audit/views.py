@@ -27,6 +27,7 @@ from . import reading, services
 from .models import AuditEvent
 
 if TYPE_CHECKING:
+    from iptclinic.accounts.models import User
     from iptclinic.clients.models import Client
 
 
@@ -106,9 +107,13 @@ def _csv(name: str, events: QuerySet[AuditEvent]) -> HttpResponse:
 
 
 @staff_required(Role.SERVICE_LEAD)
-@recent_authentication_required
 def client_trail_csv(request: HttpRequest, client_id: int) -> HttpResponse:
+    # The record is found first: another team's client is a 404, never a confirmation page.
     client = client_for(request.user, client_id)
+    return recent_authentication_required(_client_trail_csv)(request, client)
+
+
+def _client_trail_csv(request: HttpRequest, client: Client) -> HttpResponse:
     form = period_form(request)
     if not form.is_valid():
         return render(request, "audit/client.html", {"client": client, "form": form, "lines": []})
@@ -123,9 +128,12 @@ def client_trail_csv(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @staff_required(Role.SERVICE_LEAD)
-@recent_authentication_required
 def person_activity_csv(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_for(request.user, person_id)
+    return recent_authentication_required(_person_activity_csv)(request, person)
+
+
+def _person_activity_csv(request: HttpRequest, person: User) -> HttpResponse:
     form = period_form(request)
     if not form.is_valid():
         return render(request, "audit/person.html", {"person": person, "form": form, "lines": []})
