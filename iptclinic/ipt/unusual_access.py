@@ -3,10 +3,9 @@
 Pure functions over plain facts (no Django). The audit app gathers the facts: each event as an
 :class:`Access`, each client's allocation history as :class:`Allocation` rows, and who supervises
 whom. The rules only *flag*; a person decides whether an access was wrong. Sources: NHS England's
-Data Security and Protection Toolkit (assertion 1.4 and 4.1: access to records is monitored and
-unusual access investigated), the Caldicott principles (access on a strict need-to-know basis) and
-the National Data Guardian's review (2016), which names "inappropriate access" by staff as the
-commonest breach in health records.
+Data Security and Protection Toolkit (access to records is monitored and
+unusual access investigated) and the Caldicott principles (access on a strict need-to-know
+basis). Thresholds and reasons: docs/audit-reading.md.
 
 Rules (docs/audit-reading.md explains the thresholds):
 
