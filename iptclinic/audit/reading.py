@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Max, Min, QuerySet, When
+from django.db.models import Case, IntegerField, Max, Min, Q, QuerySet, When
 from django.db.models.functions import TruncDate
 
 from iptclinic.accounts.models import Team, User
@@ -138,19 +138,30 @@ def relations(events: Sequence[AuditEvent]) -> dict[int, Relation]:
 
 
 def _the_hour_before(events: Sequence[AuditEvent], window: timedelta) -> list[rules.Access]:
-    """The per-client events of the same people in the window before and across ``events``,
-    for the many-clients rule (one query)."""
-    people = {e.actor_id for e in events if e.actor_id is not None and e.client_id is not None}
-    if not people:
+    """The per-client events of the same people in the window before each of ``events``, for
+    the many-clients rule (one query). Only those hours are read, not the whole range between
+    the first and the last line, so a busy person's week is never loaded for a page."""
+    spans: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for e in sorted(events, key=lambda e: e.occurred_at):
+        if e.actor_id is None or e.client_id is None:
+            continue
+        low, high = e.occurred_at - window, e.occurred_at
+        merged = spans[e.actor_id]
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], high)
+        else:
+            merged.append((low, high))
+    if not spans:
         return []
-    first = min(e.occurred_at for e in events)
-    last = max(e.occurred_at for e in events)
-    context = AuditEvent.objects.filter(
-        actor_id__in=people,
-        client__isnull=False,
-        occurred_at__gt=first - window,
-        occurred_at__lte=last,
-    ).values_list("pk", "occurred_at", "actor_id", "action", "client_id")
+    hours = Q(pk__in=[])
+    for actor, merged in spans.items():
+        for low, high in merged:
+            hours |= Q(actor_id=actor, occurred_at__gt=low, occurred_at__lte=high)
+    context = (
+        AuditEvent.objects.filter(client__isnull=False)
+        .filter(hours)
+        .values_list("pk", "occurred_at", "actor_id", "action", "client_id")
+    )
     return [
         rules.Access(pk, at, rules.Person(actor), action, client)
         for pk, at, actor, action, client in context
