@@ -203,6 +203,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-otp-webauthn), required for staff and offered to service users. A sensitive action asks
 # again for a second factor when the last one is older than IPTCLINIC_REAUTH_MINUTES.
 IPTCLINIC_REAUTH_MINUTES = int(os.environ.get("IPTCLINIC_REAUTH_MINUTES", "10"))
+
+# Reading the audit (issue 10; docs/audit-reading.md): how many different clients' records one
+# person may open within an hour before it is flagged as unusual.
+IPTCLINIC_UNUSUAL_MANY_CLIENTS = int(os.environ.get("IPTCLINIC_UNUSUAL_MANY_CLIENTS", "15"))
 OTP_TOTP_ISSUER = "IPT Clinic"
 OTP_WEBAUTHN_RP_NAME = "IPT Clinic"
 # A passkey belongs to a domain name, never to an IP address: in development use

@@ -11,6 +11,7 @@ urlpatterns = [
     path("portal/", include("iptclinic.portal.urls")),
     path("reports/", include("iptclinic.reports.urls")),
     path("attention/", include("iptclinic.attention.urls")),
+    path("audit/", include("iptclinic.audit.urls")),
     path("messages/", include("iptclinic.notifications.urls")),
     path("team/people/", include("iptclinic.accounts.people.urls")),
     path("", include("iptclinic.courses.urls")),

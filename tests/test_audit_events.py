@@ -89,6 +89,25 @@ def test_the_portal_writes_one_event_for_the_service_users_own_record(client, ca
     assert (event.action, event.client_id) == ("client.view", cara.pk)
 
 
+def test_reading_the_audit_writes_one_event_per_page_and_per_file(
+    client, lee, tess, cara, cara_user, scene
+):
+    """Issue 10: reading and exporting the audit are themselves audited."""
+    client.force_login(lee)
+    for url, action, about in [
+        (f"/audit/clients/{cara.pk}/", "audit.client_view", cara.pk),
+        (f"/audit/clients/{cara.pk}.csv", "audit.client_csv", cara.pk),
+        (f"/audit/people/{tess.pk}/", "audit.user_view", None),
+        (f"/audit/people/{tess.pk}.csv", "audit.user_csv", None),
+        ("/audit/", "audit.unusual_view", None),
+    ]:
+        event = one_event(client, "get", url)
+        assert (event.action, event.client_id, event.actor_id) == (action, about, lee.pk)
+    client.force_login(cara_user)
+    event = one_event(client, "get", "/portal/who-has-looked/")
+    assert (event.action, event.client_id) == ("audit.portal_view", cara.pk)
+
+
 def test_each_change_writes_exactly_one_event(client, tess, lee, otto, cara, scene):
     client.force_login(tess)
     course, attended, signed, missed = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -98,3 +99,87 @@ def test_a_client_page_costs_the_same_queries_however_many_clients_and_sessions(
     )
     many = queries_for(client, f"/clients/{first.pk}/")
     assert few == many, f"client page: {few} queries before, {many} after"
+
+
+# --- Reading the audit (issue 10): a page costs the same whatever the log holds ------------------
+
+
+def _visits(client_record, people, count, start=0):
+    from iptclinic.audit.services import record
+
+    for n in range(start, start + count):
+        record(
+            actor=people[n % len(people)],
+            action="client.view" if n % 3 else "client.update",
+            client=client_record,
+            detail={"page": "client"},
+        )
+
+
+def test_a_clients_audit_trail_costs_the_same_queries_for_5_and_120_events(
+    client, lee, tess, sam, otto, cara
+):
+    from iptclinic.clients.services import allocate_client
+
+    client.force_login(lee)
+    _visits(cara, [tess, sam, otto, lee], 5)
+    few = queries_for(client, f"/audit/clients/{cara.pk}/")
+    allocate_client(cara, actor=lee, therapist=otto, reason="Cover.")
+    allocate_client(cara, actor=lee, therapist=tess, reason="Back.")
+    _visits(cara, [tess, sam, otto, lee], 115, start=5)
+    assert queries_for(client, f"/audit/clients/{cara.pk}/") == few
+    assert queries_for(client, f"/audit/clients/{cara.pk}/?page=3") == few
+
+
+def test_a_persons_activity_costs_the_same_queries_for_1_and_60_clients(client, team, lee, otto):
+    clients = add_clients(team, otto, 60)
+    client.force_login(lee)
+    for someone in clients[:1]:
+        _visits(someone, [otto], 2)
+    few = queries_for(client, f"/audit/people/{otto.pk}/")
+    for someone in clients[1:]:
+        _visits(someone, [otto], 2)
+    assert queries_for(client, f"/audit/people/{otto.pk}/") == few
+
+
+def test_who_has_looked_costs_the_same_queries_for_1_and_40_visits(
+    client, team, cara, cara_user, tess, sam, lee, time_machine
+):
+    client.force_login(cara_user)
+    _visits(cara, [tess], 1)
+    few = queries_for(client, "/portal/who-has-looked/")
+    for day in range(1, 40):
+        time_machine.move_to(timezone.now() - timedelta(days=day), tick=False)
+        _visits(cara, [tess, sam, lee], 3)
+    assert queries_for(client, "/portal/who-has-looked/") == few
+
+
+def test_the_unusual_access_list_costs_the_same_queries_for_1_and_30_items(
+    client, team, lee, otto, time_machine
+):
+    from iptclinic.attention.models import Item, UnusualAccessCheck
+    from iptclinic.audit.checks import check_team
+
+    # At noon, so that no visit below is also a night-time one (the suite runs at 01:30 too).
+    now = timezone.now().astimezone(ZoneInfo("Europe/London")).replace(hour=12, minute=0)
+    time_machine.move_to(now, tick=False)
+    clients = add_clients(team, otto, 30)
+    client.force_login(lee)
+    check_team(team, now - timedelta(days=40))
+    people = [otto]
+    _visits(clients[0], people, 1)  # Otto's own client: no flag
+    from iptclinic.accounts.models import Role
+    from iptclinic.test import make_user
+
+    nosy = make_user(team, "nosy", Role.THERAPIST)
+    _visits(clients[0], [nosy], 1)
+    check_team(team)
+    few = queries_for(client, "/audit/")
+    for n in range(1, 30):
+        time_machine.move_to(now - timedelta(days=n), tick=False)
+        _visits(clients[n], [nosy], 1)
+    time_machine.move_to(now, tick=False)
+    UnusualAccessCheck.objects.filter(team=team).update(checked_until=now - timedelta(days=40))
+    check_team(team)
+    assert Item.objects.filter(kind="unusual_access").count() == 30
+    assert queries_for(client, "/audit/") == few

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from iptclinic.ipt.safety_net import NeedKind
+from iptclinic.ipt.unusual_access import parse_item_key
 
 from .models import Item
 
@@ -32,6 +33,12 @@ def act_link(item: Item) -> tuple[str, str]:
         return reverse("clients:allocate", args=[item.client_id]), "Allocate a therapist"
     if kind is NeedKind.JOB_FAILED and item.subject_type == "letter_request" and item.subject_id:
         return reverse("letters:request", args=[item.subject_id]), "See why the letter was not made"
+    if kind is NeedKind.UNUSUAL_ACCESS and (found := parse_item_key(item.key)):
+        person, _, day = found
+        return (
+            f"{reverse('audit:person', args=[person])}?start={day}&end={day}",
+            "See what they looked at that day",
+        )
     if kind is NeedKind.MESSAGE_FAILED:
         return reverse("notifications:sent"), "See the messages sent"
     if item.client_id:

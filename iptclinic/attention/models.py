@@ -107,3 +107,23 @@ class SafetyNetRun(models.Model):
 
     def __str__(self) -> str:
         return f"Safety net of team {self.team_id}"
+
+
+class UnusualAccessCheck(models.Model):
+    """How far the audit has been read for unusual access (``audit.checks``), per team.
+
+    The next run reads from a few minutes before ``checked_until``, so an event written late in a
+    long transaction is still seen; items are keyed, so reading an event twice changes nothing.
+    """
+
+    team = models.OneToOneField(
+        "accounts.Team",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="unusual_access_check",
+    )
+    checked_until = models.DateTimeField()
+    events_read = models.PositiveIntegerField(default=0, help_text="In the last run.")
+
+    def __str__(self) -> str:
+        return f"Unusual-access check of team {self.team_id}"

@@ -67,9 +67,14 @@ class NeedKind(StrEnum):
     # Raised by an event rather than by these rules (the notifications and jobs apps).
     MESSAGE_FAILED = "message_failed"
     JOB_FAILED = "job_failed"
+    UNUSUAL_ACCESS = "unusual_access"  # the audit's unusual-access check (ipt/unusual_access.py)
 
 
-RULE_KINDS = frozenset(NeedKind) - {NeedKind.MESSAGE_FAILED, NeedKind.JOB_FAILED}
+RULE_KINDS = frozenset(NeedKind) - {
+    NeedKind.MESSAGE_FAILED,
+    NeedKind.JOB_FAILED,
+    NeedKind.UNUSUAL_ACCESS,
+}
 
 KIND_LABELS: Mapping[NeedKind, str] = MappingProxyType(
     {
@@ -88,6 +93,7 @@ KIND_LABELS: Mapping[NeedKind, str] = MappingProxyType(
         NeedKind.DUTY_ROTA_GAP: "Nobody on duty",
         NeedKind.MESSAGE_FAILED: "A message was not delivered",
         NeedKind.JOB_FAILED: "Background work failed",
+        NeedKind.UNUSUAL_ACCESS: "Unusual access to records",
     }
 )
 
@@ -108,6 +114,7 @@ GONE: Mapping[NeedKind, str] = MappingProxyType(
         NeedKind.DUTY_ROTA_GAP: "Someone is now on duty that day.",
         NeedKind.MESSAGE_FAILED: "The message was sent.",
         NeedKind.JOB_FAILED: "The work was done.",
+        NeedKind.UNUSUAL_ACCESS: "The access was checked.",
     }
 )
 """What closed an item by itself: its cause is no longer there."""

@@ -52,8 +52,14 @@ class Periodic:
 PERIODIC = (
     Periodic("safety_net", "iptclinic.attention.tasks.run_safety_net", every=timedelta(minutes=5)),
     Periodic("digests", "iptclinic.notifications.tasks.send_digests", daily_at=time(8, 0)),
+    Periodic(
+        "unusual_access",
+        "iptclinic.audit.tasks.check_unusual_access",
+        every=timedelta(minutes=15),
+    ),
 )
-"""decisions §33, §38 and issue 8: the rules every 5 minutes, the daily digest at 08:00."""
+"""decisions §33, §38 and issue 8: the rules every 5 minutes, the daily digest at 08:00; issue 10:
+the audit read for unusual access every 15 minutes (docs/audit-reading.md)."""
 
 
 def tick(now: datetime) -> list[str]:

@@ -4,10 +4,13 @@ the team (decisions.md §23)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from iptclinic.audit import reading
+from iptclinic.audit.services import record
 from iptclinic.audit.views import record_view
 from iptclinic.courses.models import Appointment
 from iptclinic.ipt.attendance import Attendance
@@ -31,4 +34,26 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     record_view(request, client, "portal_home")
     return render(
         request, "portal/home.html", {"client": client, "upcoming": upcoming, "team": client.team}
+    )
+
+
+@login_required
+def who_has_looked(request: HttpRequest) -> HttpResponse:
+    """Who has looked at my record: staff looks at and changes, one line per day and person."""
+    client = own_client(request.user)
+    page = Paginator(reading.staff_visits(client), reading.PORTAL_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    record(
+        actor=request.user, action="audit.portal_view", client=client, detail={"page": page.number}
+    )
+    return render(
+        request,
+        "portal/who_has_looked.html",
+        {
+            "client": client,
+            "team": client.team,
+            "page": page,
+            "visits": reading.visits(client, page),
+        },
     )

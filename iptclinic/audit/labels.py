@@ -1,0 +1,183 @@
+"""Every audit action in plain words, for the lead's audit pages and the service user's page.
+
+``tests/test_audit_reading.py`` reads the code for every action name it writes and fails if one
+has no words here. A name written by another part of the product later (a security event) shows
+under its family's words until it has its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+ACTION_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        # Looking at records and lists
+        "client.view": "Looked at the client's record",
+        "client.nothing_to_see": "Opened a page about the client with nothing to show",
+        "caseload.view": "Looked at a caseload list",
+        "attention.view": "Looked at their Needs attention list",
+        "attention.team_view": "Looked at the team's Needs attention list",
+        "people.view": "Looked at the team's people",
+        "report.outcomes": "Looked at the outcomes report",
+        "report.outcomes_csv": "Downloaded the outcomes report (CSV)",
+        "letter.download": "Downloaded a letter",
+        # Reading the audit (this slice)
+        "audit.client_view": "Looked at who has seen the client's record",
+        "audit.client_csv": "Downloaded who has seen the client's record (CSV)",
+        "audit.user_view": "Looked at a staff member's activity",
+        "audit.user_csv": "Downloaded a staff member's activity (CSV)",
+        "audit.unusual_view": "Looked at the unusual access list",
+        "audit.portal_view": "Looked at who has seen their record",
+        # The client and their referral
+        "client.register": "Registered the client",
+        "client.update": "Changed the client's details",
+        "client.allocate": "Allocated the client to a therapist",
+        "client.reallocate": "Moved the client to another therapist",
+        "referral.add": "Added a referral",
+        # Courses, appointments and session records
+        "course.open": "Opened a course of therapy",
+        "course.agree_contract": "Recorded the agreed number of sessions",
+        "course.change_contract": "Changed the agreed number of sessions",
+        "course.renegotiate": "Renegotiated the agreement",
+        "course.middle_phase_override": "Started the middle phase without a recorded focus",
+        "course.end": "Ended the course",
+        "appointment.attendance": "Recorded attendance",
+        "appointment.rebook": "Rebooked an appointment",
+        "session_record.create": "Wrote a session record",
+        "session_record.update": "Changed a session record",
+        "session_record.sign": "Signed a session record",
+        "session_record.addendum": "Added a note to a signed session record",
+        "session_focus_work.save": "Recorded the work on the focus in a session",
+        "ending_record.create": "Wrote the ending record",
+        "ending_record.update": "Changed the ending record",
+        # Interpersonal inventory, formulation and focus
+        "inventory.copy_forward": "Copied the interpersonal inventory to a new course",
+        "inventory.relationship.add": "Added a relationship to the inventory",
+        "inventory.relationship.update": "Changed a relationship in the inventory",
+        "inventory.relationship.remove": "Removed a relationship from the inventory",
+        "inventory.event.add": "Added a life event to the timeline",
+        "inventory.event.update": "Changed a life event on the timeline",
+        "inventory.event.remove": "Removed a life event from the timeline",
+        "inventory.episode.add": "Added an episode to the timeline",
+        "inventory.episode.save": "Changed an episode on the timeline",
+        "inventory.episode.remove": "Removed an episode from the timeline",
+        "formulation.create": "Wrote the formulation",
+        "formulation.update": "Changed the formulation",
+        "formulation.revise": "Started a revision of the formulation",
+        "formulation.share": "Recorded that the formulation was shared",
+        "focus.choose": "Chose the focus",
+        "focus.renegotiate": "Changed the focus",
+        "goals.save": "Saved the goals",
+        # Questionnaires and risk
+        "questionnaire.create": "Recorded a questionnaire",
+        "questionnaire.update": "Changed a questionnaire",
+        "risk_alert.review": "Reviewed a risk alert",
+        # Letters
+        "letter.request": "Asked for a letter",
+        "letter.issue": "Issued a letter",
+        "translation.sign_off": "Signed off a translation",
+        # Work queue and messages
+        "attention.resolve": "Closed a Needs attention item",
+        "messages.preference": "Changed their message settings",
+        # Team settings
+        "team.settings": "Changed the team's settings",
+        "team.contacts": "Changed the team's contact details",
+        "duty_rota.add": "Added a duty cover day",
+        "duty_rota.remove": "Removed a duty cover day",
+        "duty_rota.shorten": "Shortened a duty cover period",
+        # People and accounts
+        "account.invite": "Invited a member of staff",
+        "account.create": "Created their account",
+        "account.roles": "Changed someone's roles",
+        "account.deactivate": "Turned off an account",
+        "account.reactivate": "Turned an account back on",
+        "account.password_reset": "Reset their password",
+        "account.password_reset_sent": "Sent a password reset link",
+        # Sign-in and security
+        "signed_in_with_sso": "Signed in with single sign-on",
+        "sso_identity_linked": "Linked a single sign-on account",
+        "sso_sign_in_refused": "Single sign-on was refused",
+        "signin_lock.release_account": "Released a locked account",
+        "signin_lock.release_address": "Released a locked address",
+        "second_factor.device_added": "Added a way to prove it is them",
+        "second_factor.device_removed": "Removed a way to prove it is them",
+        "second_factor.recovery_code_used": "Used a recovery code",
+        "second_factor.recovery_codes_made": "Made new recovery codes",
+        "second_factor.reset": "Reset someone's second factor",
+        "signout": "Signed out",
+        "access.refused": "Was refused a page they may not see",
+    }
+)
+
+# Families: a security event the audit-core work adds (``signin.failed``...) reads as its family
+# until it has words of its own above.
+FAMILY_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "signin": "Sign-in",
+        "signout": "Signed out",
+        "second_factor": "Second factor change",
+        "access": "Access check",
+        "account": "Account change",
+    }
+)
+
+PAGE_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "client": "Looked at the client's page",
+        "client_edit": "Opened the client's details to change them",
+        "allocate": "Opened the allocation page",
+        "referral_new": "Opened a new referral",
+        "course_new": "Opened a new course",
+        "contract": "Looked at the agreement",
+        "course_end": "Opened the ending of the course",
+        "ending": "Looked at the ending record",
+        "session_record": "Looked at a session record",
+        "session_record_sign": "Opened a session record to sign it",
+        "rebook": "Opened an appointment to rebook it",
+        "calendar": "Looked at the appointments calendar",
+        "focus": "Looked at the focus",
+        "formulation": "Looked at the formulation",
+        "inventory": "Looked at the interpersonal inventory",
+        "inventory_export": "Downloaded the interpersonal inventory",
+        "timeline": "Looked at the timeline",
+        "measures": "Looked at the questionnaires and scores",
+        "questionnaire": "Looked at a questionnaire",
+        "questionnaire_new": "Opened a new questionnaire",
+        "questionnaire_edit": "Opened a questionnaire to change it",
+        "risk_alert": "Looked at a risk alert",
+        "letters": "Looked at the letters",
+        "letter": "Looked at a letter",
+        "letter_request": "Looked at a letter request",
+        "portal_home": "Looked at their own page in the portal",
+    }
+)
+
+# For the service user: did this person only look, or change something?
+LOOKING = frozenset(
+    {
+        "client.view",
+        "client.nothing_to_see",
+        "letter.download",
+        "audit.client_view",
+        "audit.client_csv",
+    }
+)
+
+# Never shown to the service user: security events and refusals are about staff, not the record.
+NOT_FOR_THE_CLIENT_PREFIXES = ("signin", "signout", "second_factor", "access.", "sso", "account")
+
+
+def describe(action: str, detail: Mapping[str, Any] | None = None) -> str:
+    """What happened, in plain words."""
+    if action == "client.view" and detail:
+        page = str(detail.get("page", ""))
+        if page in PAGE_LABELS:
+            return PAGE_LABELS[page]
+        if page.startswith("letter_"):
+            return "Looked at a letter"
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    family = action.split(".", 1)[0]
+    return FAMILY_LABELS.get(family, "Other activity")
