@@ -64,7 +64,7 @@ def test_every_page_a_view_records_has_plain_words() -> None:
 
 
 def test_an_action_not_yet_worded_reads_as_its_family() -> None:
-    assert describe("signin.failed") == "Sign-in"
+    assert describe("signin.something_new") == "Sign-in"
     assert describe("client.view", {"page": "letter_gp_summary"}) == "Looked at a letter"
     assert describe("something.new") == "Other activity"
 
