@@ -52,8 +52,14 @@ class Periodic:
 PERIODIC = (
     Periodic("safety_net", "iptclinic.attention.tasks.run_safety_net", every=timedelta(minutes=5)),
     Periodic("digests", "iptclinic.notifications.tasks.send_digests", daily_at=time(8, 0)),
+    Periodic(
+        "erase_subject_access_copies",
+        "iptclinic.subject_access.tasks.erase_old_copies",
+        daily_at=time(2, 30),
+    ),
 )
-"""decisions §33, §38 and issue 8: the rules every 5 minutes, the daily digest at 08:00."""
+"""decisions §33, §38 and issue 8: the rules every 5 minutes, the daily digest at 08:00; the
+copies of whole records released more than a month ago erased at 02:30 (subject access)."""
 
 
 def tick(now: datetime) -> list[str]:
