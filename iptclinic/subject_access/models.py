@@ -75,8 +75,11 @@ class SubjectAccessRequest(models.Model):
     json = models.BinaryField(null=True, blank=True)
     json_sha256 = models.CharField(max_length=64, blank=True)
     make_seconds = models.FloatField(null=True, blank=True)
-    decisions_changed_at = models.DateTimeField(
-        null=True, blank=True, help_text="A copy made before this does not apply every decision."
+    decisions_made = models.PositiveIntegerField(
+        default=0, help_text="How many review decisions have been made, changes included."
+    )
+    decisions_applied = models.PositiveIntegerField(
+        default=0, help_text="How many of them the stored copy applies."
     )
 
     # The release.
@@ -110,11 +113,7 @@ class SubjectAccessRequest(models.Model):
     @property
     def copy_is_current(self) -> bool:
         """The copy was made after the last review decision, so it applies every decision."""
-        return (
-            self.status == CopyStatus.READY
-            and self.finished_at is not None
-            and (self.decisions_changed_at is None or self.finished_at >= self.decisions_changed_at)
-        )
+        return self.status == CopyStatus.READY and self.decisions_applied == self.decisions_made
 
 
 class Decision(models.TextChoices):

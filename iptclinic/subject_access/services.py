@@ -295,6 +295,11 @@ def make_copy(request: SubjectAccessRequest) -> bool:
         client, progress=lambda per_cent, step: _progress(request.pk, per_cent * 7 // 10, step)
     ).as_json()
     with transaction.atomic():
+        applied = (
+            SubjectAccessRequest.objects.select_for_update()
+            .values_list("decisions_made", flat=True)
+            .get(pk=request.pk)
+        )
         labels = _sync_third_parties(request, content)
     released = apply_decisions(content, labels)
     released["request"] = {
@@ -313,6 +318,7 @@ def make_copy(request: SubjectAccessRequest) -> bool:
         locked.json, locked.json_sha256 = data, locked.digest(data)
         locked.status, locked.finished_at, locked.failure = CopyStatus.READY, now, ""
         locked.progress, locked.step = 100, "Ready"
+        locked.decisions_applied = applied
         locked.make_seconds = round(time.perf_counter() - started, 3)
         locked.save()
         close_for_cause(
@@ -393,8 +399,8 @@ def decide(party: ThirdParty, *, actor: User, decision: str, reason: str) -> Thi
     party.reason = _note(reason, what="the reason for the decision", required=True)
     party.decided_by, party.decided_at = actor, timezone.now()
     party.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
-    request.decisions_changed_at = party.decided_at
-    request.save(update_fields=["decisions_changed_at"])
+    request.decisions_made += 1
+    request.save(update_fields=["decisions_made"])
     audit.record(
         actor=actor,
         action="subject_access.review",
