@@ -91,7 +91,13 @@ def detail(request: HttpRequest, sar_id: int) -> HttpResponse:
         return render(
             request,
             "subject_access/request.html#progress",
-            {"client": sar.client, "sar": sar, "checking": not sar.is_finished, "token": token},
+            {
+                "client": sar.client,
+                "sar": sar,
+                "checking": not sar.is_finished,
+                "polled": True,
+                "token": token,
+            },
         )
     return _page(request, sar)
 
