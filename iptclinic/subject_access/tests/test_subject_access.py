@@ -278,3 +278,22 @@ def test_polling_answers_no_change_without_writing_to_the_audit(client, frozen, 
     url = reverse("subject_access:detail", args=[sar.pk])
     response = client.get(url, {"shown": "waiting-0-0"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 204 and AuditEvent.objects.count() == before
+
+
+def test_reading_the_record_takes_the_same_queries_however_large_it_is(
+    frozen, tess, cara, cara_course, django_assert_num_queries
+):
+    from iptclinic.subject_access.collect import collect
+
+    attend_next(cara_course, tess, 1)
+    with django_assert_num_queries(26):
+        collect(cara)
+    for appointment in attend_next(cara_course, tess, 4):
+        course_services.save_session_record(
+            appointment, actor=tess, data={"notes": "More."}, expected_version=None
+        )
+    inventory_services.add_relationship(
+        cara_course, actor=tess, data={"label": "Jo", "relationship_type": "friend"}
+    )
+    with django_assert_num_queries(26):
+        collect(cara)
