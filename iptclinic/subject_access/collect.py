@@ -13,6 +13,7 @@ third parties: docs/subject-access.md); dates and times in ISO 8601 with the ser
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import io
 from collections.abc import Callable, Iterable
@@ -147,6 +148,7 @@ SECTIONS: tuple[Section, ...] = (
         "Courses of therapy",
         Course,
         _for_client(Course, "referral__client", "start_date"),
+        adds=lambda course: {"weekday_in_words": calendar.day_name[course.weekday]},
     ),
     Section(
         "contract_changes",

@@ -59,21 +59,32 @@ def _label(labels: dict[str, str], name: str) -> str:
 def _display(section: dict[str, Any]) -> dict[str, Any]:
     labels = section["fields"]
     if section["key"] in TABLE_SECTIONS:
-        columns = [
-            name for name in labels if any(shown(row.get(name)) for row in section["records"])
+        records = section["records"]
+        columns = [name for name in labels if any(shown(row.get(name)) for row in records)]
+        # A value the same in every row (the course of every appointment) is said once above
+        # the table rather than repeated down a column.
+        common = [
+            name
+            for name in columns
+            if len(records) > 1 and len({shown(row.get(name)) for row in records}) == 1
         ]
+        columns = [name for name in columns if name not in common]
         return {
             **section,
             "table": True,
+            "common": [(labels[name], shown(records[0].get(name))) for name in common],
             "headings": [labels[name] for name in columns],
-            "rows": [[shown(row.get(name)) for name in columns] for row in section["records"]],
+            "rows": [[shown(row.get(name)) for name in columns] for row in records],
         }
     blocks = []
     for row in section["records"]:
         pairs = [
             (_label(labels, name), shown(value))
             for name, value in row.items()
-            if name not in _SPECIAL and shown(value) and f"{name}_in_words" not in row
+            if name not in _SPECIAL
+            and shown(value)
+            and f"{name}_in_words" not in row
+            and not (name == "answers" and "item_answers" in row)
         ]
         blocks.append(
             {"pairs": pairs, "items": row.get("item_answers"), "letters": row.get("letter_text")}

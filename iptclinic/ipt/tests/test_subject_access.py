@@ -31,11 +31,13 @@ from iptclinic.ipt.subject_access import (
         (date(2026, 11, 30), 1, date(2027, 2, 1)),  # 30 January 2027 is a Saturday
     ],
 )
-def test_the_answer_is_due_one_calendar_month_after_receipt(received, extension, due):
+def test_the_answer_is_due_one_calendar_month_after_receipt(
+    received: date, extension: int, due: date
+) -> None:
     assert due_on(received, extension_months=extension) == due
 
 
-def test_a_day_the_service_does_not_work_moves_the_deadline_on():
+def test_a_day_the_service_does_not_work_moves_the_deadline_on() -> None:
     holidays = {date(2026, 4, 3), date(2026, 4, 6)}  # Good Friday and Easter Monday 2026
     assert due_on(
         date(2026, 3, 3), is_working_day=lambda d: d.weekday() < 5 and d not in holidays
@@ -43,14 +45,16 @@ def test_a_day_the_service_does_not_work_moves_the_deadline_on():
 
 
 @pytest.mark.parametrize("months", [-1, 3])
-def test_an_extension_is_one_or_two_further_months_only(months):
+def test_an_extension_is_one_or_two_further_months_only(months: int) -> None:
     with pytest.raises(ValueError, match="1 or 2"):
         due_on(date(2026, 3, 3), extension_months=months)
 
 
 @settings(deadline=None)
 @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)), st.integers(0, 2))
-def test_the_deadline_is_never_early_and_never_more_than_a_few_days_late(received, extension):
+def test_the_deadline_is_never_early_and_never_more_than_a_few_days_late(
+    received: date, extension: int
+) -> None:
     due = due_on(received, extension_months=extension)
     plain = add_months(received, 1 + extension)
     assert 0 <= (due - plain).days <= 2
@@ -58,7 +62,7 @@ def test_the_deadline_is_never_early_and_never_more_than_a_few_days_late(receive
     assert 28 * (1 + extension) <= (due - received).days <= 31 * (1 + extension) + 2
 
 
-def test_labels_are_neutral_and_the_same_for_the_same_name():
+def test_labels_are_neutral_and_the_same_for_the_same_name() -> None:
     assert [neutral_label(i) for i in (0, 1, 25, 26, 27)] == [
         "Person A",
         "Person B",
@@ -73,7 +77,7 @@ def test_labels_are_neutral_and_the_same_for_the_same_name():
     }
 
 
-def test_withholding_replaces_whole_words_only_longest_name_first():
+def test_withholding_replaces_whole_words_only_longest_name_first() -> None:
     labels = {"Ann": "Person A", "Ann Lee": "Person B"}
     text = "Ann Lee rang. ANN was cross. Annabel was not. Ann, again."
     assert withhold(text, labels) == (
@@ -90,7 +94,9 @@ names = st.text(
 
 @settings(deadline=None)
 @given(st.lists(names, min_size=1, max_size=4), st.lists(st.sampled_from([" ", ", ", ". "])))
-def test_no_withheld_name_is_left_and_each_is_replaced_the_same_way(chosen, glue):
+def test_no_withheld_name_is_left_and_each_is_replaced_the_same_way(
+    chosen: list[str], glue: list[str]
+) -> None:
     labels = labels_for(chosen)
     text = " and ".join(chosen) + "".join(glue) + " ".join(reversed(chosen))
     out = withhold(text, labels)
