@@ -99,7 +99,7 @@ def render_html(content: dict[str, Any], *, client: Client) -> str:
         {
             "client": client,
             "made_at": shown(content["made_at"][:16]),
-            "request": content.get("request", {}),
+            "received_on": shown(content.get("request", {}).get("received_on")),
             "sections": sections,
         },
     )
