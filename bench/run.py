@@ -42,6 +42,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from iptclinic.accounts.models import Team, User  # noqa: E402
 from iptclinic.attention.services import sync_team  # noqa: E402
@@ -69,6 +70,7 @@ THERAPISTS = 8
 REPEATS = 30
 ISSUE = "issue a letter: the request (audio, Braille)"
 MAKE = "issue a letter: the worker making it"
+COPY = "copy of a whole record: the worker making it"
 # Milliseconds at the median, on a 2-core machine with SQLite. None: measured and reported only.
 TARGETS_MS: dict[str, int | None] = {
     "caseload (therapist, 25 clients)": 150,
@@ -91,10 +93,14 @@ TARGETS_MS: dict[str, int | None] = {
     # Seconds of rendering (speech most); nobody waits on a request for it, the progress page
     # shows it coming. Reported so a slower format or tool shows up here.
     MAKE: None,
+    # Subject access: reading every section, finding third parties, rendering the PDF and the
+    # JSON for one client of the benchmark (a 16-session course, six attended). Made in the
+    # background with progress shown; reported so a slower section or layout shows up here.
+    COPY: None,
 }
 # Making a letter takes seconds, so fewer runs; each request is for another of the therapist's
 # 25 clients.
-REPEATS_OF = {MAKE: 5, ISSUE: 20}
+REPEATS_OF = {MAKE: 5, ISSUE: 20, COPY: 5}
 FOCUS_EVENTS = 20_000
 FOCUS_PEOPLE = 40
 
@@ -205,6 +211,31 @@ def make_waiting_letter() -> object:
     outcome = make_letter.call(waiting.pk)
     assert outcome == "made", outcome
     return outcome
+
+
+def make_record_copy(lead: User, client_id: int) -> Callable[[], object]:
+    """A lead records a request for the client's whole record; a worker makes the copy (the
+    request is recorded outside the timing)."""
+    from iptclinic.subject_access import services as subject_access
+    from iptclinic.subject_access.tasks import make_copy
+
+    client = Client.objects.get(pk=client_id)
+
+    def make() -> object:
+        asked = subject_access.record_request(
+            client,
+            actor=lead,
+            received_on=timezone.localdate(),
+            requester="person",
+            requester_note="",
+            identity_check="known",
+            identity_note="",
+        )
+        outcome = make_copy.call(asked.pk)
+        assert outcome == "made", outcome
+        return outcome
+
+    return make
 
 
 # The sign-in flood (issue 9): 500 attempts from FLOOD_THREADS threads against a threaded live
@@ -377,6 +408,7 @@ def main() -> int:
         "needs attention (therapist)": page(therapist, "/attention/"),
         ISSUE: issue_letter(therapist),
         MAKE: make_waiting_letter,
+        COPY: make_record_copy(lead, client_id),
     }
     print(
         f"Database: {django.db.connection.vendor}; {THERAPISTS * CLIENTS_PER_THERAPIST} clients; "

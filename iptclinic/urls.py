@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("iptclinic.measures.urls")),
     path("", include("iptclinic.endings.urls")),
     path("", include("iptclinic.letters.urls")),
+    path("", include("iptclinic.subject_access.urls")),
 ]

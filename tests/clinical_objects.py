@@ -14,6 +14,7 @@ from iptclinic.ipt.case import ApproxDate, DatePrecision
 from iptclinic.letters.models import IssuedLetter, LetterFile, LetterRequest
 from iptclinic.measures import services as measure_services
 from iptclinic.measures.models import DutyShift
+from iptclinic.subject_access.models import SubjectAccessRequest, ThirdParty
 from iptclinic.test import attend_next, open_course_for
 
 
@@ -108,7 +109,24 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
         sign_count=0,
         aaguid="00000000-0000-0000-0000-000000000000",
     )
+    # A request for the whole record, with one person to review (made directly: the walk does
+    # not need the copy itself).
+    sar = SubjectAccessRequest.objects.create(
+        client=client,
+        team=client.team,
+        received_on=course.start_date,
+        requester="person",
+        identity_check="known",
+        due_on=course.start_date,
+        recorded_by=therapist,
+        recorded_at=course.created_at,
+    )
+    party = ThirdParty.objects.create(
+        request=sar, name="Sam", found_in="Inventory", label="Person A"
+    )
     return {
+        "sar_id": sar.pk,
+        "third_party_id": party.pk,
         "user_id": therapist.pk,
         "passkey_id": passkey.pk,
         # The therapist's own account, on the service lead's people pages.

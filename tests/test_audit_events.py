@@ -223,3 +223,43 @@ def test_each_change_writes_exactly_one_event(client, tess, lee, otto, cara, sce
         {"therapist": otto.pk, "reason": "Tess is on leave.", "confirm": "yes"},
     )
     assert (event.action, event.actor_id) == ("client.reallocate", lee.pk)
+
+
+def test_each_step_of_a_request_for_the_whole_record_writes_one_event(client, lee, tess, cara):
+    from iptclinic.inventory import services as inventory_services
+    from iptclinic.subject_access.models import SubjectAccessRequest
+    from iptclinic.test import open_course_for, run_background_work
+
+    course = open_course_for(cara, tess)
+    inventory_services.add_relationship(
+        course, actor=tess, data={"label": "Jo", "relationship_type": "friend"}
+    )
+    client.force_login(lee)
+    event = one_event(client, "get", f"/clients/{cara.pk}/record-requests/")
+    assert (event.action, event.detail) == ("client.view", {"page": "subject_access"})
+    today = timezone.localdate().isoformat()
+    form = {"received_on": today, "requester": "person", "identity_check": "known"}
+    event = one_event(client, "post", f"/clients/{cara.pk}/record-requests/", form)
+    assert (event.action, event.client_id) == ("subject_access.request", cara.pk)
+    sar = SubjectAccessRequest.objects.get()
+    run_background_work()
+    base = f"/record-requests/{sar.pk}/"
+    assert one_event(client, "get", base).action == "client.view"
+    steps = [
+        ("subject_access.extend", f"{base}extend/", {"months": 1, "reason": "Complex."}),
+        (
+            "subject_access.review",
+            f"/record-requests/people/{sar.third_parties.get().pk}/",
+            {"decision": "withhold", "reason": "Not asked."},
+        ),
+        ("subject_access.remake", f"{base}make-again/", {}),
+    ]
+    for action, url, data in steps:
+        assert one_event(client, "post", url, data).action == action
+    run_background_work()
+    release = {"method": "post", "note": ""}
+    assert one_event(client, "post", f"{base}release/", release).action == (
+        "subject_access.release"
+    )
+    for suffix in ("copy.pdf", "copy.json"):
+        assert one_event(client, "get", base + suffix).action == "subject_access.download"

@@ -68,12 +68,15 @@ class NeedKind(StrEnum):
     MESSAGE_FAILED = "message_failed"
     JOB_FAILED = "job_failed"
     UNUSUAL_ACCESS = "unusual_access"  # the audit's unusual-access check (ipt/unusual_access.py)
+    # A person asked for their whole record: open until the copy is released (subject_access).
+    SUBJECT_ACCESS = "subject_access"
 
 
 RULE_KINDS = frozenset(NeedKind) - {
     NeedKind.MESSAGE_FAILED,
     NeedKind.JOB_FAILED,
     NeedKind.UNUSUAL_ACCESS,
+    NeedKind.SUBJECT_ACCESS,
 }
 
 KIND_LABELS: Mapping[NeedKind, str] = MappingProxyType(
@@ -94,6 +97,7 @@ KIND_LABELS: Mapping[NeedKind, str] = MappingProxyType(
         NeedKind.MESSAGE_FAILED: "A message was not delivered",
         NeedKind.JOB_FAILED: "Background work failed",
         NeedKind.UNUSUAL_ACCESS: "Unusual access to records",
+        NeedKind.SUBJECT_ACCESS: "A copy of a whole record is due",
     }
 )
 
@@ -115,6 +119,7 @@ GONE: Mapping[NeedKind, str] = MappingProxyType(
         NeedKind.MESSAGE_FAILED: "The message was sent.",
         NeedKind.JOB_FAILED: "The work was done.",
         NeedKind.UNUSUAL_ACCESS: "The access was checked.",
+        NeedKind.SUBJECT_ACCESS: "The copy was released.",
     }
 )
 """What closed an item by itself: its cause is no longer there."""

@@ -90,6 +90,14 @@ _FINAL = (
 )
 
 
+TASK_LABELS: dict[str, str] = {
+    code: label
+    for group in (_EVERY_SESSION, _INITIAL, _INITIAL_CLOSE, _MIDDLE, _ENDING, _FINAL)
+    for code, label in group
+}
+"""Every checklist item's code and its label: a record's ticked items in words (subject access)."""
+
+
 # Any of these ticked in a session record means the ending has been discussed (R10, R19): the
 # reminder offered before the ending phase, or the ending phase's own work.
 ENDING_TASK_CODES: frozenset[str] = frozenset(

@@ -57,9 +57,15 @@ PERIODIC = (
         "iptclinic.audit.tasks.check_unusual_access",
         every=timedelta(minutes=15),
     ),
+    Periodic(
+        "erase_subject_access_copies",
+        "iptclinic.subject_access.tasks.erase_old_copies",
+        daily_at=time(2, 30),
+    ),
 )
 """decisions §33, §38 and issue 8: the rules every 5 minutes, the daily digest at 08:00; issue 10:
-the audit read for unusual access every 15 minutes (docs/audit-reading.md)."""
+the audit read for unusual access every 15 minutes (docs/audit-reading.md) and the copies of whole
+records released more than a month ago erased at 02:30 (docs/subject-access.md)."""
 
 
 def tick(now: datetime) -> list[str]:

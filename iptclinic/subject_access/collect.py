@@ -1,0 +1,460 @@
+"""Reading a client's whole record into one plain structure, for the PDF and the JSON alike.
+
+Every model that holds a client's data is named here once, in ``SECTIONS`` (copied) or in
+``NOT_COPIED`` (with the reason); ``tests/test_subject_access_coverage.py`` walks Django's model
+relations from ``Client`` and fails when a model is in neither, so a new kind of record cannot
+be left out of the copy silently. Each section is one query (forward links joined), so the time
+to read grows with the size of the record, not with its shape.
+
+The values are plain JSON: text, numbers, booleans, ``None``, lists and objects. Choices are
+given in words; a member of staff as their name and role (staff acting in their role are not
+third parties: docs/subject-access.md); dates and times in ISO 8601 with the service's offset.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from iptclinic.accounts.models import Role, User
+from iptclinic.audit.models import AuditEvent
+from iptclinic.clients.models import Allocation, Client, Referral
+from iptclinic.courses.models import Addendum, Appointment, ContractChange, Course, SessionRecord
+from iptclinic.endings.models import EndingRecord
+from iptclinic.inventory.models import (
+    EarlierEpisode,
+    FocusDecision,
+    Formulation,
+    Goal,
+    GoalRating,
+    Inventory,
+    LifeEvent,
+    MiddlePhaseOverride,
+    Relationship,
+    SessionFocusWork,
+    TreatmentAgreement,
+)
+from iptclinic.ipt.instruments import INSTRUMENTS
+from iptclinic.ipt.tasks import TASK_LABELS
+from iptclinic.letters.models import IssuedLetter, LetterFile, LetterFormat, TranslationNeed
+from iptclinic.measures.models import QuestionnaireResponse, QuestionnaireRevision, RiskAlert
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    model: type[models.Model]
+    rows: Callable[[Client], QuerySet[Any]]
+    about: str = ""
+    adds: Callable[[Any], Row] | None = None
+
+
+def _for_client(model: type[models.Model], path: str, *order: str) -> Callable[[Client], QuerySet]:
+    def rows(client: Client) -> QuerySet[Any]:
+        joined = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        return (
+            model._default_manager.filter(**{path: client})
+            .select_related(*joined)
+            .order_by(*order, "pk")
+        )
+
+    return rows
+
+
+def _answers(response: QuestionnaireResponse) -> Row:
+    instrument = INSTRUMENTS.get(response.instrument)
+    items = {item.number: item for item in instrument.items} if instrument else {}
+    answered = []
+    for number, value in sorted(response.answers.items(), key=lambda pair: int(pair[0])):
+        item = items.get(int(number))
+        words = None
+        if item is not None:
+            words = next((o.text for o in item.options if o.value == value), None)
+            if value == "na":
+                words = item.not_applicable_text
+        answered.append(
+            {
+                "item": int(number),
+                "question": item.text if item else None,
+                "answer": value,
+                "answer_in_words": words,
+            }
+        )
+    return {
+        "questionnaire": instrument.name if instrument else response.instrument,
+        "item_answers": answered,
+    }
+
+
+def _tasks_done(record: SessionRecord) -> Row:
+    """The checklist items done, in the words staff saw (the codes stay in the JSON too)."""
+    return {"tasks_done_in_words": [TASK_LABELS.get(code, code) for code in record.tasks_done]}
+
+
+def _letter_text(letter: IssuedLetter) -> Row:
+    """The letter's words as sent: its plain-text file, or the text of its PDF."""
+    texts = {}
+    for stored in letter.files.all():
+        if stored.format == LetterFormat.TEXT:
+            texts[stored.recipient] = bytes(stored.content).decode("utf-8", "replace")
+    for stored in letter.files.all():
+        if stored.format == LetterFormat.PDF and stored.recipient not in texts:
+            texts[stored.recipient] = _pdf_text(bytes(stored.content))
+    return {
+        "letter_text": [
+            {"recipient": LetterFile(recipient=r).get_recipient_display(), "text": t}
+            for r, t in sorted(texts.items())
+        ]
+    }
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _letters(client: Client) -> QuerySet[Any]:
+    return _for_client(IssuedLetter, "client", "issued_at")(client).prefetch_related("files")
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "client",
+        "Personal details",
+        Client,
+        lambda c: Client.objects.filter(pk=c.pk).select_related("therapist"),
+    ),
+    Section("referrals", "Referrals", Referral, _for_client(Referral, "client", "received_on")),
+    Section(
+        "allocations",
+        "Therapist allocations",
+        Allocation,
+        _for_client(Allocation, "client", "allocated_at"),
+    ),
+    Section(
+        "courses",
+        "Courses of therapy",
+        Course,
+        _for_client(Course, "referral__client", "start_date"),
+        adds=lambda course: {"weekday_in_words": calendar.day_name[course.weekday]},
+    ),
+    Section(
+        "contract_changes",
+        "Changes to the number of sessions",
+        ContractChange,
+        _for_client(ContractChange, "course__referral__client", "changed_at"),
+    ),
+    Section(
+        "appointments",
+        "Appointments and attendance",
+        Appointment,
+        _for_client(Appointment, "course__referral__client", "starts_at"),
+    ),
+    Section(
+        "session_records",
+        "Session records",
+        SessionRecord,
+        _for_client(
+            SessionRecord, "appointment__course__referral__client", "appointment__starts_at"
+        ),
+        adds=_tasks_done,
+    ),
+    Section(
+        "addenda",
+        "Additions to signed session records",
+        Addendum,
+        _for_client(Addendum, "record__appointment__course__referral__client", "created_at"),
+    ),
+    Section(
+        "session_focus_work",
+        "Techniques used in sessions",
+        SessionFocusWork,
+        _for_client(
+            SessionFocusWork, "appointment__course__referral__client", "appointment__starts_at"
+        ),
+    ),
+    Section(
+        "questionnaires",
+        "Questionnaires",
+        QuestionnaireResponse,
+        _for_client(QuestionnaireResponse, "client", "completed_on"),
+        adds=_answers,
+    ),
+    Section(
+        "questionnaire_revisions",
+        "Corrections to questionnaires",
+        QuestionnaireRevision,
+        _for_client(QuestionnaireRevision, "response__client", "changed_at"),
+    ),
+    Section(
+        "risk_alerts",
+        "Risk alerts and their reviews",
+        RiskAlert,
+        _for_client(RiskAlert, "client", "raised_at"),
+    ),
+    Section(
+        "inventory",
+        "Interpersonal inventory",
+        Inventory,
+        _for_client(Inventory, "course__referral__client"),
+    ),
+    Section(
+        "relationships",
+        "Relationships",
+        Relationship,
+        _for_client(Relationship, "course__referral__client", "position"),
+    ),
+    Section(
+        "life_events",
+        "Life events",
+        LifeEvent,
+        lambda c: _for_client(LifeEvent, "course__referral__client", "happened_on")(
+            c
+        ).prefetch_related("people"),
+        adds=lambda event: {"people": [person.label for person in event.people.all()]},
+    ),
+    Section(
+        "earlier_episodes",
+        "Earlier episodes",
+        EarlierEpisode,
+        _for_client(EarlierEpisode, "course__referral__client", "began_on"),
+    ),
+    Section(
+        "focus_decisions",
+        "Focus of therapy",
+        FocusDecision,
+        _for_client(FocusDecision, "course__referral__client", "decided_at"),
+    ),
+    Section(
+        "formulations",
+        "Formulation",
+        Formulation,
+        _for_client(Formulation, "course__referral__client"),
+    ),
+    Section(
+        "treatment_agreements",
+        "Treatment agreement",
+        TreatmentAgreement,
+        _for_client(TreatmentAgreement, "course__referral__client"),
+    ),
+    Section(
+        "middle_phase_overrides",
+        "Moving to the middle phase early",
+        MiddlePhaseOverride,
+        _for_client(MiddlePhaseOverride, "course__referral__client"),
+    ),
+    Section("goals", "Goals", Goal, _for_client(Goal, "course__referral__client", "position")),
+    Section(
+        "goal_ratings",
+        "Goal ratings",
+        GoalRating,
+        _for_client(GoalRating, "goal__course__referral__client", "appointment__starts_at"),
+    ),
+    Section(
+        "ending_records",
+        "Ending of therapy",
+        EndingRecord,
+        _for_client(EndingRecord, "course__referral__client"),
+    ),
+    Section("letters", "Letters sent", IssuedLetter, _letters, adds=_letter_text),
+    Section(
+        "translation_needs",
+        "Translation needs",
+        TranslationNeed,
+        _for_client(TranslationNeed, "client", "recorded_at"),
+    ),
+)
+
+NOT_COPIED: dict[str, str] = {
+    "audit.auditevent": "Copied as its own section: who saw or changed the record.",
+    "letters.letterrequest": "The making of a letter; the letter itself is copied with its text.",
+    "letters.letterfile": "The files of a letter; their words are copied with the letter.",
+    "attention.item": "The team's work queue about the person, not a record about them.",
+    "subject_access.subjectaccessrequest": "This request itself: it is not part of the record.",
+    "subject_access.thirdparty": "The review of this request, not part of the record.",
+}
+"""Models linked to a client that are not copied row by row, and why."""
+
+_SKIPPED_FIELDS = {"id", "version", "client", "team", "portal_user"}
+
+
+def staff_label(user: User | None) -> str | None:
+    """A member of staff as the copy names them: their name and the roles they hold."""
+    if user is None:
+        return None
+    roles = [role.label for role in Role if role in user.roles]
+    return f"{user.display_name} ({', '.join(roles)})" if roles else user.display_name
+
+
+def _value(obj: models.Model, model_field: models.Field) -> Any:
+    value = getattr(obj, model_field.name)
+    if value is None:
+        return None
+    if model_field.is_relation:
+        if isinstance(value, User):
+            return staff_label(value)
+        return str(value)
+    if model_field.choices:
+        return getattr(obj, f"get_{model_field.name}_display")()
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat(timespec="minutes")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return None
+    return value
+
+
+def serialise(obj: models.Model) -> Row:
+    return {
+        f.name: _value(obj, f)
+        for f in obj._meta.concrete_fields
+        if f.name not in _SKIPPED_FIELDS and not isinstance(f, models.BinaryField)
+    }
+
+
+def labels_of(model: type[models.Model]) -> dict[str, str]:
+    """Field name to the words the PDF shows for it."""
+    return {
+        f.name: str(f.verbose_name)[:1].upper() + str(f.verbose_name)[1:]
+        for f in model._meta.concrete_fields
+    }
+
+
+def staff_fields(model: type[models.Model]) -> list[str]:
+    """The fields that name a member of staff acting in their role: never withheld."""
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.related_model is User and f.name not in _SKIPPED_FIELDS
+    ]
+
+
+def _audit_rows(client: Client) -> list[Row]:
+    events = (
+        AuditEvent.objects.filter(client=client)
+        .select_related("actor")
+        .order_by("occurred_at", "pk")
+    )
+    rows = []
+    for event in events:
+        actor = event.actor if event.actor_id is not None else None
+        rows.append(
+            {
+                "when": timezone.localtime(event.occurred_at).isoformat(timespec="minutes"),
+                "staff": actor.display_name if actor is not None else None,
+                "role": ", ".join(r.label for r in Role if actor is not None and r in actor.roles)
+                or None,
+                "what": what_happened(event),
+            }
+        )
+    return rows
+
+
+def what_happened(event: AuditEvent) -> str:
+    """An audit event in a few words: looked at a page, or a change of a kind of record."""
+    if event.action == "client.view":
+        page = str(event.detail.get("page", "")).replace("_", " ")
+        return f"Looked at the record ({page})" if page else "Looked at the record"
+    subject, _, verb = event.action.partition(".")
+    return f"{verb.replace('_', ' ').capitalize() or 'Changed'}: {subject.replace('_', ' ')}"
+
+
+AUDIT_KEY, AUDIT_TITLE = "audit", "Who has seen or changed the record"
+
+
+@dataclass
+class Copy:
+    """The whole record of one client as plain data."""
+
+    client_id: int
+    made_at: str
+    sections: list[Row] = field(default_factory=list)
+
+    def as_json(self) -> Row:
+        return {"client_id": self.client_id, "made_at": self.made_at, "sections": self.sections}
+
+
+def collect(client: Client, progress: Callable[[int, str], None] | None = None) -> Copy:
+    """Read every section of ``client``'s record. ``progress`` is told after each section."""
+    made = Copy(client_id=client.pk, made_at=timezone.localtime().isoformat(timespec="seconds"))
+    total = len(SECTIONS) + 1
+    for number, section in enumerate(SECTIONS, start=1):
+        rows = []
+        for obj in section.rows(client):
+            row = serialise(obj)
+            if section.adds is not None:
+                row.update(section.adds(obj))
+            rows.append(row)
+        made.sections.append(
+            {
+                "key": section.key,
+                "title": section.title,
+                "fields": labels_of(section.model),
+                "staff_fields": staff_fields(section.model),
+                "records": rows,
+            }
+        )
+        if progress is not None:
+            progress(number * 100 // total, section.title)
+    made.sections.append(
+        {
+            "key": AUDIT_KEY,
+            "title": AUDIT_TITLE,
+            "fields": {"when": "When", "staff": "Staff", "role": "Role", "what": "What"},
+            "staff_fields": ["staff", "role"],
+            "records": _audit_rows(client),
+        }
+    )
+    made.sections.insert(len(SECTIONS), _consents(made.sections))
+    return made
+
+
+def _consents(sections: Iterable[Row]) -> Row:
+    """Consents, gathered from where they are recorded: treatment, GP, sharing the relapse plan."""
+    by_key = {section["key"]: section["records"] for section in sections}
+    rows: list[Row] = []
+    for agreement in by_key.get("treatment_agreements", []):
+        rows.append(
+            {
+                "consent": "To treatment (the treatment agreement)",
+                "given": True,
+                "on": agreement.get("agreed_on"),
+            }
+        )
+    for ending in by_key.get("ending_records", []):
+        rows.append(
+            {
+                "consent": "To sharing the end-of-therapy summary with the GP",
+                "given": ending.get("gp_consent"),
+                "on": None,
+            }
+        )
+        if ending.get("share_plan"):
+            who = ending.get("share_with_name") or ""
+            rows.append(
+                {
+                    "consent": f"To sharing the relapse plan with {who}".strip(),
+                    "given": True,
+                    "on": ending.get("share_consent_on"),
+                }
+            )
+    return {
+        "key": "consents",
+        "title": "Consents",
+        "fields": {"consent": "Consent", "given": "Given", "on": "On"},
+        "staff_fields": [],
+        "records": rows,
+    }
