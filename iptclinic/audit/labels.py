@@ -119,6 +119,14 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "second_factor.reset": "Reset someone's second factor",
         "signout": "Signed out",
         "access.refused": "Was refused a page they may not see",
+        # A copy of the whole record on request (subject access)
+        "subject_access.request": "Recorded a request for a copy of the whole record",
+        "subject_access.extend": "Extended the deadline of a request for the whole record",
+        "subject_access.generate": "Made a copy of the whole record",
+        "subject_access.review": "Decided whether to release a name in the copy",
+        "subject_access.remake": "Asked for the copy of the whole record to be made again",
+        "subject_access.release": "Released a copy of the whole record",
+        "subject_access.download": "Downloaded the copy of the whole record",
     }
 )
 
@@ -162,6 +170,8 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "letter": "Looked at a letter",
         "letter_request": "Looked at a letter request",
         "portal_home": "Looked at their own page in the portal",
+        "subject_access": "Looked at the requests for a copy of the whole record",
+        "subject_access_request": "Looked at a request for a copy of the whole record",
     }
 )
 
@@ -173,6 +183,14 @@ LOOKING = frozenset(
         "letter.download",
         "audit.client_view",
         "audit.client_csv",
+        # Handling a request for the whole record reads it; it changes nothing in it.
+        "subject_access.request",
+        "subject_access.extend",
+        "subject_access.generate",
+        "subject_access.review",
+        "subject_access.remake",
+        "subject_access.release",
+        "subject_access.download",
     }
 )
 
