@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "iptclinic.jobs",
     "iptclinic.attention",
     "iptclinic.notifications",
+    "iptclinic.retention",
 ]
 
 MIDDLEWARE = [
