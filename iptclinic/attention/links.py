@@ -32,6 +32,8 @@ def act_link(item: Item) -> tuple[str, str]:
         return reverse("clients:allocate", args=[item.client_id]), "Allocate a therapist"
     if kind is NeedKind.JOB_FAILED and item.subject_type == "letter_request" and item.subject_id:
         return reverse("letters:request", args=[item.subject_id]), "See why the letter was not made"
+    if kind is NeedKind.RETENTION_DUE:
+        return reverse("retention:report"), "Review the records"
     if kind is NeedKind.MESSAGE_FAILED:
         return reverse("notifications:sent"), "See the messages sent"
     if item.client_id:

@@ -67,9 +67,15 @@ class NeedKind(StrEnum):
     # Raised by an event rather than by these rules (the notifications and jobs apps).
     MESSAGE_FAILED = "message_failed"
     JOB_FAILED = "job_failed"
+    # Raised by the daily retention check (the retention app).
+    RETENTION_DUE = "retention_due"
 
 
-RULE_KINDS = frozenset(NeedKind) - {NeedKind.MESSAGE_FAILED, NeedKind.JOB_FAILED}
+RULE_KINDS = frozenset(NeedKind) - {
+    NeedKind.MESSAGE_FAILED,
+    NeedKind.JOB_FAILED,
+    NeedKind.RETENTION_DUE,
+}
 
 KIND_LABELS: Mapping[NeedKind, str] = MappingProxyType(
     {
@@ -88,6 +94,7 @@ KIND_LABELS: Mapping[NeedKind, str] = MappingProxyType(
         NeedKind.DUTY_ROTA_GAP: "Nobody on duty",
         NeedKind.MESSAGE_FAILED: "A message was not delivered",
         NeedKind.JOB_FAILED: "Background work failed",
+        NeedKind.RETENTION_DUE: "Records due for a retention review",
     }
 )
 
@@ -108,6 +115,7 @@ GONE: Mapping[NeedKind, str] = MappingProxyType(
         NeedKind.DUTY_ROTA_GAP: "Someone is now on duty that day.",
         NeedKind.MESSAGE_FAILED: "The message was sent.",
         NeedKind.JOB_FAILED: "The work was done.",
+        NeedKind.RETENTION_DUE: "The records were reviewed.",
     }
 )
 """What closed an item by itself: its cause is no longer there."""

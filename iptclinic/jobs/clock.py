@@ -52,8 +52,10 @@ class Periodic:
 PERIODIC = (
     Periodic("safety_net", "iptclinic.attention.tasks.run_safety_net", every=timedelta(minutes=5)),
     Periodic("digests", "iptclinic.notifications.tasks.send_digests", daily_at=time(8, 0)),
+    Periodic("retention", "iptclinic.retention.tasks.check_retention", daily_at=time(6, 30)),
 )
-"""decisions §33, §38 and issue 8: the rules every 5 minutes, the daily digest at 08:00."""
+"""decisions §33, §38 and issue 8: the rules every 5 minutes, the daily digest at 08:00; issue 10:
+the retention check daily at 06:30, so its item is there before the digest."""
 
 
 def tick(now: datetime) -> list[str]:

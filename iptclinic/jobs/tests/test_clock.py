@@ -49,16 +49,17 @@ def test_the_latest_slot(periodic: Periodic, now: datetime, slot: datetime) -> N
 @pytest.mark.django_db
 def test_a_slot_is_started_once_however_many_clocks_reach_it() -> None:
     now = at(2026, 12, 1, 8, 2)
-    assert sorted(tick(now)) == ["digests", "safety_net"]
+    assert sorted(tick(now)) == ["digests", "retention", "safety_net"]
     assert tick(now) == []
     assert tick(now + timedelta(minutes=1)) == []
     assert tick(now + timedelta(minutes=3)) == ["safety_net"]
-    assert PeriodicRun.objects.count() == 3
+    assert PeriodicRun.objects.count() == 4
     paths = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
     assert paths == [
         "iptclinic.attention.tasks.run_safety_net",
         "iptclinic.attention.tasks.run_safety_net",
         "iptclinic.notifications.tasks.send_digests",
+        "iptclinic.retention.tasks.check_retention",
     ]
 
 
