@@ -220,6 +220,9 @@ def test_the_retention_pages_write_one_event_each(client, lee, cara):
     assert (event.action, event.client_id) == ("retention.review", cara.pk)
     later = (timezone.localdate() + timedelta(days=400)).isoformat()
     event = one_event(
-        client, "post", f"/retention/clients/{cara.pk}/", {"keep_until": later, "reason": "Hold."}
+        client,
+        "post",
+        f"/retention/clients/{cara.pk}/",
+        {"keep-keep_until": later, "keep-reason": "Hold."},
     )
     assert (event.action, event.client_id) == ("retention.keep", cara.pk)

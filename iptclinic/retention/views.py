@@ -39,7 +39,10 @@ def report(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     clients = SHOWS[show](visible_clients(request.user), today).order_by("pk")
     page = Paginator(clients, PAGE).get_page(request.GET.get("page"))
-    rows = [dates_of(c) for c in with_contact_dates(clients.filter(pk__in=[c.pk for c in page.object_list]))]
+    rows = [
+        dates_of(c)
+        for c in with_contact_dates(clients.filter(pk__in=[c.pk for c in page.object_list]))
+    ]
     rows.sort(key=lambda row: (row.due_on, row.client.pk))
     record_list_view(
         actor=request.user, action="retention.report", clients=[r.client for r in rows]
@@ -66,7 +69,7 @@ def _review_context(request: HttpRequest, client_id: int) -> dict:
 def review(request: HttpRequest, client_id: int) -> HttpResponse:
     context = _review_context(request, client_id)
     client = context["client"]
-    form = KeepForm(request.POST if request.method == "POST" else None)
+    form = KeepForm(request.POST if request.method == "POST" else None, prefix="keep")
     if request.method == "POST" and form.is_valid():
         try:
             services.keep_record(
@@ -85,7 +88,7 @@ def review(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(
         request,
         "retention/review.html",
-        {**context, "form": form, "destroy_form": DestroyForm()},
+        {**context, "form": form, "destroy_form": DestroyForm(prefix="destroy")},
     )
 
 
@@ -95,7 +98,7 @@ def review(request: HttpRequest, client_id: int) -> HttpResponse:
 def destroy(request: HttpRequest, client_id: int) -> HttpResponse:
     context = _review_context(request, client_id)
     client = context["client"]
-    form = DestroyForm(request.POST)
+    form = DestroyForm(request.POST, prefix="destroy")
     if form.is_valid():
         try:
             services.destroy_record(client, actor=request.user, reason=form.cleaned_data["reason"])
@@ -108,6 +111,6 @@ def destroy(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(
         request,
         "retention/review.html",
-        {**context, "form": KeepForm(), "destroy_form": form},
+        {**context, "form": KeepForm(prefix="keep"), "destroy_form": form},
         status=400,
     )

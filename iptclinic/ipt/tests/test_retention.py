@@ -39,27 +39,29 @@ days = st.dates(min_value=date(1920, 1, 1), max_value=date(2080, 12, 31))
         (date(1980, 1, 1), date(2016, 2, 29), 21, date(2037, 2, 28)),
     ],
 )
-def test_it_keeps_each_record_as_the_code_says(born, last, years, due):
+def test_it_keeps_each_record_as_the_code_says(
+    born: date, last: date, years: int, due: date
+) -> None:
     assert retention_due(RecordFacts(born, last), years) == due
 
 
-def test_a_death_in_care_keeps_the_record_ten_years_after_the_death():
+def test_a_death_in_care_keeps_the_record_ten_years_after_the_death() -> None:
     facts = RecordFacts(date(1950, 1, 1), date(2020, 1, 1), date(2020, 2, 1), died_in_care=True)
     assert retention_due(facts) == date(2030, 2, 1)
 
 
-def test_a_death_after_care_ended_changes_nothing():
+def test_a_death_after_care_ended_changes_nothing() -> None:
     facts = RecordFacts(date(1950, 1, 1), date(2020, 1, 1), date(2024, 2, 1), died_in_care=False)
     assert retention_due(facts) == date(2040, 1, 1)
 
 
-def test_the_26th_birthday_rule_applies_to_someone_of_17_at_the_last_contact():
+def test_the_26th_birthday_rule_applies_to_someone_of_17_at_the_last_contact() -> None:
     # Only visible with fewer years than the minimum, so checked on the helper directly.
     assert age_on(date(2000, 6, 1), date(2018, 1, 1)) == 17
     assert add_years(date(2000, 6, 1), 26) > add_years(date(2018, 1, 1), 8)
 
 
-def test_it_refuses_fewer_years_than_the_minimum():
+def test_it_refuses_fewer_years_than_the_minimum() -> None:
     with pytest.raises(ValueError, match="at least"):
         check_years(MINIMUM_YEARS - 1)
     with pytest.raises(ValueError):
@@ -68,7 +70,9 @@ def test_it_refuses_fewer_years_than_the_minimum():
 
 @settings(deadline=None, max_examples=400)
 @given(born=days, gap=st.integers(0, 90 * 366), on=days, years=st.integers(MINIMUM_YEARS, 40))
-def test_the_database_cutoffs_agree_with_the_rule_for_every_record(born, gap, on, years):
+def test_the_database_cutoffs_agree_with_the_rule_for_every_record(
+    born: date, gap: int, on: date, years: int
+) -> None:
     last = date.fromordinal(min(born.toordinal() + gap, date(2080, 12, 31).toordinal()))
     facts = RecordFacts(born, last)
     cut = cutoffs(on, years)
@@ -79,8 +83,8 @@ def test_the_database_cutoffs_agree_with_the_rule_for_every_record(born, gap, on
 @settings(deadline=None)
 @given(born=days, gap=st.integers(0, 90 * 366), years=st.integers(MINIMUM_YEARS, 40))
 def test_a_record_is_never_due_before_the_years_after_the_last_contact_or_the_25th_birthday(
-    born, gap, years
-):
+    born: date, gap: int, years: int
+) -> None:
     last = date.fromordinal(min(born.toordinal() + gap, date(2080, 12, 31).toordinal()))
     due = retention_due(RecordFacts(born, last), years)
     assert due >= add_years(last, years)
@@ -90,7 +94,7 @@ def test_a_record_is_never_due_before_the_years_after_the_last_contact_or_the_25
 
 @settings(deadline=None)
 @given(born=days, gap=st.integers(0, 90 * 366), more=st.integers(1, 3000))
-def test_a_later_contact_never_brings_the_date_forward(born, gap, more):
+def test_a_later_contact_never_brings_the_date_forward(born: date, gap: int, more: int) -> None:
     last = date.fromordinal(min(born.toordinal() + gap, date(2070, 1, 1).toordinal()))
     later = last + timedelta(days=more)
     assert retention_due(RecordFacts(born, later)) >= retention_due(RecordFacts(born, last))

@@ -105,7 +105,7 @@ def test_a_lead_keeps_a_record_under_a_legal_hold(client, lee, old_record):
     client.force_login(lee)
     response = client.post(
         reverse("retention:review", args=[old_record.pk]),
-        {"keep_until": "2030-01-01", "reason": "Legal hold: claim in progress."},
+        {"keep-keep_until": "2030-01-01", "keep-reason": "Legal hold: claim in progress."},
     )
     assert response.status_code == 302
     decision = DisposalDecision.objects.get()
@@ -126,7 +126,7 @@ def test_every_model_linked_to_a_client_is_either_erased_or_kept():
         "Add the new model to ERASED (clinical: erased with the record) or KEPT in "
         "iptclinic/retention/services.py"
     )
-    assert services.ERASED <= linked
+    assert linked >= services.ERASED
     for label in services.ERASED | services.KEPT:
         apps.get_model(label)
 
@@ -148,7 +148,7 @@ def test_destroying_a_record_erases_it_and_keeps_the_tombstone_and_the_audit(
     client.force_login(lee)
     client.post(
         reverse("retention:destroy", args=[cara.pk]),
-        {"reason": "Reviewed: past its retention date.", "confirm": "on"},
+        {"destroy-reason": "Reviewed: past its retention date.", "destroy-confirm": "on"},
     )
     decision = DisposalDecision.objects.get(client=cara)
     assert decision.decision == Decision.DESTROY and decision.decided_by == lee
@@ -187,7 +187,7 @@ def test_destroying_asks_the_lead_to_confirm_who_they_are_again(
     time_machine.move_to(TODAY + timedelta(minutes=20))
     response = client.post(
         reverse("retention:destroy", args=[old_record.pk]),
-        {"reason": "Reviewed.", "confirm": "on"},
+        {"destroy-reason": "Reviewed.", "destroy-confirm": "on"},
     )
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:confirm"))
@@ -197,7 +197,9 @@ def test_destroying_asks_the_lead_to_confirm_who_they_are_again(
 @pytest.mark.time_machine(TODAY)
 def test_destroying_needs_a_reason_and_the_confirmation(client, lee, old_record):
     client.force_login(lee)
-    response = client.post(reverse("retention:destroy", args=[old_record.pk]), {"reason": ""})
+    response = client.post(
+        reverse("retention:destroy", args=[old_record.pk]), {"destroy-reason": ""}
+    )
     assert response.status_code == 400
     assert not DisposalDecision.objects.exists()
     assert Client.objects.get(pk=old_record.pk).given_name == "Ann"
