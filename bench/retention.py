@@ -47,6 +47,9 @@ BATCH = 5000
 
 def build() -> tuple[Team, object]:
     call_command("migrate", verbosity=0)
+    if os.environ.get("BENCH_REUSE") and Team.objects.filter(name="Bench team").exists():
+        team = Team.objects.get(name="Bench team")
+        return team, team.members.get(username="lead")
     team = Team.objects.create(name="Bench team")
     lead = make_user(team, "lead", [Role.SERVICE_LEAD, Role.THERAPIST])
     today = timezone.localdate()
@@ -147,3 +150,8 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    if os.environ.get("BENCH_EXPLAIN"):
+        from iptclinic.retention.selectors import awaiting_review
+
+        query = awaiting_review(Client.objects.all(), timezone.localdate()).order_by("pk")[:50]
+        print(query.explain(analyze=True) if connection.vendor == "postgresql" else query.explain())

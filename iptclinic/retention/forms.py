@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django import forms
 
+from iptclinic.lib.forms import CheckedTextForm
 
-class KeepForm(forms.Form):
+
+class KeepForm(CheckedTextForm, forms.Form):
     keep_until = forms.DateField(
         label="Keep the record until", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -15,7 +17,7 @@ class KeepForm(forms.Form):
     )
 
 
-class DestroyForm(forms.Form):
+class DestroyForm(CheckedTextForm, forms.Form):
     reason = forms.CharField(
         label="Why it is destroyed",
         max_length=1000,

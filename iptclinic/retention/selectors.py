@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from iptclinic.clients.models import Client, Referral
@@ -42,20 +42,25 @@ def _start_of_day_after(day: date) -> datetime:
 
 
 def _last_contact_on_or_before(day: date) -> Q:
-    """Clients whose last contact (as defined above) is on or before ``day``."""
+    """Clients whose last contact (as defined above) is on or before ``day``.
+
+    Written as "not among the clients with a contact after ``day``": each of those sets is one
+    pass over an indexed column that the database hashes once, where a correlated ``NOT EXISTS``
+    per client cost seconds at 100,000 clients on PostgreSQL.
+    """
     after = _start_of_day_after(day)
-    client = OuterRef("pk")
-    referrals = Referral.objects.filter(client=client)
+    in_care_or_later = Referral.objects.filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=day) | Q(received_on__gt=day)
+    ).values("client_id")
+    attended_later = Appointment.objects.filter(
+        status=Attendance.ATTENDED, starts_at__gte=after
+    ).values("course__referral__client_id")
+    letter_later = IssuedLetter.objects.filter(issued_at__gte=after).values("client_id")
     return (
-        ~Exists(referrals.filter(closed_on__isnull=True))
-        & ~Exists(referrals.filter(Q(closed_on__gt=day) | Q(received_on__gt=day)))
-        & ~Exists(
-            Appointment.objects.filter(
-                course__referral__client=client, status=Attendance.ATTENDED, starts_at__gte=after
-            )
-        )
-        & ~Exists(IssuedLetter.objects.filter(client=client, issued_at__gte=after))
-        & (Exists(referrals) | Q(created_at__lt=after))
+        ~Q(pk__in=in_care_or_later)
+        & ~Q(pk__in=attended_later)
+        & ~Q(pk__in=letter_later)
+        & (Q(pk__in=Referral.objects.values("client_id")) | Q(created_at__lt=after))
     )
 
 
@@ -86,22 +91,23 @@ def coming_due(clients: QuerySet[Client], on: date) -> QuerySet[Client]:
 
 def with_contact_dates(clients: QuerySet[Client]) -> QuerySet[Client]:
     """The latest date of each kind of contact, as annotations (one query for a page)."""
+    client = OuterRef("pk")
     attended = Appointment.objects.filter(
-        course__referral__client=OuterRef("pk"), status=Attendance.ATTENDED
+        course__referral__client=client, status=Attendance.ATTENDED
     )
+    letters = IssuedLetter.objects.filter(client=client)
+    referrals = Referral.objects.filter(client=client)
     return clients.annotate(
-        last_attended=_latest(attended, "starts_at"),
-        last_letter=_latest(IssuedLetter.objects.filter(client=OuterRef("pk")), "issued_at"),
-        last_received=_latest(Referral.objects.filter(client=OuterRef("pk")), "received_on"),
-        last_closed=_latest(Referral.objects.filter(client=OuterRef("pk")), "closed_on"),
+        last_attended=_latest(attended, "course__referral__client", "starts_at"),
+        last_letter=_latest(letters, "client", "issued_at"),
+        last_received=_latest(referrals, "client", "received_on"),
+        last_closed=_latest(referrals, "client", "closed_on"),
     )
 
 
-def _latest(rows: QuerySet, field: str) -> Subquery:
-    """The latest non-empty ``field`` of ``rows`` (one correlated subquery)."""
-    return Subquery(
-        rows.filter(**{f"{field}__isnull": False}).order_by(f"-{field}").values(field)[:1]
-    )
+def _latest(rows: QuerySet, per: str, field: str) -> Subquery:
+    """The latest ``field`` of ``rows`` (one correlated aggregate subquery)."""
+    return Subquery(rows.order_by().values(per).annotate(latest=Max(field)).values("latest"))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from iptclinic.accounts.models import Role
 from iptclinic.accounts.reauth import recent_authentication_required
 from iptclinic.audit.services import record, record_list_view
 from iptclinic.clients.access import client_for, visible_clients
+from iptclinic.clients.models import Client
 
 from . import services
 from .forms import DestroyForm, KeepForm
@@ -39,10 +40,8 @@ def report(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     clients = SHOWS[show](visible_clients(request.user), today).order_by("pk")
     page = Paginator(clients, PAGE).get_page(request.GET.get("page"))
-    rows = [
-        dates_of(c)
-        for c in with_contact_dates(clients.filter(pk__in=[c.pk for c in page.object_list]))
-    ]
+    shown = Client.objects.filter(pk__in=[c.pk for c in page.object_list])
+    rows = [dates_of(c) for c in with_contact_dates(shown)]
     rows.sort(key=lambda row: (row.due_on, row.client.pk))
     record_list_view(
         actor=request.user, action="retention.report", clients=[r.client for r in rows]
