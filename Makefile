@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
 LOGIN ?= tess
-.PHONY: help run test test-clock lint format bench demo demo-code migrate system-packages clean
+.PHONY: help run test test-clock lint format bench backup restore demo demo-code migrate system-packages clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -71,6 +71,12 @@ test-clock: $(DEV_STAMP) system-packages $(OIDC_PROVIDER) ## The suite again at 
 
 bench: $(STAMP) ## Measure page and rule speed (see bench/README.md)
 	$(BIN)/python bench/run.py
+
+backup: $(STAMP) ## Back up the database to a new owner-only file: make backup FILE=path (docs/operations/backup-and-restore.md)
+	$(BIN)/python manage.py backup $(FILE)
+
+restore: $(STAMP) ## Restore the database from a backup into an empty database: make restore FILE=path [REPLACE=--replace]
+	$(BIN)/python manage.py restore $(REPLACE) $(FILE)
 
 clean: ## Remove the virtual environment and the local database
 	rm -rf $(VENV) db.sqlite3 staticfiles tests/oidc_provider/node_modules

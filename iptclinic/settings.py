@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "iptclinic.attention",
     "iptclinic.notifications",
     "iptclinic.subject_access",
+    "iptclinic.retention",
 ]
 
 MIDDLEWARE = [
@@ -470,3 +471,8 @@ IPTCLINIC_OIDC_PROVIDERS = {
     if (provider := oidc_provider_settings(kind)) is not None
 }
 IPTCLINIC_OIDC_TIMEOUT = float(os.environ.get("IPTCLINIC_OIDC_TIMEOUT", "10"))
+
+# Retention (decisions.md §39; docs/retention.md): records are kept this many years after the
+# last contact before they are shown to the service lead for review; never fewer than 9. One
+# setting for the whole service: a records policy is the organisation's, not a team's.
+IPTCLINIC_RETENTION_YEARS = int(os.environ.get("IPTCLINIC_RETENTION_YEARS", "20"))

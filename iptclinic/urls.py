@@ -10,6 +10,7 @@ urlpatterns = [
     path("clients/", include("iptclinic.clients.urls")),
     path("portal/", include("iptclinic.portal.urls")),
     path("reports/", include("iptclinic.reports.urls")),
+    path("retention/", include("iptclinic.retention.urls")),
     path("attention/", include("iptclinic.attention.urls")),
     path("audit/", include("iptclinic.audit.urls")),
     path("messages/", include("iptclinic.notifications.urls")),

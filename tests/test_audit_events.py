@@ -263,3 +263,25 @@ def test_each_step_of_a_request_for_the_whole_record_writes_one_event(client, le
     )
     for suffix in ("copy.pdf", "copy.json"):
         assert one_event(client, "get", base + suffix).action == "subject_access.download"
+
+
+def test_the_retention_pages_write_one_event_each(client, lee, cara):
+    from iptclinic.clients.models import Referral
+
+    Referral.objects.filter(client=cara).update(
+        received_on=timezone.localdate().replace(year=2000),
+        closed_on=timezone.localdate().replace(year=2001),
+    )
+    client.force_login(lee)
+    event = one_event(client, "get", "/retention/")
+    assert (event.action, event.detail["client_ids"]) == ("retention.report", [cara.pk])
+    event = one_event(client, "get", f"/retention/clients/{cara.pk}/")
+    assert (event.action, event.client_id) == ("retention.review", cara.pk)
+    later = (timezone.localdate() + timedelta(days=400)).isoformat()
+    event = one_event(
+        client,
+        "post",
+        f"/retention/clients/{cara.pk}/",
+        {"keep-keep_until": later, "keep-reason": "Hold."},
+    )
+    assert (event.action, event.client_id) == ("retention.keep", cara.pk)

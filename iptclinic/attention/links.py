@@ -41,6 +41,8 @@ def act_link(item: Item) -> tuple[str, str]:
         )
     if item.subject_type == "subject_access" and item.subject_id:
         return reverse("subject_access:detail", args=[item.subject_id]), "Open the request"
+    if kind is NeedKind.RETENTION_DUE:
+        return reverse("retention:report"), "Review the records"
     if kind is NeedKind.MESSAGE_FAILED:
         return reverse("notifications:sent"), "See the messages sent"
     if item.client_id:

@@ -127,6 +127,11 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "subject_access.remake": "Asked for the copy of the whole record to be made again",
         "subject_access.release": "Released a copy of the whole record",
         "subject_access.download": "Downloaded the copy of the whole record",
+        # Retention review
+        "retention.report": "Looked at the records due for a retention review",
+        "retention.review": "Looked at a record to review how long it is kept",
+        "retention.keep": "Decided to keep a record for longer",
+        "retention.destroy": "Destroyed a record at the end of its retention period",
     }
 )
 
@@ -191,6 +196,7 @@ LOOKING = frozenset(
         "subject_access.remake",
         "subject_access.release",
         "subject_access.download",
+        "retention.review",
     }
 )
 

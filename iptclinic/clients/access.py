@@ -6,12 +6,13 @@
 - someone who holds several roles sees what each of them sees (a supervisor who also holds a
   caseload sees their own clients and their supervisees');
 - a service user sees no staff pages at all (the portal has its own access module);
-- nobody sees across teams.
+- nobody sees across teams;
+- nobody opens a record destroyed at the end of its retention (only its tombstone is left).
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from iptclinic.accounts.models import User
@@ -22,7 +23,7 @@ from .models import Client
 def visible_clients(user: User) -> QuerySet[Client]:
     if not user.is_authenticated or not user.is_staff_member:
         return Client.objects.none()
-    clients = Client.objects.filter(team_id=user.team_id)
+    clients = Client.objects.filter(team_id=user.team_id).exclude(_destroyed())
     if user.is_service_lead:
         return clients
     seen = Q(pk__in=[])
@@ -31,6 +32,13 @@ def visible_clients(user: User) -> QuerySet[Client]:
     if user.is_supervisor:
         seen |= Q(therapist__supervisor=user)
     return clients.filter(seen)
+
+
+def _destroyed() -> Exists:
+    """A record destroyed at the end of its retention is a tombstone nobody opens (retention)."""
+    from iptclinic.retention.models import DisposalDecision
+
+    return Exists(DisposalDecision.objects.filter(client=OuterRef("pk"), decision="destroy"))
 
 
 def client_for(user: User, client_id: int) -> Client:

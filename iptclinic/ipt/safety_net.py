@@ -70,6 +70,8 @@ class NeedKind(StrEnum):
     UNUSUAL_ACCESS = "unusual_access"  # the audit's unusual-access check (ipt/unusual_access.py)
     # A person asked for their whole record: open until the copy is released (subject_access).
     SUBJECT_ACCESS = "subject_access"
+    # Raised by the daily retention check (the retention app).
+    RETENTION_DUE = "retention_due"
 
 
 RULE_KINDS = frozenset(NeedKind) - {
@@ -77,6 +79,7 @@ RULE_KINDS = frozenset(NeedKind) - {
     NeedKind.JOB_FAILED,
     NeedKind.UNUSUAL_ACCESS,
     NeedKind.SUBJECT_ACCESS,
+    NeedKind.RETENTION_DUE,
 }
 
 KIND_LABELS: Mapping[NeedKind, str] = MappingProxyType(
@@ -98,6 +101,7 @@ KIND_LABELS: Mapping[NeedKind, str] = MappingProxyType(
         NeedKind.JOB_FAILED: "Background work failed",
         NeedKind.UNUSUAL_ACCESS: "Unusual access to records",
         NeedKind.SUBJECT_ACCESS: "A copy of a whole record is due",
+        NeedKind.RETENTION_DUE: "Records due for a retention review",
     }
 )
 
@@ -120,6 +124,7 @@ GONE: Mapping[NeedKind, str] = MappingProxyType(
         NeedKind.JOB_FAILED: "The work was done.",
         NeedKind.UNUSUAL_ACCESS: "The access was checked.",
         NeedKind.SUBJECT_ACCESS: "The copy was released.",
+        NeedKind.RETENTION_DUE: "The records were reviewed.",
     }
 )
 """What closed an item by itself: its cause is no longer there."""

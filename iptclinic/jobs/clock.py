@@ -62,10 +62,12 @@ PERIODIC = (
         "iptclinic.subject_access.tasks.erase_old_copies",
         daily_at=time(2, 30),
     ),
+    Periodic("retention", "iptclinic.retention.tasks.check_retention", daily_at=time(6, 30)),
 )
 """decisions §33, §38 and issue 8: the rules every 5 minutes, the daily digest at 08:00; issue 10:
-the audit read for unusual access every 15 minutes (docs/audit-reading.md) and the copies of whole
-records released more than a month ago erased at 02:30 (docs/subject-access.md)."""
+the audit read for unusual access every 15 minutes (docs/audit-reading.md), the copies of whole
+records released more than a month ago erased at 02:30 (docs/subject-access.md), and the retention
+check daily at 06:30, so its item is there before the digest (docs/retention.md)."""
 
 
 def tick(now: datetime) -> list[str]:

@@ -174,9 +174,13 @@ class TranslationReview(models.Model):
     """A qualified translator's sign-off of one language's letter wording as it stood then.
 
     ``catalog_digest`` fingerprints the wording signed off; when the translation changes, the
-    digest no longer matches and the language shows as unchecked again.
+    digest no longer matches and the language shows as unchecked again. A sign-off belongs to the
+    team whose lead recorded it: another team has not checked anything by it (issue 10).
     """
 
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, related_name="translation_reviews"
+    )
     language = models.CharField(max_length=10)
     catalog_digest = models.CharField(max_length=64)
     reviewer = models.CharField("translator's name", max_length=150)

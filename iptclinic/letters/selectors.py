@@ -39,14 +39,16 @@ class TranslationStatus:
     review: TranslationReview | None
 
 
-def translation_status(code: str) -> TranslationStatus:
-    """Whether the shipped wording of ``code`` has been checked by a qualified translator.
+def translation_status(code: str, team_id: int) -> TranslationStatus:
+    """Whether the shipped wording of ``code`` has been checked by a qualified translator for
+    this team.
 
-    A sign-off counts only for the wording it was given for (its catalogue digest)."""
+    A sign-off counts only in the team that recorded it, and only for the wording it was given
+    for (its catalogue digest)."""
     language = SHIPPED[code]
     if language.origin is Origin.SOURCE:
         return TranslationStatus(code, language.english_name, True, "Original wording.", None)
-    review = TranslationReview.objects.filter(language=code).first()
+    review = TranslationReview.objects.filter(language=code, team_id=team_id).first()
     if review is not None and review.catalog_digest == catalog_digest(code):
         label = (
             f"Checked by {review.reviewer} ({review.qualification}) on "
@@ -68,8 +70,8 @@ def translation_status(code: str) -> TranslationStatus:
     return TranslationStatus(code, language.english_name, False, label, None)
 
 
-def translation_statuses() -> list[TranslationStatus]:
-    return [translation_status(code) for code in SHIPPED if code != ENGLISH]
+def translation_statuses(team_id: int) -> list[TranslationStatus]:
+    return [translation_status(code, team_id) for code in SHIPPED if code != ENGLISH]
 
 
 @dataclass
@@ -104,7 +106,7 @@ def letter_draft(course: Course, kind: LetterKind, *, referrer_address: str = ""
         return LetterDraft(
             content=content,
             language=english,
-            status=translation_status(ENGLISH),
+            status=translation_status(ENGLISH, client.team_id),
             needed=set(),
             default={LetterFormat.PDF},
         )
@@ -117,7 +119,7 @@ def letter_draft(course: Course, kind: LetterKind, *, referrer_address: str = ""
     draft = LetterDraft(
         content=content,
         language=choice,
-        status=translation_status(letter_language.code),
+        status=translation_status(letter_language.code, client.team_id),
         needed=needed,
         default=default,
     )

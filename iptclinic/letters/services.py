@@ -415,6 +415,7 @@ def sign_off_translation(
     if reviewed_on > timezone.localdate():
         raise LetterError("The date of the review cannot be in the future.")
     review = TranslationReview.objects.create(
+        team_id=actor.team_id,
         language=language,
         catalog_digest=catalog_digest(language),
         reviewer=reviewer.strip(),

@@ -258,7 +258,7 @@ def translations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "letters/translations.html",
-        {"statuses": translation_statuses(), "form": form if lead else None},
+        {"statuses": translation_statuses(request.user.team_id), "form": form if lead else None},
     )
 
 

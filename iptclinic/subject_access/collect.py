@@ -284,6 +284,8 @@ NOT_COPIED: dict[str, str] = {
     "attention.item": "The team's work queue about the person, not a record about them.",
     "subject_access.subjectaccessrequest": "This request itself: it is not part of the record.",
     "subject_access.thirdparty": "The review of this request, not part of the record.",
+    "retention.disposaldecision": "The service's decision about keeping the record, not a record "
+    "about the person.",
 }
 """Models linked to a client that are not copied row by row, and why."""
 

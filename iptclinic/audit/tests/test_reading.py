@@ -51,7 +51,9 @@ def names_in_code(pattern: re.Pattern[str]) -> set[str]:
 
 
 def test_every_action_the_code_writes_has_plain_words() -> None:
-    actions = names_in_code(ACTION_IN_CODE) | names_in_code(REPORT_ACTION)
+    # argparse's own actions (a command's --flag) are not audit actions.
+    argparse_actions = {"store", "store_true", "store_false", "append", "count"}
+    actions = (names_in_code(ACTION_IN_CODE) | names_in_code(REPORT_ACTION)) - argparse_actions
     assert len(actions) > 60, "the scan found too few actions to be reading the code"
     missing = sorted(actions - set(ACTION_LABELS))
     assert missing == [], f"Add words to audit/labels.py for: {missing}"

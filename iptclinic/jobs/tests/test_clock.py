@@ -52,19 +52,21 @@ def test_a_slot_is_started_once_however_many_clocks_reach_it() -> None:
     assert sorted(tick(now)) == [
         "digests",
         "erase_subject_access_copies",
+        "retention",
         "safety_net",
         "unusual_access",
     ]
     assert tick(now) == []
     assert tick(now + timedelta(minutes=1)) == []
     assert tick(now + timedelta(minutes=3)) == ["safety_net"]
-    assert PeriodicRun.objects.count() == 5
+    assert PeriodicRun.objects.count() == 6
     paths = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
     assert paths == [
         "iptclinic.attention.tasks.run_safety_net",
         "iptclinic.attention.tasks.run_safety_net",
         "iptclinic.audit.tasks.check_unusual_access",
         "iptclinic.notifications.tasks.send_digests",
+        "iptclinic.retention.tasks.check_retention",
         "iptclinic.subject_access.tasks.erase_old_copies",
     ]
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from iptclinic.ipt.ending import Disposition
@@ -134,7 +135,7 @@ def test_a_polish_letter_has_no_fixed_english_wording_left(kind, easy_read, cara
 @pytest.mark.time_machine(datetime(2026, 11, 20, 11, 0, tzinfo=ZoneInfo("Europe/London")))
 def test_the_polish_translation_is_shown_as_machine_made_until_a_translator_signs_it_off(lee):
     assert SHIPPED["pl"].origin is Origin.MACHINE
-    status = translation_status("pl")
+    status = translation_status("pl", lee.team_id)
     assert not status.checked
     assert status.label == (
         "Machine-made translation (drafted by an AI assistant): not yet checked by a qualified "
@@ -147,7 +148,7 @@ def test_the_polish_translation_is_shown_as_machine_made_until_a_translator_sign
         qualification="MCIL, Polish",
         reviewed_on=date(2026, 11, 2),
     )
-    status = translation_status("pl")
+    status = translation_status("pl", lee.team_id)
     assert status.checked
     assert status.label == "Checked by Anna Nowak (MCIL, Polish) on 2 November 2026."
 
@@ -160,7 +161,7 @@ def test_a_sign_off_lapses_when_the_wording_changes_afterwards(lee, monkeypatch)
     monkeypatch.setattr(
         "iptclinic.letters.selectors.catalog_digest", lambda code: "0" * 64, raising=True
     )
-    status = translation_status("pl")
+    status = translation_status("pl", lee.team_id)
     assert not status.checked
     assert "changed since Anna Nowak checked it on 2 November 2026" in status.label
 
@@ -262,3 +263,19 @@ def test_the_gp_summary_is_in_english_whatever_the_persons_language(cara, tess):
     draft = letter_draft(scene.course, LetterKind.GP_SUMMARY)
     assert draft.notes == []
     assert draft.language.letter_language.code == ENGLISH
+
+
+@pytest.mark.time_machine(datetime(2026, 11, 20, 11, 0, tzinfo=ZoneInfo("Europe/London")))
+def test_one_teams_sign_off_leaves_another_team_not_checked(lee, hana, client):
+    services.sign_off_translation(
+        "pl", actor=lee, reviewer="Anna Nowak", qualification="MCIL", reviewed_on=date(2026, 11, 2)
+    )
+    assert translation_status("pl", lee.team_id).checked
+    assert not translation_status("pl", hana.team_id).checked
+
+    client.force_login(hana)
+    page = client.get(reverse("letters:translations")).content.decode()
+    assert "Anna Nowak" not in page
+    assert "not yet checked by a qualified translator" in page
+    client.force_login(lee)
+    assert "Checked by Anna Nowak" in client.get(reverse("letters:translations")).content.decode()
