@@ -109,6 +109,7 @@ def test_each_change_writes_exactly_one_event(client, tess, lee, otto, cara, sce
                 "date_of_birth": "1985-04-23",
                 "preferred_contact": "email",
                 "version": cara.version,
+                "reason": "Prefers email now.",
             },
         ),
         (

@@ -94,6 +94,21 @@ class ClientDetailsForm(CheckedTextForm, forms.ModelForm):
         return born
 
 
+class ClientCorrectionForm(ClientDetailsForm):
+    """Changing saved details: the earlier values are kept, with what changed and why."""
+
+    reason = forms.CharField(
+        label="What changed, and why?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: new phone number, given by the client on the phone. The earlier "
+        "details are kept in the history with this reason.",
+        error_messages={
+            "required": "Say what changed and why: it is kept with the earlier details."
+        },
+    )
+
+
 class ReferralForm(CheckedTextForm, forms.ModelForm):
     person_name_fields = frozenset({"referrer"})
 

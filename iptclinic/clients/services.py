@@ -53,11 +53,19 @@ def register_client(
 
 @transaction.atomic
 def update_client_details(
-    client: Client, *, actor: User, changes: dict[str, Any], expected_version: int | None
+    client: Client,
+    *,
+    actor: User,
+    changes: dict[str, Any],
+    expected_version: int | None,
+    reason: str,
 ) -> Client:
+    """Correct saved details: the earlier values stay in the history with who, when and why."""
     for name, value in changes.items():
         setattr(client, name, value)
-    save_if_unchanged(client, expected_version, list(changes), "client's details")
+    save_if_unchanged(
+        client, expected_version, list(changes), "client's details", actor=actor, reason=reason
+    )
     audit.record(
         actor=actor,
         action="client.update",

@@ -15,11 +15,12 @@ from iptclinic.accounts.models import Role
 from iptclinic.accounts.reauth import recent_authentication_required
 from iptclinic.audit.views import record_view
 from iptclinic.courses.models import Appointment, ContractChange, Course
+from iptclinic.history.selectors import last_correction, with_corrections
 from iptclinic.lib.concurrency import EditConflict
 
 from . import services
 from .access import can_allocate, can_edit_clinical_record, can_edit_details, client_for
-from .forms import AllocationForm, ClientDetailsForm, ReferralForm
+from .forms import AllocationForm, ClientCorrectionForm, ClientDetailsForm, ReferralForm
 from .models import Referral
 
 
@@ -85,7 +86,8 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
         "clients/client_detail.html",
         {
             "client": client,
-            "referrals": Referral.objects.filter(client=client),
+            "referrals": with_corrections(Referral.objects.filter(client=client)),
+            "correction": last_correction(client),
             "courses": [(course, course.timeline()) for course in courses],
             "can_open_course": _can_open_course(courses),
             "can_edit": can_edit_clinical_record(request.user, client),
@@ -102,13 +104,15 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     if not can_edit_details(request.user, client):
         raise Http404
     # The form works on a copy so that the banner keeps showing the saved details.
-    form = ClientDetailsForm(
+    form = ClientCorrectionForm(
         request.POST if request.method == "POST" else None, instance=copy.copy(client)
     )
     status = 200
     if request.method == "POST" and form.is_valid():
         changes = {
-            k: v for k, v in form.cleaned_data.items() if k != "version" and k in form.changed_data
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in ("version", "reason") and k in form.changed_data
         }
         try:
             services.update_client_details(
@@ -116,6 +120,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
                 actor=request.user,
                 changes=changes,
                 expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"].strip(),
             )
         except EditConflict as conflict:
             form.add_error(None, str(conflict))

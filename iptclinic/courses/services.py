@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from iptclinic.accounts.models import User
 from iptclinic.audit import services as audit
@@ -81,9 +82,15 @@ def open_course(
         session_time=session_time,
         time_zone=time_zone,
     )
-    Appointment.objects.bulk_create(
-        Appointment(course=course, starts_at=slot)
-        for slot in weekly_slots(start_date, weekday, session_time, contracted_sessions, time_zone)
+    bulk_create_with_history(
+        [
+            Appointment(course=course, starts_at=slot)
+            for slot in weekly_slots(
+                start_date, weekday, session_time, contracted_sessions, time_zone
+            )
+        ],
+        Appointment,
+        default_user=actor,
     )
     audit.record(
         actor=actor,
@@ -220,7 +227,7 @@ def change_contract(
         for _ in range(contracted_sessions - len(live)):
             last = week_after(last or timezone.now(), course.time_zone)
             new_slots.append(Appointment(course=course, starts_at=last))
-        Appointment.objects.bulk_create(new_slots)
+        bulk_create_with_history(new_slots, Appointment, default_user=actor)
     else:
         planned = [a for a in live if a.status == Attendance.PLANNED]
         surplus = len(live) - contracted_sessions
@@ -486,11 +493,16 @@ def end_course(
             f"Record the attendance of the appointments up to the end date first ({days})."
         )
     _review_open_alerts(course, actor, alert_reviews or {})
-    cancelled = course.appointments.filter(status=Attendance.PLANNED)
-    cancelled.update(
-        status=Attendance.CANCELLED_BY_SERVICE,
-        status_changed_at=now,
-        status_changed_by=actor,
+    cancelled = list(course.appointments.filter(status=Attendance.PLANNED))
+    for appointment in cancelled:
+        appointment.status = Attendance.CANCELLED_BY_SERVICE
+        appointment.status_changed_at = now
+        appointment.status_changed_by = actor
+    bulk_update_with_history(
+        cancelled,
+        Appointment,
+        ["status", "status_changed_at", "status_changed_by"],
+        default_user=actor,
     )
     course.state = target
     course.ended_on = ended_on

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from iptclinic.accounts.models import User
 from iptclinic.audit import services as audit
@@ -493,9 +494,14 @@ def choose_focus(
         suggested=[a.value for a in suggested],
         decided_by=actor,
     )
-    Goal.objects.filter(course=course, retired_at__isnull=True).exclude(
-        area__in=[a.value for a in areas]
-    ).update(retired_at=now)
+    retired = list(
+        Goal.objects.filter(course=course, retired_at__isnull=True).exclude(
+            area__in=[a.value for a in areas]
+        )
+    )
+    for goal in retired:
+        goal.retired_at = now
+    bulk_update_with_history(retired, Goal, ["retired_at"], default_user=actor)
     audit.record(
         actor=actor,
         action="focus.renegotiate" if agreed is not None else "focus.choose",
@@ -677,9 +683,13 @@ def record_treatment_agreement(
         recorded_by=actor,
     )
     for area, texts in cleaned.items():
-        Goal.objects.bulk_create(
-            Goal(course=course, area=area.value, text=text, position=i, created_by=actor)
-            for i, text in enumerate(texts)
+        bulk_create_with_history(
+            [
+                Goal(course=course, area=area.value, text=text, position=i, created_by=actor)
+                for i, text in enumerate(texts)
+            ],
+            Goal,
+            default_user=actor,
         )
     try:
         course_services.agree_contract(
