@@ -67,6 +67,9 @@ def test_each_page_about_a_client_writes_one_view_event(client, tess, lee, cara,
         f"/appointments/{scene['missed'].pk}/rebook/",
         f"/courses/{course.pk}/contract/",
         f"/courses/{course.pk}/end/",
+        f"/history/client/{cara.pk}/",
+        f"/history/session-record/{scene['signed'].pk}/",
+        f"/history/course/{course.pk}/",
     ]
     for url in pages:
         event = one_event(client, "get", url)

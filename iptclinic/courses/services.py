@@ -19,6 +19,7 @@ from iptclinic.accounts.models import User
 from iptclinic.audit import services as audit
 from iptclinic.clients.models import Referral
 from iptclinic.endings.completion import completion_problem
+from iptclinic.history.services import save_with_reason
 from iptclinic.ipt.attendance import MISSED, Attendance
 from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason, check_transition
 from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
@@ -320,9 +321,8 @@ def save_session_record(
             raise CourseRuleError("This session record no longer exists. Reload the page.")
         try:
             with transaction.atomic():
-                record = SessionRecord.objects.create(
-                    appointment=appointment, created_by=actor, **data
-                )
+                record = SessionRecord(appointment=appointment, created_by=actor, **data)
+                save_with_reason(record, actor=actor, force_insert=True)
         except IntegrityError:
             # Two people started the first record of this session at once; the later one loses.
             raise EditConflict("session record") from None
@@ -336,7 +336,9 @@ def save_session_record(
             setattr(record, name, value)
         # auto_now only fires on save(); the conditional UPDATE must set the time itself.
         record.updated_at = timezone.now()
-        save_if_unchanged(record, expected_version, [*data, "updated_at"], "session record")
+        save_if_unchanged(
+            record, expected_version, [*data, "updated_at"], "session record", actor=actor
+        )
         action = "session_record.update"
     # The ending counts as raised from the first record that ticks the reminder or any ending
     # task: in the ending phase the reminder is no longer offered (decisions.md §2, R10).

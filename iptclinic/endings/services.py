@@ -86,7 +86,11 @@ def save_ending_record(
         record.updated_by = actor
         record.updated_at = now
         save_if_unchanged(
-            record, expected_version, [*data, "updated_by", "updated_at"], "ending record"
+            record,
+            expected_version,
+            [*data, "updated_by", "updated_at"],
+            "ending record",
+            actor=actor,
         )
         action = "ending_record.update"
     audit.record(
