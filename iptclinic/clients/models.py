@@ -156,6 +156,7 @@ class Referral(models.Model):
     )
     closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
 
     history = kept_history()
 

@@ -70,6 +70,7 @@ class Migration(migrations.Migration):
                 ('presenting_problem_other', models.CharField(blank=True, max_length=150, verbose_name='other presenting problem')),
                 ('closed_on', models.DateField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('version', models.PositiveIntegerField(default=1)),
                 ('history_change_reason', models.TextField(null=True)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -84,5 +85,10 @@ class Migration(migrations.Migration):
                 'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.AddField(
+            model_name='referral',
+            name='version',
+            field=models.PositiveIntegerField(default=1),
         ),
     ]

@@ -69,7 +69,7 @@ def _edit_data(client_record: Client, **changes: Any) -> dict[str, Any]:
     data["date_of_birth"] = client_record.date_of_birth.isoformat()
     data["large_print"] = "on" if client_record.large_print else ""
     data["version"] = client_record.version
-    data["reason"] = "New details given by the client."
+    data["change_reason"] = "New details given by the client."
     return {**data, **changes}
 
 

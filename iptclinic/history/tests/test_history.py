@@ -42,7 +42,7 @@ def _edit(client_record: Client, **changes: Any) -> dict[str, Any]:
                 data[name] = "on"
         elif value is not None:
             data[name] = value.isoformat() if hasattr(value, "isoformat") else value
-    data["reason"] = "New number, given by Cara on the phone."
+    data["change_reason"] = "New number, given by Cara on the phone."
     return {**data, **changes}
 
 
@@ -106,7 +106,8 @@ def test_a_correction_without_a_reason_is_refused_keeping_what_was_typed(
     client.force_login(tess)
 
     response = client.post(
-        reverse("clients:edit", args=[cara.pk]), _edit(cara, phone="0117 496 0999", reason="  ")
+        reverse("clients:edit", args=[cara.pk]),
+        _edit(cara, phone="0117 496 0999", change_reason="  "),
     )
 
     page = _page(response)
@@ -121,7 +122,7 @@ def test_a_reason_with_a_hidden_character_is_refused_and_shown_again(client, tes
 
     response = client.post(
         reverse("clients:edit", args=[cara.pk]),
-        _edit(cara, phone="0117 496 0999", reason="New\x00 number"),
+        _edit(cara, phone="0117 496 0999", change_reason="New\x00 number"),
     )
 
     assert response.status_code == 200
@@ -376,3 +377,38 @@ def test_no_code_writes_a_record_that_keeps_history_around_save() -> None:
                 if model_ref.search(text) or "_default_manager" in text or "_base_manager" in text:
                     found.add(f"{relative}:{node.lineno} {node.func.attr}")
     assert not found, f"writes that skip the history: {sorted(found)}"
+
+
+def test_correcting_a_referral_asks_why_and_keeps_the_earlier_details(client, tess, cara) -> None:
+    referral = cara.referrals.get()
+    url = reverse("clients:referral_edit", args=[cara.pk, referral.pk])
+    form = {
+        "received_on": referral.received_on.isoformat(),
+        "referrer": "Dr Example, Mill Lane Surgery",
+        "referrer_address": "",
+        "reason": "Low mood since losing her job.",
+        "presenting_problem": "depression",
+        "version": referral.version,
+    }
+    client.force_login(tess)
+
+    refused = client.post(url, form)
+    assert "Say what changed and why" in _page(refused)
+    assert "Low mood since losing her job." in _page(refused)
+
+    saved = client.post(url, {**form, "change_reason": "The GP's letter gives the reason."})
+
+    assert saved.status_code == 302
+    referral.refresh_from_db()
+    assert (referral.reason, referral.version) == ("Low mood since losing her job.", 2)
+    newest = versions(BY_KIND["referral"], referral.pk)[0]
+    assert newest.why == "The GP's letter gives the reason."
+    assert [(c.label, c.old, c.new) for c in newest.changes] == [
+        ("Reason for referral", "Low mood.", "Low mood since losing her job.")
+    ]
+
+
+def test_otto_gets_404_correcting_tess_s_client_s_referral(client, otto, cara) -> None:
+    client.force_login(otto)
+    url = reverse("clients:referral_edit", args=[cara.pk, cara.referrals.get().pk])
+    assert client.get(url).status_code == 404
