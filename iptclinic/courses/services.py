@@ -13,13 +13,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from iptclinic.accounts.models import User
 from iptclinic.audit import services as audit
 from iptclinic.clients.models import Referral
 from iptclinic.endings.completion import completion_problem
-from iptclinic.history.services import save_with_reason
+from iptclinic.history.services import bulk_update_kept, save_with_reason
 from iptclinic.ipt.attendance import MISSED, Attendance
 from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason, check_transition
 from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
@@ -500,11 +500,8 @@ def end_course(
         appointment.status = Attendance.CANCELLED_BY_SERVICE
         appointment.status_changed_at = now
         appointment.status_changed_by = actor
-    bulk_update_with_history(
-        cancelled,
-        Appointment,
-        ["status", "status_changed_at", "status_changed_by"],
-        default_user=actor,
+    bulk_update_kept(
+        cancelled, Appointment, ["status", "status_changed_at", "status_changed_by"], actor=actor
     )
     course.state = target
     course.ended_on = ended_on

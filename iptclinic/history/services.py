@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.db.models.signals import pre_save
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
+from simple_history.utils import bulk_update_with_history
 
 from .registry import KEPT, Kept, kept_for_model
 
@@ -55,6 +56,28 @@ def _baseline(
         return
     when = getattr(stored, "created_at", None) or timezone.now()
     manager.bulk_history_create([stored], default_change_reason=BASELINE_REASON, default_date=when)
+
+
+def bulk_update_kept(
+    objs: list[models.Model], model: type[models.Model], fields: list[str], *, actor: Any
+) -> None:
+    """``bulk_update`` with a version of each row, and a first version for rows that had none.
+
+    The library's ``bulk_update_with_history`` keeps the new values; records saved before
+    history was kept get their old values kept first, as :func:`_baseline` does for ``save()``.
+    """
+    if not objs:
+        return
+    manager = model.history  # type: ignore[attr-defined]
+    pks = [obj.pk for obj in objs]
+    with_history = set(manager.filter(id__in=pks).values_list("id", flat=True))
+    missing = [pk for pk in pks if pk not in with_history]
+    if missing:
+        stored = list(model._default_manager.filter(pk__in=missing))
+        manager.bulk_history_create(
+            stored, default_change_reason=BASELINE_REASON, default_date=timezone.now()
+        )
+    bulk_update_with_history(objs, model, fields, default_user=actor)
 
 
 def _merge_draft_saves(

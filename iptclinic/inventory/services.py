@@ -14,13 +14,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from iptclinic.accounts.models import User
 from iptclinic.audit import services as audit
 from iptclinic.courses import services as course_services
 from iptclinic.courses.models import Appointment, Course, SessionRecord
-from iptclinic.history.services import save_with_reason
+from iptclinic.history.services import bulk_update_kept, save_with_reason
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.case import ApproxDate, DatePrecision, LifeStatus
 from iptclinic.ipt.focus import MAX_SUGGESTED
@@ -506,7 +506,7 @@ def choose_focus(
     )
     for goal in retired:
         goal.retired_at = now
-    bulk_update_with_history(retired, Goal, ["retired_at"], default_user=actor)
+    bulk_update_kept(retired, Goal, ["retired_at"], actor=actor)
     audit.record(
         actor=actor,
         action="focus.renegotiate" if agreed is not None else "focus.choose",

@@ -26,7 +26,8 @@ from iptclinic.history.services import (
     purge_history_for_client,
 )
 from iptclinic.inventory import services as inventory_services
-from iptclinic.test import attend_next, open_course_for
+from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason
+from iptclinic.test import attend_next, open_course_for, record_the_past_as_missed
 
 from ..registry import BY_KIND
 
@@ -412,3 +413,24 @@ def test_otto_gets_404_correcting_tess_s_client_s_referral(client, otto, cara) -
     client.force_login(otto)
     url = reverse("clients:referral_edit", args=[cara.pk, cara.referrals.get().pk])
     assert client.get(url).status_code == 404
+
+
+def test_closing_a_course_keeps_each_cancelled_appointment_s_earlier_status(tess, cara) -> None:
+    course = open_course_for(cara, tess, weeks_ago=2)
+    record_the_past_as_missed(course, tess)
+    future = course.appointments.filter(status="planned").order_by("starts_at").first()
+    Appointment.history.filter(id=future.pk).delete()  # as a database from before this change
+
+    course_services.end_course(
+        course,
+        actor=tess,
+        target=CourseState.ENDED_EARLY,
+        ended_on=timezone.localdate(),
+        reason=EarlyEndReason.MOVED_AWAY,
+    )
+
+    newest, baseline = versions(BY_KIND["appointment"], future.pk)
+    assert baseline.why == BASELINE_REASON
+    assert newest.who == tess.display_name
+    status = next(c for c in newest.changes if c.label == "Status")
+    assert (status.old, status.new) == ("Planned", "Cancelled by service")
