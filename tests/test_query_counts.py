@@ -98,3 +98,23 @@ def test_a_client_page_costs_the_same_queries_however_many_clients_and_sessions(
     )
     many = queries_for(client, f"/clients/{first.pk}/")
     assert few == many, f"client page: {few} queries before, {many} after"
+
+
+def test_a_record_s_history_costs_the_same_queries_for_2_and_40_versions(client, team, tess):
+    """The history page (iptclinic.history): the versions and the people they name in two
+    queries, whatever the number of versions."""
+    client.force_login(tess)
+    person = add_clients(team, tess, 1)[0]
+    url = f"/history/client/{person.pk}/"
+
+    def correct(times: int) -> None:
+        for n in range(times):
+            person.phone = f"0117 496 {n:04d}"
+            person._change_reason = "Corrected."
+            person.save()
+
+    correct(2)
+    few = queries_for(client, url)
+    correct(38)
+    many = queries_for(client, url)
+    assert few == many, f"history page: {few} queries with 2 versions, {many} with 40"
