@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
     "axes",
+    "simple_history",
     "iptclinic.accounts",
     "iptclinic.audit",
     "iptclinic.clients",
@@ -101,6 +102,7 @@ INSTALLED_APPS = [
     "iptclinic.notifications",
     "iptclinic.subject_access",
     "iptclinic.retention",
+    "iptclinic.history",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +117,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Who made a change, for the history of every record that keeps one (iptclinic.history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Cache-Control: no-store on every response to a signed-in person.
     "iptclinic.accounts.middleware.no_store_when_signed_in",
     # Signs out a session older than IPTCLINIC_SESSION_MAX_HOURS, whatever its activity.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("audit/", include("iptclinic.audit.urls")),
     path("messages/", include("iptclinic.notifications.urls")),
     path("team/people/", include("iptclinic.accounts.people.urls")),
+    path("history/", include("iptclinic.history.urls")),
     path("", include("iptclinic.courses.urls")),
     path("", include("iptclinic.inventory.urls")),
     path("", include("iptclinic.measures.urls")),

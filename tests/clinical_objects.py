@@ -9,7 +9,19 @@ from iptclinic.attention.models import Item
 from iptclinic.attention.services import sync_team
 from iptclinic.clients.models import Client
 from iptclinic.courses import services as course_services
+from iptclinic.courses.models import Addendum
+from iptclinic.endings.models import EndingRecord
 from iptclinic.inventory import services as inventory_services
+from iptclinic.inventory.models import (
+    FocusDecision,
+    Formulation,
+    Goal,
+    GoalRating,
+    Inventory,
+    MiddlePhaseOverride,
+    SessionFocusWork,
+    TreatmentAgreement,
+)
 from iptclinic.ipt.case import ApproxDate, DatePrecision
 from iptclinic.letters.models import IssuedLetter, LetterFile, LetterRequest
 from iptclinic.measures import services as measure_services
@@ -124,6 +136,32 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
     party = ThirdParty.objects.create(
         request=sar, name="Sam", found_in="Inventory", label="Person A"
     )
+    # Records that keep their history, for the history pages (iptclinic.history); made directly,
+    # as the walk needs only that they exist.
+    addendum = Addendum.objects.create(record=record, text="Added later.", author=therapist)
+    facts = Inventory.objects.create(course=course)
+    focus = FocusDecision.objects.create(
+        course=course, areas=["role_transition"], reason="Agreed.", decided_by=therapist
+    )
+    formulation = Formulation.objects.create(course=course, text="Draft.", updated_by=therapist)
+    agreement = TreatmentAgreement.objects.create(
+        course=course,
+        agreed_on=course.start_date,
+        contracted_sessions=course.contracted_sessions,
+        focus=focus,
+        recorded_by=therapist,
+    )
+    override = MiddlePhaseOverride.objects.create(
+        course=course, reason="Agreed.", applies_from=course.start_date, recorded_by=therapist
+    )
+    goal = Goal.objects.create(
+        course=course, area="role_transition", text="Join a club.", created_by=therapist
+    )
+    rating = GoalRating.objects.create(goal=goal, appointment=attended, rating=3)
+    focus_work = SessionFocusWork.objects.create(appointment=attended, updated_by=therapist)
+    ending = EndingRecord.objects.create(
+        course=course, created_by=therapist, updated_by=therapist, updated_at=course.created_at
+    )
     return {
         "sar_id": sar.pk,
         "third_party_id": party.pk,
@@ -145,4 +183,15 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
         "record_id": record.pk,
         "response_id": phq9.pk,
         "alert_id": phq9.alerts.get().pk,
+        "referral_id": course.referral_id,
+        "addendum_id": addendum.pk,
+        "inventory_id": facts.pk,
+        "focus_id": focus.pk,
+        "formulation_id": formulation.pk,
+        "treatment_agreement_id": agreement.pk,
+        "middle_phase_override_id": override.pk,
+        "goal_id": goal.pk,
+        "goal_rating_id": rating.pk,
+        "focus_work_id": focus_work.pk,
+        "ending_record_id": ending.pk,
     }

@@ -62,11 +62,15 @@ def test_each_page_about_a_client_writes_one_view_event(client, tess, lee, cara,
         f"/clients/{cara.pk}/",
         f"/clients/{cara.pk}/edit/",
         f"/clients/{cara.pk}/referrals/new/",
+        f"/clients/{cara.pk}/referrals/{cara.referrals.get().pk}/edit/",
         f"/clients/{cara.pk}/courses/new/",
         f"/appointments/{attended[1].pk}/record/",
         f"/appointments/{scene['missed'].pk}/rebook/",
         f"/courses/{course.pk}/contract/",
         f"/courses/{course.pk}/end/",
+        f"/history/client/{cara.pk}/",
+        f"/history/session-record/{scene['signed'].pk}/",
+        f"/history/course/{course.pk}/",
     ]
     for url in pages:
         event = one_event(client, "get", url)
@@ -128,6 +132,7 @@ def test_each_change_writes_exactly_one_event(client, tess, lee, otto, cara, sce
                 "date_of_birth": "1985-04-23",
                 "preferred_contact": "email",
                 "version": cara.version,
+                "change_reason": "Prefers email now.",
             },
         ),
         (
@@ -138,6 +143,18 @@ def test_each_change_writes_exactly_one_event(client, tess, lee, otto, cara, sce
                 "referrer": "Dr Example",
                 "reason": "Relapse.",
                 "presenting_problem": "depression",
+            },
+        ),
+        (
+            "referral.update",
+            f"/clients/{cara.pk}/referrals/{cara.referrals.order_by('id').first().pk}/edit/",
+            {
+                "received_on": cara.referrals.order_by("id").first().received_on.isoformat(),
+                "referrer": "Dr Example, Mill Lane Surgery",
+                "reason": "Low mood.",
+                "presenting_problem": "depression",
+                "version": 1,
+                "change_reason": "The surgery's name was missing.",
             },
         ),
         (

@@ -183,3 +183,23 @@ def test_the_unusual_access_list_costs_the_same_queries_for_1_and_30_items(
     check_team(team)
     assert Item.objects.filter(kind="unusual_access").count() == 30
     assert queries_for(client, "/audit/") == few
+
+
+def test_a_record_s_history_costs_the_same_queries_for_2_and_40_versions(client, team, tess):
+    """The history page (iptclinic.history): the versions and the people they name in two
+    queries, whatever the number of versions."""
+    client.force_login(tess)
+    person = add_clients(team, tess, 1)[0]
+    url = f"/history/client/{person.pk}/"
+
+    def correct(times: int) -> None:
+        for n in range(times):
+            person.phone = f"0117 496 {n:04d}"
+            person._change_reason = "Corrected."
+            person.save()
+
+    correct(2)
+    few = queries_for(client, url)
+    correct(38)
+    many = queries_for(client, url)
+    assert few == many, f"history page: {few} queries with 2 versions, {many} with 40"

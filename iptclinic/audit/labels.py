@@ -36,6 +36,7 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "client.allocate": "Allocated the client to a therapist",
         "client.reallocate": "Moved the client to another therapist",
         "referral.add": "Added a referral",
+        "referral.update": "Corrected a referral",
         # Courses, appointments and session records
         "course.open": "Opened a course of therapy",
         "course.agree_contract": "Recorded the agreed number of sessions",
@@ -153,6 +154,7 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "client_edit": "Opened the client's details to change them",
         "allocate": "Opened the allocation page",
         "referral_new": "Opened a new referral",
+        "referral_edit": "Opened a referral to correct it",
         "course_new": "Opened a new course",
         "contract": "Looked at the agreement",
         "course_end": "Opened the ending of the course",

@@ -94,6 +94,21 @@ class ClientDetailsForm(CheckedTextForm, forms.ModelForm):
         return born
 
 
+class ClientCorrectionForm(ClientDetailsForm):
+    """Changing saved details: the earlier values are kept, with what changed and why."""
+
+    change_reason = forms.CharField(
+        label="What changed, and why?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: new phone number, given by the client on the phone. The earlier "
+        "details are kept in the history with this reason.",
+        error_messages={
+            "required": "Say what changed and why: it is kept with the earlier details."
+        },
+    )
+
+
 class ReferralForm(CheckedTextForm, forms.ModelForm):
     person_name_fields = frozenset({"referrer"})
 
@@ -128,6 +143,25 @@ class ReferralForm(CheckedTextForm, forms.ModelForm):
         ):
             self.add_error("presenting_problem_other", "Say what the presenting problem is.")
         return data
+
+
+class ReferralCorrectionForm(ReferralForm):
+    """Changing a saved referral: the earlier details are kept, with what changed and why."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_reason = forms.CharField(
+        label="What changed, and why?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The earlier details are kept in the history with this reason.",
+        error_messages={
+            "required": "Say what changed and why: it is kept with the earlier details."
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
 
 
 def therapist_choices(team_id: int) -> Any:

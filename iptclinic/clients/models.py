@@ -7,6 +7,7 @@ from functools import cached_property
 from django.conf import settings
 from django.db import models
 
+from iptclinic.history.records import kept_history
 from iptclinic.ipt.nhs_number import format_nhs_number
 
 
@@ -81,6 +82,8 @@ class Client(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
+    history = kept_history()
+
     class Meta:
         ordering = ["family_name", "given_name"]
         indexes = [models.Index(fields=["team", "therapist"])]
@@ -153,6 +156,9 @@ class Referral(models.Model):
     )
     closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = kept_history()
 
     class Meta:
         ordering = ["-received_on", "-id"]

@@ -53,11 +53,19 @@ def register_client(
 
 @transaction.atomic
 def update_client_details(
-    client: Client, *, actor: User, changes: dict[str, Any], expected_version: int | None
+    client: Client,
+    *,
+    actor: User,
+    changes: dict[str, Any],
+    expected_version: int | None,
+    reason: str,
 ) -> Client:
+    """Correct saved details: the earlier values stay in the history with who, when and why."""
     for name, value in changes.items():
         setattr(client, name, value)
-    save_if_unchanged(client, expected_version, list(changes), "client's details")
+    save_if_unchanged(
+        client, expected_version, list(changes), "client's details", actor=actor, reason=reason
+    )
     audit.record(
         actor=actor,
         action="client.update",
@@ -158,4 +166,29 @@ def allocate_client(
 def add_referral(client: Client, *, actor: User, details: dict[str, Any]) -> Referral:
     referral = Referral.objects.create(client=client, **details)
     audit.record(actor=actor, action="referral.add", client=client, obj=referral)
+    return referral
+
+
+@transaction.atomic
+def correct_referral(
+    referral: Referral,
+    *,
+    actor: User,
+    changes: dict[str, Any],
+    expected_version: int | None,
+    reason: str,
+) -> Referral:
+    """Correct a saved referral: the earlier details stay in the history with who, when and why."""
+    for name, value in changes.items():
+        setattr(referral, name, value)
+    save_if_unchanged(
+        referral, expected_version, list(changes), "referral", actor=actor, reason=reason
+    )
+    audit.record(
+        actor=actor,
+        action="referral.update",
+        client=referral.client,
+        obj=referral,
+        detail={"fields": sorted(changes)},
+    )
     return referral

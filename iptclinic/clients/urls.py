@@ -9,4 +9,9 @@ urlpatterns = [
     path("<int:client_id>/edit/", views.client_edit, name="edit"),
     path("<int:client_id>/allocate/", views.client_allocate, name="allocate"),
     path("<int:client_id>/referrals/new/", views.referral_new, name="referral_new"),
+    path(
+        "<int:client_id>/referrals/<int:referral_id>/edit/",
+        views.referral_edit,
+        name="referral_edit",
+    ),
 ]

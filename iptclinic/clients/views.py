@@ -7,7 +7,7 @@ import copy
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from iptclinic.accounts.decorators import staff_required
@@ -15,11 +15,18 @@ from iptclinic.accounts.models import Role
 from iptclinic.accounts.reauth import recent_authentication_required
 from iptclinic.audit.views import record_view
 from iptclinic.courses.models import Appointment, ContractChange, Course
+from iptclinic.history.selectors import last_correction, with_corrections
 from iptclinic.lib.concurrency import EditConflict
 
 from . import services
 from .access import can_allocate, can_edit_clinical_record, can_edit_details, client_for
-from .forms import AllocationForm, ClientDetailsForm, ReferralForm
+from .forms import (
+    AllocationForm,
+    ClientCorrectionForm,
+    ClientDetailsForm,
+    ReferralCorrectionForm,
+    ReferralForm,
+)
 from .models import Referral
 
 
@@ -85,7 +92,8 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
         "clients/client_detail.html",
         {
             "client": client,
-            "referrals": Referral.objects.filter(client=client),
+            "referrals": with_corrections(Referral.objects.filter(client=client)),
+            "correction": last_correction(client),
             "courses": [(course, course.timeline()) for course in courses],
             "can_open_course": _can_open_course(courses),
             "can_edit": can_edit_clinical_record(request.user, client),
@@ -102,13 +110,15 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
     if not can_edit_details(request.user, client):
         raise Http404
     # The form works on a copy so that the banner keeps showing the saved details.
-    form = ClientDetailsForm(
+    form = ClientCorrectionForm(
         request.POST if request.method == "POST" else None, instance=copy.copy(client)
     )
     status = 200
     if request.method == "POST" and form.is_valid():
         changes = {
-            k: v for k, v in form.cleaned_data.items() if k != "version" and k in form.changed_data
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in ("version", "change_reason") and k in form.changed_data
         }
         try:
             services.update_client_details(
@@ -116,6 +126,7 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
                 actor=request.user,
                 changes=changes,
                 expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["change_reason"].strip(),
             )
         except EditConflict as conflict:
             form.add_error(None, str(conflict))
@@ -182,3 +193,43 @@ def referral_new(request: HttpRequest, client_id: int) -> HttpResponse:
         return redirect("clients:detail", client.pk)
     record_view(request, client, "referral_new")
     return render(request, "clients/referral_new.html", {"client": client, "form": form})
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def referral_edit(request: HttpRequest, client_id: int, referral_id: int) -> HttpResponse:
+    client = client_for(request.user, client_id)
+    if not can_edit_details(request.user, client):
+        raise Http404
+    referral = get_object_or_404(Referral, pk=referral_id, client=client)
+    form = ReferralCorrectionForm(
+        request.POST if request.method == "POST" else None, instance=copy.copy(referral)
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        changes = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in ("version", "change_reason") and k in form.changed_data
+        }
+        try:
+            services.correct_referral(
+                form.instance,
+                actor=request.user,
+                changes=changes,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["change_reason"].strip(),
+            )
+        except EditConflict as conflict:
+            form.add_error(None, str(conflict))
+            status = 409
+        else:
+            messages.success(request, "The referral is saved.")
+            return redirect("clients:detail", client.pk)
+    record_view(request, client, "referral_edit")
+    return render(
+        request,
+        "clients/referral_edit.html",
+        {"client": client, "referral": referral, "form": form},
+        status=status,
+    )

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from iptclinic.history.records import kept_history
 from iptclinic.ipt import risk_check
 from iptclinic.ipt.attendance import ATTENDANCE_LABELS, MISSED, Attendance, session_numbers
 from iptclinic.ipt.lifecycle import (
@@ -64,6 +65,8 @@ class Course(models.Model):
     # after it) or by a recorded override. Sessions before it stay in the initial phase (R04).
     middle_phase_allowed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = kept_history()
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -247,6 +250,8 @@ class Appointment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    history = kept_history()
+
     class Meta:
         ordering = ["starts_at", "id"]
         indexes = [models.Index(fields=["course", "starts_at"]), models.Index(fields=["starts_at"])]
@@ -341,6 +346,8 @@ class SessionRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    history = kept_history()
+
     def __str__(self) -> str:
         return f"Record of {self.appointment}"
 
@@ -372,6 +379,8 @@ class Addendum(models.Model):
     text = models.TextField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = kept_history()
 
     class Meta:
         ordering = ["created_at", "id"]

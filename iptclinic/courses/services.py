@@ -13,11 +13,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from iptclinic.accounts.models import User
 from iptclinic.audit import services as audit
 from iptclinic.clients.models import Referral
 from iptclinic.endings.completion import completion_problem
+from iptclinic.history.services import bulk_update_kept, save_with_reason
 from iptclinic.ipt.attendance import MISSED, Attendance
 from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason, check_transition
 from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
@@ -81,9 +83,15 @@ def open_course(
         session_time=session_time,
         time_zone=time_zone,
     )
-    Appointment.objects.bulk_create(
-        Appointment(course=course, starts_at=slot)
-        for slot in weekly_slots(start_date, weekday, session_time, contracted_sessions, time_zone)
+    bulk_create_with_history(
+        [
+            Appointment(course=course, starts_at=slot)
+            for slot in weekly_slots(
+                start_date, weekday, session_time, contracted_sessions, time_zone
+            )
+        ],
+        Appointment,
+        default_user=actor,
     )
     audit.record(
         actor=actor,
@@ -220,7 +228,7 @@ def change_contract(
         for _ in range(contracted_sessions - len(live)):
             last = week_after(last or timezone.now(), course.time_zone)
             new_slots.append(Appointment(course=course, starts_at=last))
-        Appointment.objects.bulk_create(new_slots)
+        bulk_create_with_history(new_slots, Appointment, default_user=actor)
     else:
         planned = [a for a in live if a.status == Attendance.PLANNED]
         surplus = len(live) - contracted_sessions
@@ -313,9 +321,8 @@ def save_session_record(
             raise CourseRuleError("This session record no longer exists. Reload the page.")
         try:
             with transaction.atomic():
-                record = SessionRecord.objects.create(
-                    appointment=appointment, created_by=actor, **data
-                )
+                record = SessionRecord(appointment=appointment, created_by=actor, **data)
+                save_with_reason(record, actor=actor, force_insert=True)
         except IntegrityError:
             # Two people started the first record of this session at once; the later one loses.
             raise EditConflict("session record") from None
@@ -329,7 +336,9 @@ def save_session_record(
             setattr(record, name, value)
         # auto_now only fires on save(); the conditional UPDATE must set the time itself.
         record.updated_at = timezone.now()
-        save_if_unchanged(record, expected_version, [*data, "updated_at"], "session record")
+        save_if_unchanged(
+            record, expected_version, [*data, "updated_at"], "session record", actor=actor
+        )
         action = "session_record.update"
     # The ending counts as raised from the first record that ticks the reminder or any ending
     # task: in the ending phase the reminder is no longer offered (decisions.md §2, R10).
@@ -486,11 +495,13 @@ def end_course(
             f"Record the attendance of the appointments up to the end date first ({days})."
         )
     _review_open_alerts(course, actor, alert_reviews or {})
-    cancelled = course.appointments.filter(status=Attendance.PLANNED)
-    cancelled.update(
-        status=Attendance.CANCELLED_BY_SERVICE,
-        status_changed_at=now,
-        status_changed_by=actor,
+    cancelled = list(course.appointments.filter(status=Attendance.PLANNED))
+    for appointment in cancelled:
+        appointment.status = Attendance.CANCELLED_BY_SERVICE
+        appointment.status_changed_at = now
+        appointment.status_changed_by = actor
+    bulk_update_kept(
+        cancelled, Appointment, ["status", "status_changed_at", "status_changed_by"], actor=actor
     )
     course.state = target
     course.ended_on = ended_on

@@ -67,6 +67,18 @@ class EndingRecordForm(CheckedTextForm, forms.ModelForm):
         ]
         self.fields["disposition"].required = False
         self.initial.setdefault("version", self.instance.version if self.instance.pk else 0)
+        if self.instance.pk and self.instance.is_complete:
+            # A complete record may already have gone into letters: a change says why (H-069).
+            self.fields["change_reason"] = forms.CharField(
+                label="What changed, and why?",
+                max_length=500,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="The record is complete, so the earlier wording is kept in its history "
+                "with this reason.",
+                error_messages={
+                    "required": "Say what changed and why: the record was already complete."
+                },
+            )
 
     def clean_share_consent_on(self) -> Any:
         value = self.cleaned_data.get("share_consent_on")
@@ -76,6 +88,6 @@ class EndingRecordForm(CheckedTextForm, forms.ModelForm):
 
     def record_data(self) -> dict[str, Any]:
         """The cleaned values to save, with the kind this form was built for."""
-        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("version", "change_reason")}
         data["kind"] = self.kind
         return data

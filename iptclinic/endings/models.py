@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from iptclinic.history.records import kept_history
 from iptclinic.ipt.ending import (
     DISPOSITION_LABELS,
     KIND_LABELS,
@@ -107,6 +108,8 @@ class EndingRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField()
+
+    history = kept_history()
 
     def __str__(self) -> str:
         return f"Ending record of course {self.course_id}"

@@ -52,7 +52,12 @@ def _check_course_allows(course: Course, kind: EndingKind) -> None:
 
 @transaction.atomic
 def save_ending_record(
-    course: Course, *, actor: User, data: dict[str, Any], expected_version: int | None
+    course: Course,
+    *,
+    actor: User,
+    data: dict[str, Any],
+    expected_version: int | None,
+    reason: str | None = None,
 ) -> EndingRecord:
     """Create or update the ending record of ``course``; a record may be saved unfinished.
 
@@ -86,7 +91,12 @@ def save_ending_record(
         record.updated_by = actor
         record.updated_at = now
         save_if_unchanged(
-            record, expected_version, [*data, "updated_by", "updated_at"], "ending record"
+            record,
+            expected_version,
+            [*data, "updated_by", "updated_at"],
+            "ending record",
+            actor=actor,
+            reason=reason,
         )
         action = "ending_record.update"
     audit.record(

@@ -12,6 +12,7 @@ from iptclinic.audit.views import record_view
 from iptclinic.clients.access import can_edit_clinical_record
 from iptclinic.courses.access import course_for
 from iptclinic.courses.services import CourseRuleError
+from iptclinic.history.selectors import last_correction
 from iptclinic.ipt.ending import EndingKind, needs_new_contract
 from iptclinic.ipt.lifecycle import CourseState
 from iptclinic.lib.concurrency import EditConflict
@@ -58,6 +59,7 @@ def ending(request: HttpRequest, course_id: int) -> HttpResponse:
                     actor=request.user,
                     data=form.record_data(),
                     expected_version=form.cleaned_data["version"],
+                    reason=form.cleaned_data.get("change_reason", "").strip() or None,
                 )
             except EditConflict as conflict:
                 form.add_error(None, str(conflict))
@@ -77,8 +79,10 @@ def ending(request: HttpRequest, course_id: int) -> HttpResponse:
             "client": client,
             "course": course,
             "record": record,
+            "correction": last_correction(record) if record else None,
             "kind": kind,
             "form": form,
+            "asks_why": "change_reason" in form.fields,
             "editable": editable,
             "can_edit": can_edit_clinical_record(request.user, client),
             "review": progress_review(course),

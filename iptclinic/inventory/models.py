@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from iptclinic.history.records import kept_history
 from iptclinic.ipt.case import (
     Conflict,
     ContactFrequency,
@@ -91,6 +92,8 @@ class Inventory(models.Model):
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = kept_history()
+
     def __str__(self) -> str:
         return f"Inventory of course {self.course_id}"
 
@@ -147,6 +150,8 @@ class Relationship(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = kept_history()
+
     class Meta:
         ordering = ["position", "id"]
 
@@ -185,6 +190,8 @@ class LifeEvent(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = kept_history()
+
     class Meta:
         ordering = ["happened_on", "id"]
 
@@ -211,6 +218,8 @@ class EarlierEpisode(models.Model):
         max_length=5, choices=_choices(DatePrecision), default=DatePrecision.YEAR
     )
     note = models.CharField(max_length=200, blank=True)
+
+    history = kept_history()
 
     class Meta:
         ordering = ["began_on", "id"]
@@ -243,6 +252,8 @@ class FocusDecision(models.Model):
     )
     decided_at = models.DateTimeField(auto_now_add=True)
     superseded_at = models.DateTimeField(null=True, blank=True)
+
+    history = kept_history()
 
     class Meta:
         ordering = ["decided_at", "id"]
@@ -284,6 +295,8 @@ class Formulation(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = kept_history()
+
     def __str__(self) -> str:
         return f"Formulation of course {self.course_id}"
 
@@ -306,6 +319,8 @@ class TreatmentAgreement(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    history = kept_history()
+
     def __str__(self) -> str:
         return f"Agreement of {self.agreed_on:%d %b %Y}"
 
@@ -323,6 +338,8 @@ class MiddlePhaseOverride(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    history = kept_history()
+
     def __str__(self) -> str:
         return f"Middle phase allowed from {self.applies_from:%d %b %Y}"
 
@@ -339,6 +356,8 @@ class Goal(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     retired_at = models.DateTimeField(null=True, blank=True)
+
+    history = kept_history()
 
     class Meta:
         ordering = ["area", "position", "id"]
@@ -360,6 +379,8 @@ class SessionFocusWork(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = kept_history()
+
     def __str__(self) -> str:
         return f"Focus work of appointment {self.appointment_id}"
 
@@ -372,6 +393,8 @@ class GoalRating(models.Model):
         "courses.Appointment", on_delete=models.PROTECT, related_name="goal_ratings"
     )
     rating = models.PositiveSmallIntegerField()
+
+    history = kept_history()
 
     class Meta:
         ordering = ["appointment__starts_at", "id"]

@@ -14,11 +14,13 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from iptclinic.accounts.models import User
 from iptclinic.audit import services as audit
 from iptclinic.courses import services as course_services
 from iptclinic.courses.models import Appointment, Course, SessionRecord
+from iptclinic.history.services import bulk_update_kept, save_with_reason
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.case import ApproxDate, DatePrecision, LifeStatus
 from iptclinic.ipt.focus import MAX_SUGGESTED
@@ -105,7 +107,9 @@ def save_episode_facts(
         for name, value in values.items():
             setattr(inventory, name, value)
         inventory.updated_at = timezone.now()
-        save_if_unchanged(inventory, expected_version, [*values, "updated_at"], "inventory")
+        save_if_unchanged(
+            inventory, expected_version, [*values, "updated_at"], "inventory", actor=actor
+        )
     audit.record(
         actor=actor,
         action="inventory.episode.save",
@@ -248,7 +252,9 @@ def update_relationship(
     for name, value in values.items():
         setattr(relationship, name, value)
     relationship.updated_at = timezone.now()
-    save_if_unchanged(relationship, expected_version, [*values, "updated_at"], "relationship")
+    save_if_unchanged(
+        relationship, expected_version, [*values, "updated_at"], "relationship", actor=actor
+    )
     audit.record(
         actor=actor,
         action="inventory.relationship.update",
@@ -332,7 +338,7 @@ def update_event(
     values = _event_values(data)
     for name, value in values.items():
         setattr(event, name, value)
-    save_if_unchanged(event, expected_version, list(values), "event")
+    save_if_unchanged(event, expected_version, list(values), "event", actor=actor)
     event.people.set(people)
     audit.record(
         actor=actor,
@@ -493,9 +499,14 @@ def choose_focus(
         suggested=[a.value for a in suggested],
         decided_by=actor,
     )
-    Goal.objects.filter(course=course, retired_at__isnull=True).exclude(
-        area__in=[a.value for a in areas]
-    ).update(retired_at=now)
+    retired = list(
+        Goal.objects.filter(course=course, retired_at__isnull=True).exclude(
+            area__in=[a.value for a in areas]
+        )
+    )
+    for goal in retired:
+        goal.retired_at = now
+    bulk_update_kept(retired, Goal, ["retired_at"], actor=actor)
     audit.record(
         actor=actor,
         action="focus.renegotiate" if agreed is not None else "focus.choose",
@@ -529,7 +540,8 @@ def save_formulation(
     if formulation is None:
         if expected_version not in (None, 0):
             raise InventoryRuleError("This formulation no longer exists. Reload the page.")
-        formulation = Formulation.objects.create(course=course, text=text.strip(), updated_by=actor)
+        formulation = Formulation(course=course, text=text.strip(), updated_by=actor)
+        save_with_reason(formulation, actor=actor, force_insert=True)
         action = "formulation.create"
     else:
         if formulation.is_shared:
@@ -541,7 +553,11 @@ def save_formulation(
         formulation.updated_by = actor
         formulation.updated_at = timezone.now()
         save_if_unchanged(
-            formulation, expected_version, ["text", "updated_by", "updated_at"], "formulation"
+            formulation,
+            expected_version,
+            ["text", "updated_by", "updated_at"],
+            "formulation",
+            actor=actor,
         )
         action = "formulation.update"
     audit.record(actor=actor, action=action, client=_client(course), obj=formulation)
@@ -677,9 +693,13 @@ def record_treatment_agreement(
         recorded_by=actor,
     )
     for area, texts in cleaned.items():
-        Goal.objects.bulk_create(
-            Goal(course=course, area=area.value, text=text, position=i, created_by=actor)
-            for i, text in enumerate(texts)
+        bulk_create_with_history(
+            [
+                Goal(course=course, area=area.value, text=text, position=i, created_by=actor)
+                for i, text in enumerate(texts)
+            ],
+            Goal,
+            default_user=actor,
         )
     try:
         course_services.agree_contract(
@@ -871,7 +891,11 @@ def save_focus_work(
         work.updated_by = actor
         work.updated_at = timezone.now()
         save_if_unchanged(
-            work, expected_version, ["techniques", "updated_by", "updated_at"], "focus work"
+            work,
+            expected_version,
+            ["techniques", "updated_by", "updated_at"],
+            "focus work",
+            actor=actor,
         )
     for goal_id, rating in ratings.items():
         if rating is None:

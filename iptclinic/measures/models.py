@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from iptclinic.history.records import kept_history
 from iptclinic.ipt.instruments import INSTRUMENTS, Instrument
 from iptclinic.ipt.scoring import NOT_APPLICABLE, Answer, RiskSignal
 
@@ -219,6 +220,8 @@ class RiskAlert(models.Model):
     action = models.TextField("action taken", blank=True)
 
     objects = RiskAlertQuerySet.as_manager()
+
+    history = kept_history()
 
     class Meta:
         ordering = ["-raised_at", "-id"]

@@ -21,6 +21,7 @@ from django.utils import timezone
 from iptclinic.accounts.models import User
 from iptclinic.audit import services as audit
 from iptclinic.clients.models import Client
+from iptclinic.history.services import purge_history_for_client
 
 from .models import Decision, DisposalDecision
 from .selectors import RecordDates, record_dates
@@ -43,6 +44,7 @@ ERASED = frozenset(
         "inventory.GoalRating",
         "inventory.Inventory",
         "inventory.LifeEvent",
+        "inventory.LifeEvent_people",
         "inventory.MiddlePhaseOverride",
         "inventory.Relationship",
         "inventory.SessionFocusWork",
@@ -74,10 +76,16 @@ class RetentionError(Exception):
 
 
 def _relations(model: type[models.Model]) -> list[ForeignObjectRel]:
+    """The links into ``model`` from other kinds of record, hidden ones (``related_name="+"``,
+    such as an agreement's focus) included: a hidden link still holds a row back from deletion.
+    The history tables' copies of those links are left to ``purge_history``."""
     return [
         relation
-        for relation in model._meta.related_objects
-        if not relation.many_to_many and relation.related_model is not model
+        for relation in model._meta.get_fields(include_hidden=True)
+        if isinstance(relation, ForeignObjectRel)
+        and not relation.many_to_many
+        and relation.related_model is not model
+        and not hasattr(relation.related_model, "instance_type")  # a history table
     ]
 
 
@@ -142,8 +150,9 @@ def _delete_order(models_found: list[type[models.Model]]) -> list[type[models.Mo
 
 
 def purge_history(client: Client) -> None:
-    """MERGE (slice C, history): the one place erasure removes the client's earlier versions.
-    Call ``purge_history_for_client(client)`` here once the history tables exist."""
+    """The one place erasure removes the client's earlier versions (iptclinic.history): a
+    destroyed record must not live on in its corrections."""
+    purge_history_for_client(client)
 
 
 def _blank_identity(client: Client) -> list[str]:
@@ -237,7 +246,6 @@ def destroy_record(client: Client, *, actor: User, reason: str) -> DisposalDecis
     _check_due(dates)
 
     rows = _collect(client)
-    purge_history(client)
     erased: dict[str, int] = {}
     for model in _delete_order(list(rows)):
         pks = rows[model]
@@ -252,6 +260,8 @@ def destroy_record(client: Client, *, actor: User, reason: str) -> DisposalDecis
     portal_user = client.portal_user
     blanked = _blank_identity(client)
     _close_portal_account(portal_user)
+    # Last: deleting or blanking a record writes its final version to the history tables.
+    purge_history(client)
 
     decision = DisposalDecision.objects.create(
         client=client,

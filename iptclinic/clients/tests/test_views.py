@@ -69,6 +69,7 @@ def _edit_data(client_record: Client, **changes: Any) -> dict[str, Any]:
     data["date_of_birth"] = client_record.date_of_birth.isoformat()
     data["large_print"] = "on" if client_record.large_print else ""
     data["version"] = client_record.version
+    data["change_reason"] = "New details given by the client."
     return {**data, **changes}
 
 
@@ -291,7 +292,11 @@ def test_editing_details_from_a_stale_copy_is_refused_keeping_what_was_typed(
 ) -> None:
     stale = _edit_data(cara, phone="0117 496 0000")
     services.update_client_details(
-        cara, actor=lee, changes={"email": "cara@example.org"}, expected_version=1
+        cara,
+        actor=lee,
+        changes={"email": "cara@example.org"},
+        expected_version=1,
+        reason="New email address.",
     )
 
     response = as_tess.post(reverse("clients:edit", args=[cara.pk]), stale)

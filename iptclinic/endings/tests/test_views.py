@@ -156,3 +156,28 @@ def test_more_ipt_after_the_ending_is_a_new_course_on_the_same_referral(client, 
     continuation = open_course_for(cara, tess, weeks_ago=0)
     assert continuation.referral_id == course.referral_id
     assert continuation.pk != course.pk
+
+
+def test_changing_a_complete_record_asks_why_and_keeps_the_earlier_wording(client, tess, course):
+    client.force_login(tess)
+    client.post(_url(course), FORM)
+    changed = {**FORM, "version": "1", "relapse_plan": "Call your sister, then your GP."}
+
+    refused = client.post(_url(course), changed)
+
+    assert "Say what changed and why" in refused.content.decode()
+    assert "Call your sister, then your GP." in refused.content.decode()
+    assert EndingRecord.objects.get().relapse_plan == "Call your sister."
+
+    saved = client.post(
+        _url(course), {**changed, "change_reason": "She added her GP at the last session."}
+    )
+
+    assert saved.status_code == 302
+    record = EndingRecord.objects.get()
+    assert record.relapse_plan == "Call your sister, then your GP."
+    page = client.get(_url(course)).content.decode()
+    assert "Corrected on" in page
+    history = client.get(reverse("history:ending-record", args=[record.pk])).content.decode()
+    assert "She added her GP at the last session." in history
+    assert "Call your sister." in history
