@@ -142,7 +142,11 @@ def test_otto_gets_404_on_the_history_of_tess_s_client_and_only_the_refusal_is_a
 
     assert response.status_code == 404
     (refused,) = AuditEvent.objects.exclude(pk__in=before)
-    assert (refused.action, refused.actor_id, refused.client_id) == ("access.refused", otto.pk, None)
+    assert (refused.action, refused.actor_id, refused.client_id) == (
+        "access.refused",
+        otto.pk,
+        None,
+    )
 
 
 def test_viewing_a_history_writes_one_audit_event(client, tess, cara) -> None:
