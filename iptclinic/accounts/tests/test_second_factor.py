@@ -379,3 +379,30 @@ def test_confirmed_at_in_the_future_is_not_recent(client, tess):
     session[mfa.CONFIRMED_AT] = (timezone.now() + timedelta(hours=1)).isoformat()
     session.save()
     assert client.get("/accounts/second-factor/devices/").status_code == 302
+
+
+def test_the_passkey_scripts_have_their_words_before_they_run(unverified_client, client, tess):
+    """The translations load as a plain script, before the passkey module: loaded "async" (the
+    library's own way) the module could run first and fail with "gettext is not defined"."""
+    give_authenticator_app(tess)
+    WebAuthnCredential.objects.create(
+        user=tess,
+        name="Passkey",
+        confirmed=True,
+        credential_id=b"a-passkey-of-tess",
+        public_key=b"not-a-real-key",
+        sign_count=0,
+        aaguid="00000000-0000-0000-0000-000000000000",
+    )
+    unverified_client.force_login(tess)
+    client.force_login(tess)
+    for response in (
+        unverified_client.get("/accounts/second-factor/"),
+        client.get("/accounts/second-factor/devices/"),
+    ):
+        html = response.content.decode()
+        catalog = re.search(r"<script[^>]*src=\"[^\"]*i18n[^\"]*\"[^>]*>", html)
+        module = re.search(r"<script type=\"module\"[^>]*otp_webauthn_\w+\.js", html)
+        assert catalog and module, html
+        assert "async" not in catalog.group(0) and "defer" not in catalog.group(0)
+        assert catalog.start() < module.start()
