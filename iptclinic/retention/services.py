@@ -72,7 +72,7 @@ TOMBSTONE_BIRTH_DATE = date(1900, 1, 1)
 
 
 class RetentionError(Exception):
-    pass
+    """A retention decision refused, with words for the service lead."""
 
 
 def _relations(model: type[models.Model]) -> list[ForeignObjectRel]:
