@@ -155,6 +155,7 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "allocate": "Opened the allocation page",
         "referral_new": "Opened a new referral",
         "referral_edit": "Opened a referral to correct it",
+        "history": "Looked at the earlier versions of a record",
         "course_new": "Opened a new course",
         "contract": "Looked at the agreement",
         "course_end": "Opened the ending of the course",

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,10 +21,11 @@ from iptclinic.clients.services import allocate_client
 from iptclinic.ipt.safety_net import NeedKind
 from iptclinic.test import make_client, make_user
 
+from .code_scan import PAGE_IN_CODE, actions_in_code, names_in_code
+
 LONDON = ZoneInfo("Europe/London")
 MONDAY = datetime(2026, 3, 9, 10, 0, tzinfo=LONDON)
 WEEK = "?start=2026-03-09&end=2026-03-15"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def at(moment: datetime, time_machine, **what) -> AuditEvent:
@@ -36,24 +35,9 @@ def at(moment: datetime, time_machine, **what) -> AuditEvent:
 
 # --- words for every action ---------------------------------------------------------------------
 
-ACTION_IN_CODE = re.compile(r"""action\s*=\s*f?["']([a-z_]+(?:\.[a-z_]+)*)["']""")
-REPORT_ACTION = re.compile(r"""_audit\(request, report, ["']([a-z_.]+)["']\)""")
-PAGE_IN_CODE = re.compile(r"""record_view\([^)]*,\s*["']([a-z_]+)["']\)""")
-
-
-def names_in_code(pattern: re.Pattern[str]) -> set[str]:
-    found = set()
-    for path in ROOT.rglob("*.py"):
-        if "/tests/" in str(path) or "migrations" in path.parts:
-            continue
-        found |= set(pattern.findall(path.read_text()))
-    return found
-
 
 def test_every_action_the_code_writes_has_plain_words() -> None:
-    # argparse's own actions (a command's --flag) are not audit actions.
-    argparse_actions = {"store", "store_true", "store_false", "append", "count"}
-    actions = (names_in_code(ACTION_IN_CODE) | names_in_code(REPORT_ACTION)) - argparse_actions
+    actions = actions_in_code()
     assert len(actions) > 60, "the scan found too few actions to be reading the code"
     missing = sorted(actions - set(ACTION_LABELS))
     assert missing == [], f"Add words to audit/labels.py for: {missing}"
