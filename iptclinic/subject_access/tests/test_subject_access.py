@@ -385,3 +385,43 @@ def test_a_withheld_name_in_earlier_versions_appears_in_neither_file(
     assert f"{labels['Sam']} moved out" in pdf.replace("\n", " ")
     for text in (bytes(sar.json).decode(), pdf):
         assert not re.search(r"\bSam\b", text, re.IGNORECASE)
+
+
+def test_a_decision_without_a_choice_is_a_form_error_and_keeps_the_reason(
+    client, record, lee, cara
+):
+    sar = ask(lee, cara)
+    run_background_work()
+    party = sar.third_parties.get()
+    client.force_login(lee)
+    before = AuditEvent.objects.filter(action="subject_access.review").count()
+    response = client.post(
+        reverse("subject_access:decide", args=[party.pk]),
+        {"reason": "Cara told us about Sam & asked us to share."},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200  # shown again, as the project's other forms are
+    assert "There is a problem" in page
+    assert f'href="#release-{party.pk}">Decision: Choose whether to release or withhold' in page
+    assert f'id="decision-{party.pk}-error"' in page
+    assert "Cara told us about Sam &amp; asked us to share.</textarea>" in page
+    party.refresh_from_db()
+    assert party.decision == "" and party.reason == ""
+    assert AuditEvent.objects.filter(action="subject_access.review").count() == before
+    shown = AuditEvent.objects.filter(action="client.view", client=cara).latest("pk")
+    assert shown.detail["page"] == "subject_access_request"
+
+
+def test_a_decision_without_a_reason_keeps_the_choice(client, record, lee, cara):
+    sar = ask(lee, cara)
+    run_background_work()
+    party = sar.third_parties.get()
+    client.force_login(lee)
+    response = client.post(
+        reverse("subject_access:decide", args=[party.pk]), {"decision": "withhold", "reason": " "}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Give the reason for the decision." in page
+    assert f'value="withhold" id="withhold-{party.pk}" checked' in page
+    assert 'aria-invalid="true"' in page
