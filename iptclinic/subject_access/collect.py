@@ -414,9 +414,8 @@ def _earlier_versions(client: Client) -> list[Row]:
         for row in found:
             by_record.setdefault(row.id, []).append(row)
         staff_names = {f.name for f in staff}
-        for record_rows in by_record.values():
-            if len(record_rows) < 2:
-                continue
+        changed = [record_rows for record_rows in by_record.values() if len(record_rows) > 1]
+        for ordinal, record_rows in enumerate(changed, start=1):
             users = {
                 getattr(row, f.attname): staff_label(getattr(row, f.name))
                 for row in record_rows
@@ -424,7 +423,8 @@ def _earlier_versions(client: Client) -> list[Row]:
                 if getattr(row, f.attname) is not None
             }
             first = timezone.localtime(record_rows[0].history_date)
-            record = f"{capfirst(kept.noun)}, first recorded {first:%-d %b %Y}"
+            number = f" {ordinal}" if len(changed) > 1 else ""
+            record = f"{capfirst(kept.noun)}{number}, first recorded {first:%-d %b %Y}"
             for number, version in enumerate(
                 versions_of(kept, record_rows, users, who=staff_label), start=1
             ):
