@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -78,6 +79,8 @@ class Change:
     new: str
     diff: list[tuple[str, str]] | None = None
     """For long text: (kind, words) pieces, kind being "same", "removed" or "added"."""
+    name: str = ""
+    """The field's name in the product."""
 
 
 @dataclass
@@ -140,7 +143,7 @@ def _change(f: models.Field, old: Any, new: Any, users: dict[int, str]) -> Chang
         len(str(old or "")) > LONG_TEXT or len(str(new or "")) > LONG_TEXT
     )
     diff = _word_diff(str(old or ""), str(new or "")) if long and old and new else None
-    return Change(label, shown_old, shown_new, diff)
+    return Change(label, shown_old, shown_new, diff, name=f.name)
 
 
 KIND_WORDS = {"+": "Created", "~": "Changed", "-": "Removed"}
@@ -167,14 +170,38 @@ def versions(kept: Kept, pk: int) -> list[Version]:
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    fields = _fields(kept)
-    user_fields = [
+    ids = people_named(kept, rows)
+    users = {u.pk: u.display_name for u in get_user_model()._default_manager.filter(pk__in=ids)}
+    found = versions_of(kept, rows, users)
+    found.reverse()
+    return found
+
+
+def user_fields(kept: Kept) -> list[models.Field]:
+    """The fields shown in a version that name a member of staff ("signed by")."""
+    return [
         f
-        for f in fields
+        for f in _fields(kept)
         if isinstance(f, models.ForeignKey) and f.related_model is get_user_model()
     ]
-    ids = {getattr(r, f.attname) for r in rows for f in user_fields} - {None}
-    users = {u.pk: u.display_name for u in get_user_model()._default_manager.filter(pk__in=ids)}
+
+
+def people_named(kept: Kept, rows: Iterable[Any]) -> set[int]:
+    """The ids of the people that fields such as "signed by" name in these historical rows."""
+    return {getattr(r, f.attname) for r in rows for f in user_fields(kept)} - {None}
+
+
+def versions_of(
+    kept: Kept,
+    rows: list[Any],
+    users: dict[int, str],
+    who: Callable[[Any], str] | None = None,
+) -> list[Version]:
+    """The versions of one record from its historical rows (oldest first, as given), each with
+    what changed from the one before. No query: ``rows`` come with their ``history_user``,
+    ``users`` names the people that fields point to, ``who`` names a version's author (their
+    display name unless given)."""
+    fields = _fields(kept)
     result = []
     before: Any = None
     for row in rows:
@@ -185,21 +212,25 @@ def versions(kept: Kept, pk: int) -> list[Version]:
             if before is None and row.history_type == "+" and new in (None, "", [], {}):
                 continue
             if before is None:
-                changes.append(Change(capfirst(str(f.verbose_name)), "", _shown(f, new, users)))
+                changes.append(
+                    Change(capfirst(str(f.verbose_name)), "", _shown(f, new, users), name=f.name)
+                )
             elif old != new:
                 changes.append(_change(f, old, new, users))
         if row.history_type == "-":
             changes = []
-        who = row.history_user.display_name if row.history_user else "The system"
+        if row.history_user is None:
+            author = "The system"
+        else:
+            author = who(row.history_user) if who is not None else row.history_user.display_name
         result.append(
             Version(
                 when=row.history_date,
-                who=who,
+                who=author,
                 why=row.history_change_reason or "",
                 kind=KIND_WORDS.get(row.history_type, "Changed"),
                 changes=changes,
             )
         )
         before = row
-    result.reverse()
     return result

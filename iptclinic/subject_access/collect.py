@@ -23,12 +23,15 @@ from typing import Any
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from iptclinic.accounts.models import Role, User
 from iptclinic.audit.models import AuditEvent
 from iptclinic.clients.models import Allocation, Client, Referral
 from iptclinic.courses.models import Addendum, Appointment, ContractChange, Course, SessionRecord
 from iptclinic.endings.models import EndingRecord
+from iptclinic.history.registry import BY_KIND, KEPT, Kept
+from iptclinic.history.selectors import user_fields, versions_of
 from iptclinic.inventory.models import (
     EarlierEpisode,
     FocusDecision,
@@ -376,6 +379,78 @@ def what_happened(event: AuditEvent) -> str:
 
 AUDIT_KEY, AUDIT_TITLE = "audit", "Who has seen or changed the record"
 
+EARLIER_KEY, EARLIER_TITLE = "earlier_versions", "Earlier versions and corrections"
+NAMES_STAFF = "names_staff"
+"""Marks a change whose values name staff acting in their role ("signed by"): never withheld."""
+
+
+def history_path(kept: Kept) -> str:
+    """The lookup from a kept record's historical rows to its client (``course__referral__client``).
+
+    It joins the live parents, so a version of a removed record is found while its parent exists.
+    """
+    parts = []
+    while kept.parent is not None:
+        parts.append(kept.via.removesuffix("_id"))
+        kept = BY_KIND[kept.parent]
+    return "__".join(parts) or "id"
+
+
+def _earlier_versions(client: Client) -> list[Row]:
+    """Every version of each record of the client that has more than one, oldest first.
+
+    One query per kind of record that keeps history (the rows with their author and the staff
+    their fields name, joined), so the number of queries does not grow with the record.
+    """
+    rows: list[Row] = []
+    for kept in KEPT:
+        staff = user_fields(kept)
+        found = (
+            kept.historical.objects.filter(**{history_path(kept): client.pk})
+            .select_related("history_user", *(f.name for f in staff))
+            .order_by("id", "history_date", "history_id")
+        )
+        by_record: dict[int, list[Any]] = {}
+        for row in found:
+            by_record.setdefault(row.id, []).append(row)
+        staff_names = {f.name for f in staff}
+        changed = [record_rows for record_rows in by_record.values() if len(record_rows) > 1]
+        for ordinal, record_rows in enumerate(changed, start=1):
+            users = {
+                getattr(row, f.attname): staff_label(getattr(row, f.name))
+                for row in record_rows
+                for f in staff
+                if getattr(row, f.attname) is not None
+            }
+            first = timezone.localtime(record_rows[0].history_date)
+            number = f" {ordinal}" if len(changed) > 1 else ""
+            record = f"{capfirst(kept.noun)}{number}, first recorded {first:%-d %b %Y}"
+            for number, version in enumerate(
+                versions_of(kept, record_rows, users, who=staff_label), start=1
+            ):
+                rows.append(
+                    {
+                        "record": record,
+                        "kind": kept.kind,
+                        "version": number,
+                        "when": timezone.localtime(version.when).isoformat(timespec="minutes"),
+                        "staff": version.who,
+                        "what": version.kind,
+                        "why": version.why,
+                        "changes": [
+                            {
+                                "field": change.label,
+                                "name": change.name,
+                                "before": change.old,
+                                "after": change.new,
+                                **({NAMES_STAFF: True} if change.name in staff_names else {}),
+                            }
+                            for change in version.changes
+                        ],
+                    }
+                )
+    return rows
+
 
 @dataclass
 class Copy:
@@ -392,7 +467,7 @@ class Copy:
 def collect(client: Client, progress: Callable[[int, str], None] | None = None) -> Copy:
     """Read every section of ``client``'s record. ``progress`` is told after each section."""
     made = Copy(client_id=client.pk, made_at=timezone.localtime().isoformat(timespec="seconds"))
-    total = len(SECTIONS) + 1
+    total = len(SECTIONS) + 2
     for number, section in enumerate(SECTIONS, start=1):
         rows = []
         for obj in section.rows(client):
@@ -411,6 +486,25 @@ def collect(client: Client, progress: Callable[[int, str], None] | None = None) 
         )
         if progress is not None:
             progress(number * 100 // total, section.title)
+    made.sections.append(
+        {
+            "key": EARLIER_KEY,
+            "title": EARLIER_TITLE,
+            "fields": {
+                "record": "Record",
+                "version": "Version",
+                "when": "When",
+                "staff": "Staff",
+                "what": "What happened",
+                "why": "Why",
+                "changes": "Changes",
+            },
+            "staff_fields": ["staff"],
+            "records": _earlier_versions(client),
+        }
+    )
+    if progress is not None:
+        progress((total - 1) * 100 // total, EARLIER_TITLE)
     made.sections.append(
         {
             "key": AUDIT_KEY,

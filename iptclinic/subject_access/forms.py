@@ -77,6 +77,7 @@ class DecisionForm(CheckedTextForm, forms.Form):
         label="Decision",
         choices=[(Decision.RELEASE, "Release the name"), (Decision.WITHHOLD, "Withhold the name")],
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to release or withhold the name."},
     )
     reason = forms.CharField(
         label="Reason",

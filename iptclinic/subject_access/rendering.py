@@ -56,8 +56,33 @@ def _label(labels: dict[str, str], name: str) -> str:
     return labels.get(base) or base.replace("_", " ").capitalize()
 
 
+def _change_words(change: dict[str, Any]) -> str:
+    before, after = shown(change["before"]), shown(change["after"])
+    return f"{change['field']}: {before} → {after}" if before else f"{change['field']}: {after}"
+
+
+def _versions(section: dict[str, Any]) -> dict[str, Any]:
+    """Earlier versions: one heading per record, then a table of its versions, oldest first."""
+    records: list[dict[str, Any]] = []
+    for row in section["records"]:
+        if not records or records[-1]["name"] != row["record"] or row["version"] == 1:
+            records.append({"name": row["record"], "versions": []})
+        records[-1]["versions"].append(
+            {
+                "when": shown(row["when"]),
+                "staff": row["staff"] or "",
+                "what": row["what"],
+                "why": row["why"],
+                "changes": [_change_words(change) for change in row["changes"]],
+            }
+        )
+    return {**section, "table": False, "versions": records}
+
+
 def _display(section: dict[str, Any]) -> dict[str, Any]:
     labels = section["fields"]
+    if section["key"] == "earlier_versions":
+        return _versions(section)
     if section["key"] in TABLE_SECTIONS:
         records = section["records"]
         columns = [name for name in labels if any(shown(row.get(name)) for row in records)]

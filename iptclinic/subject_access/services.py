@@ -33,7 +33,7 @@ from iptclinic.ipt.subject_access import (
 )
 from iptclinic.lib.text import clean_text
 
-from .collect import collect
+from .collect import EARLIER_KEY, NAMES_STAFF, collect
 from .models import (
     CopyStatus,
     Decision,
@@ -201,10 +201,22 @@ def _progress(request_id: int, per_cent: int, step: str) -> None:
 
 def third_parties_in(content: dict[str, Any]) -> list[tuple[str, str]]:
     """(name, where it is recorded) for each person other than the client named in the copy:
-    the people of the interpersonal inventory and whoever a relapse plan is shared with."""
+    the people of the interpersonal inventory and whoever a relapse plan is shared with, as
+    recorded now or in an earlier version (a person renamed or removed is still named there)."""
     found: dict[str, str] = {}
+    earlier = {
+        ("relationship", "label"): "Interpersonal inventory (an earlier version)",
+        ("ending-record", "share_with_name"): "Relapse plan shared with (an earlier version)",
+    }
     for section in content["sections"]:
         for row in section["records"]:
+            if section["key"] == EARLIER_KEY:
+                for change in row["changes"]:
+                    where = earlier.get((row["kind"], change["name"]))
+                    for name in (change["before"], change["after"]) if where else ():
+                        if name.strip() and name != "(blank)":
+                            found.setdefault(name.strip(), where)
+
             if section["key"] == "relationships" and row.get("label"):
                 found.setdefault(
                     row["label"].strip(),
@@ -228,7 +240,7 @@ def _texts(content: dict[str, Any]) -> Iterable[str]:
 def _strings(value: Any) -> Iterable[str]:
     if isinstance(value, str):
         yield value
-    elif isinstance(value, dict):
+    elif isinstance(value, dict) and not value.get(NAMES_STAFF):
         for inner in value.values():
             yield from _strings(inner)
     elif isinstance(value, list):
@@ -242,8 +254,10 @@ def apply_decisions(content: dict[str, Any], labels: dict[str, str]) -> dict[str
     def redact(value: Any) -> Any:
         if isinstance(value, str):
             return withhold(value, labels)
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not value.get(NAMES_STAFF):
             return {key: redact(inner) for key, inner in value.items()}
+        if isinstance(value, dict):
+            return value
         if isinstance(value, list):
             return [redact(inner) for inner in value]
         return value

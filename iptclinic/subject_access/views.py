@@ -4,6 +4,7 @@ third parties, release the copy and download it. Service leads of the client's t
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -56,7 +57,7 @@ def client_requests(request: HttpRequest, client_id: int) -> HttpResponse:
     )
 
 
-def _page(request: HttpRequest, sar: SubjectAccessRequest, **forms: object) -> HttpResponse:
+def _page(request: HttpRequest, sar: SubjectAccessRequest, **forms: Any) -> HttpResponse:
     checking = not sar.is_finished and timezone.now() - sar.recorded_at < CHECK_FOR * (
         1 + sar.attempts
     )
@@ -72,8 +73,10 @@ def _page(request: HttpRequest, sar: SubjectAccessRequest, **forms: object) -> H
             "blockers": services.release_blockers(sar),
             "extend_form": forms.get("extend_form") or ExtendForm(),
             "release_form": ReleaseForm(),
+            "decision_form": forms.get("decision_form"),
+            "decision_party": forms.get("party"),
         },
-        status=400 if forms else 200,
+        status=400 if forms.get("extend_form") else 200,
     )
 
 
@@ -121,19 +124,23 @@ def extend(request: HttpRequest, sar_id: int) -> HttpResponse:
 @staff_required(LEAD)
 @require_POST
 def decide(request: HttpRequest, third_party_id: int) -> HttpResponse:
+    """A decision for one person named; refused, the page is shown again with the error on the
+    field and everything typed kept, like the project's other forms."""
     party = third_party_for(request.user, third_party_id)
     form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, f"Nothing was saved for {party.name}: {_errors(form)}")
-        return redirect("subject_access:detail", sar_id=party.request_id)
-    try:
-        services.decide(party, actor=request.user, **form.cleaned_data)
-    except services.SubjectAccessError as refusal:
-        messages.error(request, str(refusal))
-    return redirect("subject_access:detail", sar_id=party.request_id)
+    if form.is_valid():
+        try:
+            services.decide(party, actor=request.user, **form.cleaned_data)
+        except services.SubjectAccessError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect("subject_access:detail", sar_id=party.request_id)
+    sar = request_for(request.user, party.request_id)
+    record_view(request, sar.client, "subject_access_request")
+    return _page(request, sar, decision_form=form, party=party.pk)
 
 
-def _errors(form: DecisionForm | ReleaseForm) -> str:
+def _errors(form: ReleaseForm) -> str:
     return " ".join(
         f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
         for name, errors in form.errors.items()

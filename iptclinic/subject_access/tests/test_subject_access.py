@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -14,10 +15,12 @@ from iptclinic.attention.models import Item
 from iptclinic.audit.models import AuditEvent
 from iptclinic.courses import services as course_services
 from iptclinic.endings.models import EndingRecord
+from iptclinic.history.services import save_with_reason
 from iptclinic.inventory import services as inventory_services
 from iptclinic.jobs.api import JobFailed
 from iptclinic.letters.formats.pdf import pdf_text
 from iptclinic.subject_access import services, tasks
+from iptclinic.subject_access.collect import staff_label
 from iptclinic.subject_access.models import CopyStatus, SubjectAccessRequest
 from iptclinic.test import attend_next, run_background_work
 
@@ -286,14 +289,139 @@ def test_reading_the_record_takes_the_same_queries_however_large_it_is(
     from iptclinic.subject_access.collect import collect
 
     attend_next(cara_course, tess, 1)
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(45):
         collect(cara)
     for appointment in attend_next(cara_course, tess, 4):
         course_services.save_session_record(
             appointment, actor=tess, data={"notes": "More."}, expected_version=None
         )
-    inventory_services.add_relationship(
+    jo = inventory_services.add_relationship(
         cara_course, actor=tess, data={"label": "Jo", "relationship_type": "friend"}
     )
-    with django_assert_num_queries(26):
-        collect(cara)
+    # Earlier versions, some naming staff ("updated by"), of several kinds of record.
+    draft = inventory_services.save_formulation(
+        cara_course, actor=tess, text="A first draft.", expected_version=None
+    )
+    inventory_services.save_formulation(
+        cara_course, actor=tess, text="A second draft.", expected_version=draft.version
+    )
+    inventory_services.update_relationship(
+        jo, actor=tess, data={"label": "Jo", "satisfying": "Walks."}, expected_version=jo.version
+    )
+    cara.phone = "01632 960000"
+    save_with_reason(cara, actor=tess, reason="New number.")
+    with django_assert_num_queries(45):
+        made = collect(cara)
+    earlier = next(s for s in made.sections if s["key"] == "earlier_versions")["records"]
+    assert {row["kind"] for row in earlier} >= {"client", "relationship", "appointment"}
+
+
+def test_the_copy_has_every_earlier_version_with_who_when_and_why(frozen, tess, cara):
+    from iptclinic.subject_access.collect import collect
+
+    cara.phone = "01632 960000"
+    save_with_reason(cara, actor=tess, reason="She gave a new number.")
+    sections = {s["key"]: s for s in collect(cara).as_json()["sections"]}
+    keys = [s for s in sections]
+    assert keys[-2:] == ["earlier_versions", "audit"]
+    rows = [r for r in sections["earlier_versions"]["records"] if r["kind"] == "client"]
+    assert [(r["version"], r["what"]) for r in rows] == [(1, "Created"), (2, "Changed")]
+    correction = rows[1]
+    assert correction["staff"] == staff_label(tess) and "(IPT therapist)" in correction["staff"]
+    assert correction["why"] == "She gave a new number."
+    assert correction["when"] == "2026-03-10T10:00+00:00"
+    assert [(c["field"], c["after"]) for c in correction["changes"]] == [("Phone", "01632 960000")]
+
+
+def test_a_withheld_name_in_earlier_versions_appears_in_neither_file(
+    frozen, lee, tess, cara, cara_course
+):
+    """Sam was the label of a relationship, and named in its notes and in a draft formulation;
+    all three were corrected since. Sam is still a third party, and withheld everywhere."""
+    sam = inventory_services.add_relationship(
+        cara_course,
+        actor=tess,
+        data={"label": "Sam", "relationship_type": "partner", "satisfying": "Sam cooks."},
+    )
+    inventory_services.save_formulation(
+        cara_course,
+        actor=tess,
+        text="Since Sam moved out, Cara feels alone.",
+        expected_version=None,
+    )
+    with time_machine.travel(datetime(2026, 3, 10, 10, 30, tzinfo=LONDON), tick=False):
+        inventory_services.update_relationship(
+            sam,
+            actor=tess,
+            data={"label": "Her partner", "relationship_type": "partner", "satisfying": "Cooks."},
+            expected_version=sam.version,
+        )
+        inventory_services.save_formulation(
+            cara_course,
+            actor=tess,
+            text="Since her partner moved out, Cara feels alone.",
+            expected_version=1,
+        )
+        sar = ask(lee, cara)
+        run_background_work()
+    sar.refresh_from_db()
+    assert sorted(sar.third_parties.values_list("name", "found_in")) == [
+        ("Her partner", "Interpersonal inventory (Partner)"),
+        ("Sam", "Interpersonal inventory (an earlier version)"),
+    ]
+    data = json.loads(bytes(sar.json))
+    earlier = next(s for s in data["sections"] if s["key"] == "earlier_versions")["records"]
+    assert {row["kind"] for row in earlier} >= {"relationship", "formulation"}
+    labels = {p.name: p.label for p in sar.third_parties.all()}
+    relationship = [r for r in earlier if r["kind"] == "relationship"]
+    changed = {c["name"]: c for c in relationship[-1]["changes"]}
+    assert (changed["label"]["before"], changed["label"]["after"]) == (
+        labels["Sam"],
+        labels["Her partner"],
+    )
+    assert relationship[-1]["staff"] == staff_label(tess)
+    pdf = pdf_text(bytes(sar.pdf))
+    assert "Earlier versions and corrections" in pdf
+    assert f"{labels['Sam']} moved out" in pdf.replace("\n", " ")
+    for text in (bytes(sar.json).decode(), pdf):
+        assert not re.search(r"\bSam\b", text, re.IGNORECASE)
+
+
+def test_a_decision_without_a_choice_is_a_form_error_and_keeps_the_reason(
+    client, record, lee, cara
+):
+    sar = ask(lee, cara)
+    run_background_work()
+    party = sar.third_parties.get()
+    client.force_login(lee)
+    before = AuditEvent.objects.filter(action="subject_access.review").count()
+    response = client.post(
+        reverse("subject_access:decide", args=[party.pk]),
+        {"reason": "Cara told us about Sam & asked us to share."},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200  # shown again, as the project's other forms are
+    assert "There is a problem" in page
+    assert f'href="#release-{party.pk}">Decision: Choose whether to release or withhold' in page
+    assert f'id="decision-{party.pk}-error"' in page
+    assert "Cara told us about Sam &amp; asked us to share.</textarea>" in page
+    party.refresh_from_db()
+    assert party.decision == "" and party.reason == ""
+    assert AuditEvent.objects.filter(action="subject_access.review").count() == before
+    shown = AuditEvent.objects.filter(action="client.view", client=cara).latest("pk")
+    assert shown.detail["page"] == "subject_access_request"
+
+
+def test_a_decision_without_a_reason_keeps_the_choice(client, record, lee, cara):
+    sar = ask(lee, cara)
+    run_background_work()
+    party = sar.third_parties.get()
+    client.force_login(lee)
+    response = client.post(
+        reverse("subject_access:decide", args=[party.pk]), {"decision": "withhold", "reason": " "}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Give the reason for the decision." in page
+    assert f'value="withhold" id="withhold-{party.pk}" checked' in page
+    assert 'aria-invalid="true"' in page
