@@ -16,6 +16,10 @@ from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from iptclinic.ipt.problem_areas import ProblemArea, area_label
+from iptclinic.ipt.strategies import TECHNIQUES_BY_CODE
+from iptclinic.ipt.tasks import TASK_LABELS
+
 from .registry import BY_KIND, Kept, kept_for_model
 
 HIDDEN = frozenset({"id", "version", "created_at", "updated_at", "created_by", "updated_by"})
@@ -100,6 +104,24 @@ def _fields(kept: Kept) -> list[models.Field]:
     ]
 
 
+AREA_WORDS = {area.value: area_label(area) for area in ProblemArea}
+CODE_WORDS: dict[tuple[str, str], dict[str, str]] = {
+    ("courses.SessionRecord", "tasks_done"): dict(TASK_LABELS),
+    ("inventory.SessionFocusWork", "techniques"): {
+        code: technique.name for code, technique in TECHNIQUES_BY_CODE.items()
+    },
+    ("inventory.Relationship", "areas"): AREA_WORDS,
+    ("inventory.FocusDecision", "areas"): AREA_WORDS,
+    ("inventory.FocusDecision", "suggested"): AREA_WORDS,
+}
+"""Lists of codes kept in JSON, shown in words as the record's own page shows them."""
+
+
+def _in_words(f: models.Field, codes: list[str]) -> list[str]:
+    words = CODE_WORDS.get((f.model._meta.label, f.name), {})
+    return [words.get(code, code) for code in codes]
+
+
 def _shown(f: models.Field, value: Any, users: dict[int, str]) -> str:
     if value is None or value == "":
         return "(blank)" if not isinstance(f, models.BooleanField) else "Not known"
@@ -117,7 +139,7 @@ def _shown(f: models.Field, value: Any, users: dict[int, str]) -> str:
         return f"{value:%-d %b %Y}"
     if isinstance(f, models.JSONField):
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return ", ".join(value) or "(blank)"
+            return "; ".join(_in_words(f, value)) or "(blank)"
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 

@@ -441,3 +441,20 @@ def test_closing_a_course_keeps_each_cancelled_appointment_s_earlier_status(tess
     assert newest.who == tess.display_name
     status = next(c for c in newest.changes if c.label == "Status")
     assert (status.old, status.new) == ("Planned", "Cancelled by service")
+
+
+def test_lists_of_codes_are_shown_in_words() -> None:
+    """A session's tasks, the techniques used and the problem areas read as their page shows
+    them, never as codes such as risk_check (the history page and the copy of the record)."""
+    from django.apps import apps
+
+    from iptclinic.history.selectors import CODE_WORDS, _shown
+
+    for (label, name), words in CODE_WORDS.items():
+        field = apps.get_model(label)._meta.get_field(name)
+        codes = sorted(words)[:2]
+        shown = _shown(field, codes, {})
+        assert shown == "; ".join(words[code] for code in codes)
+        assert not any(code in shown.split("; ") for code in codes if code != words[code])
+    tasks = apps.get_model("courses.SessionRecord")._meta.get_field("tasks_done")
+    assert "risk_check" not in _shown(tasks, ["measures", "risk_check"], {})
