@@ -4,20 +4,14 @@ says it was corrected, and the history shows the old number, the new one and why
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from iptclinic.clients import services as client_services
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REASON = "Cara gave her new mobile number at the session."
-
-
-def no_axe_violations(page: Page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_a_therapist_corrects_a_phone_number_and_finds_the_old_one_in_the_history(
@@ -35,13 +29,13 @@ def test_a_therapist_corrects_a_phone_number_and_finds_the_old_one_in_the_histor
     page.get_by_role("button", name="Save details").click()
     expect(page.get_by_role("alert")).to_contain_text("Say what changed and why")
     expect(page.get_by_label("Phone")).to_have_value("07700 900123")
-    no_axe_violations(page)
+    assert_accessible(page)
 
     page.get_by_label("What changed, and why?").fill(REASON)
     page.get_by_role("button", name="Save details").click()
     expect(page.get_by_role("heading", name="Cara Whitfield", level=1)).to_be_visible()
     expect(page.get_by_text("Corrected on")).to_contain_text(f"by {tess.display_name}")
-    no_axe_violations(page)
+    assert_accessible(page)
 
     page.get_by_role("link", name="History of the client's details").click()
     expect(page.get_by_role("heading", name="History of the client's details")).to_be_visible()
@@ -50,5 +44,5 @@ def test_a_therapist_corrects_a_phone_number_and_finds_the_old_one_in_the_histor
     row = newest.get_by_role("row", name="Phone")
     expect(row).to_contain_text("0117 496 0001")
     expect(row).to_contain_text("07700 900123")
-    no_axe_violations(page)
+    assert_accessible(page)
     assert console_errors == []

@@ -7,24 +7,18 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from iptclinic.clients.models import Client, Referral
 from iptclinic.retention.models import Decision, DisposalDecision
 from iptclinic.test import make_client
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.time_machine(datetime(2026, 12, 1, 11, 0, tzinfo=ZoneInfo("Europe/London"))),
 ]
-
-
-def no_accessibility_violations(page: Page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 @pytest.fixture
@@ -50,10 +44,10 @@ def test_a_lead_reviews_the_records_past_their_date_and_decides(
     table = page.get_by_role("table")
     expect(table).to_contain_text("Ann Old")
     expect(table).to_contain_text("1 Jun 2023")
-    no_accessibility_violations(page)
+    assert_accessible(page)
 
     page.get_by_role("link", name="Review the record of Ann Old").click()
-    no_accessibility_violations(page)
+    assert_accessible(page)
     page.get_by_label("Keep the record until").fill("2029-12-31")
     page.get_by_label("Why it is kept").fill("Legal hold: a claim is in progress.")
     page.get_by_role("button", name="Keep the record").click()
@@ -68,7 +62,7 @@ def test_a_lead_reviews_the_records_past_their_date_and_decides(
     page.get_by_role("button", name="Destroy the record").click()
     expect(page.get_by_text("The record was destroyed")).to_be_visible()
     expect(page.get_by_text("No record is past its retention date.")).to_be_visible()
-    no_accessibility_violations(page)
+    assert_accessible(page)
 
     assert DisposalDecision.objects.get(client=ann).decision == Decision.KEEP
     assert DisposalDecision.objects.get(client=bea).decision == Decision.DESTROY

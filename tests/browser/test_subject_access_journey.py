@@ -6,7 +6,6 @@ accessibility violation on the pages visited."""
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -15,14 +14,9 @@ from iptclinic.inventory import services as inventory_services
 from iptclinic.letters.formats.pdf import pdf_text
 from iptclinic.subject_access.models import SubjectAccessRequest
 from iptclinic.test import attend_next, run_background_work
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible(page: Page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_a_lead_answers_a_request_for_the_whole_record(
