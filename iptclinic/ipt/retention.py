@@ -34,11 +34,16 @@ YEARS_AFTER_DEATH = 10
 
 
 def add_years(day: date, years: int) -> date:
-    """``day`` moved by whole years; 29 February becomes 28 February in a common year."""
+    """``day`` moved by whole years; 29 February becomes 1 March in a common year.
+
+    Someone born on 29 February reaches a birthday on 1 March in a common year (``age_on``
+    counts the same way), and a retention period that ends a day late is safe where one that ends
+    a day early is not.
+    """
     try:
         return day.replace(year=day.year + years)
     except ValueError:
-        return day.replace(year=day.year + years, day=28)
+        return date(day.year + years, 3, 1)
 
 
 def age_on(date_of_birth: date, day: date) -> int:

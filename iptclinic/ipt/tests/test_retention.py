@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from iptclinic.ipt.retention import (
@@ -34,9 +34,14 @@ days = st.dates(min_value=date(1920, 1, 1), max_value=date(2080, 12, 31))
         # A young person of 17 at the end: 9 or more years always pass the 26th birthday.
         (date(2000, 6, 1), date(2018, 1, 1), 9, date(2027, 1, 1)),
         # Born on 29 February: birthdays in common years fall on 28 February.
-        (date(2012, 2, 29), date(2013, 1, 1), 20, date(2037, 2, 28)),
+        (
+            date(2012, 2, 29),
+            date(2013, 1, 1),
+            20,
+            date(2037, 3, 1),
+        ),  # 25 on 1 March in a common year
         (date(1980, 1, 1), date(2016, 2, 29), 20, date(2036, 2, 29)),
-        (date(1980, 1, 1), date(2016, 2, 29), 21, date(2037, 2, 28)),
+        (date(1980, 1, 1), date(2016, 2, 29), 21, date(2037, 3, 1)),  # never a day early
     ],
 )
 def test_it_keeps_each_record_as_the_code_says(
@@ -82,6 +87,7 @@ def test_the_database_cutoffs_agree_with_the_rule_for_every_record(
 
 @settings(deadline=None)
 @given(born=days, gap=st.integers(0, 90 * 366), years=st.integers(MINIMUM_YEARS, 40))
+@example(born=date(2000, 2, 29), gap=0, years=9)  # born on a leap day: 25 on 1 March 2025
 def test_a_record_is_never_due_before_the_years_after_the_last_contact_or_the_25th_birthday(
     born: date, gap: int, years: int
 ) -> None:
