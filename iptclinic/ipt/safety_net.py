@@ -72,7 +72,28 @@ class NeedKind(StrEnum):
     SUBJECT_ACCESS = "subject_access"
     # Raised by the daily retention check (the retention app).
     RETENTION_DUE = "retention_due"
+    # Raised by the service user from the portal: each waits for a person on the team.
+    SESSION_REQUEST = "session_request"  # "I can't come" or "Can we move it?"
+    CONTACT_MESSAGE = "contact_message"  # a non-urgent message to the team
+    FEEDBACK = "feedback"
+    COMPLAINT = "complaint"  # a complaint or a wish to reach the patient advice route
+    PORTAL_SUGGESTION = "portal_suggestion"  # "Add someone", "This isn't right"
+    NEEDS_TO_CONFIRM = "needs_to_confirm"  # communication needs or language told by the person
+    RECORD_QUESTION = "record_question"  # a question about an entry of "who has looked"
 
+
+PORTAL_KINDS = frozenset(
+    {
+        NeedKind.SESSION_REQUEST,
+        NeedKind.CONTACT_MESSAGE,
+        NeedKind.FEEDBACK,
+        NeedKind.COMPLAINT,
+        NeedKind.PORTAL_SUGGESTION,
+        NeedKind.NEEDS_TO_CONFIRM,
+        NeedKind.RECORD_QUESTION,
+    }
+)
+"""Raised when a service user asks for something in the portal; closed by the person who acts."""
 
 RULE_KINDS = frozenset(NeedKind) - {
     NeedKind.MESSAGE_FAILED,
@@ -80,6 +101,7 @@ RULE_KINDS = frozenset(NeedKind) - {
     NeedKind.UNUSUAL_ACCESS,
     NeedKind.SUBJECT_ACCESS,
     NeedKind.RETENTION_DUE,
+    *PORTAL_KINDS,
 }
 
 KIND_LABELS: Mapping[NeedKind, str] = MappingProxyType(
@@ -102,6 +124,13 @@ KIND_LABELS: Mapping[NeedKind, str] = MappingProxyType(
         NeedKind.UNUSUAL_ACCESS: "Unusual access to records",
         NeedKind.SUBJECT_ACCESS: "A copy of a whole record is due",
         NeedKind.RETENTION_DUE: "Records due for a retention review",
+        NeedKind.SESSION_REQUEST: "A client asked to cancel or move a session",
+        NeedKind.CONTACT_MESSAGE: "A message from a client",
+        NeedKind.FEEDBACK: "Feedback from a client",
+        NeedKind.COMPLAINT: "A complaint or a request for the patient advice service",
+        NeedKind.PORTAL_SUGGESTION: "A client suggested a change to their therapy record",
+        NeedKind.NEEDS_TO_CONFIRM: "A client told us their communication needs",
+        NeedKind.RECORD_QUESTION: "A client asked who looked at their record",
     }
 )
 
@@ -125,6 +154,13 @@ GONE: Mapping[NeedKind, str] = MappingProxyType(
         NeedKind.UNUSUAL_ACCESS: "The access was checked.",
         NeedKind.SUBJECT_ACCESS: "The copy was released.",
         NeedKind.RETENTION_DUE: "The records were reviewed.",
+        NeedKind.SESSION_REQUEST: "The request was answered.",
+        NeedKind.CONTACT_MESSAGE: "The message was answered.",
+        NeedKind.FEEDBACK: "The feedback was read.",
+        NeedKind.COMPLAINT: "The complaint was taken up.",
+        NeedKind.PORTAL_SUGGESTION: "The suggestion was accepted or discussed.",
+        NeedKind.NEEDS_TO_CONFIRM: "The needs were confirmed.",
+        NeedKind.RECORD_QUESTION: "The question was answered.",
     }
 )
 """What closed an item by itself: its cause is no longer there."""
