@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
 LOGIN ?= tess
-.PHONY: help run test test-clock lint format bench backup restore demo demo-code migrate system-packages clean
+.PHONY: help run test test-clock lint format bench backup restore demo demo-code migrate system-packages nhsuk-frontend clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ demo-code: ## Print the current sign-in code of a demo login (development only):
 
 system-packages: ## Install the Debian packages for browser tests and letter formats
 	scripts/system-packages
+
+nhsuk-frontend: ## Refresh the vendored NHS design system stylesheet of the portal: make nhsuk-frontend [VERSION=10.6.1]
+	scripts/refresh-nhsuk-frontend $(VERSION)
 
 lint: $(DEV_STAMP) ## ruff, mypy on the pure core, and the migrations check
 	$(BIN)/ruff check .
