@@ -16,8 +16,15 @@ urlpatterns = [
         name="session_request_sent",
     ),
     path(
-        "appointments/<int:appointment_id>/<slug:kind>/",
+        "appointments/<int:appointment_id>/cant-come/",
         appointments.session_request,
-        name="session_request",
+        {"kind": "cant-come"},
+        name="cant_come",
+    ),
+    path(
+        "appointments/<int:appointment_id>/move/",
+        appointments.session_request,
+        {"kind": "move"},
+        name="move",
     ),
 ]

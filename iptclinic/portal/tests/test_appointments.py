@@ -104,7 +104,7 @@ def test_a_cant_come_request_reaches_the_therapist_and_never_changes_the_booking
     as_cara: HttpClient, cara_course: Course, tess_named: User, cara: Client
 ) -> None:
     session = _upcoming(cara_course)[1]
-    url = reverse("portal:session_request", args=[session.pk, "cant-come"])
+    url = reverse("portal:cant_come", args=[session.pk])
 
     form = _page(as_cara.get(url))
     sent = as_cara.post(url, {"reason": "My daughter's school play."})
@@ -135,8 +135,8 @@ def test_a_second_request_for_the_same_session_updates_the_same_item(
     as_cara: HttpClient, cara_course: Course, tess: User
 ) -> None:
     session = _upcoming(cara_course)[0]
-    as_cara.post(reverse("portal:session_request", args=[session.pk, "cant-come"]), {})
-    as_cara.post(reverse("portal:session_request", args=[session.pk, "move"]), {"reason": "Work"})
+    as_cara.post(reverse("portal:cant_come", args=[session.pk]), {})
+    as_cara.post(reverse("portal:move", args=[session.pk]), {"reason": "Work"})
 
     items = Item.objects.filter(kind=NeedKind.SESSION_REQUEST)
     assert items.count() == 1
@@ -148,9 +148,7 @@ def test_the_therapist_sees_the_request_on_the_appointment_and_the_item_links_th
     client: HttpClient, as_cara: HttpClient, cara_course: Course, tess: User, cara: Client
 ) -> None:
     session = _upcoming(cara_course)[0]
-    as_cara.post(
-        reverse("portal:session_request", args=[session.pk, "move"]), {"reason": "Night shift"}
-    )
+    as_cara.post(reverse("portal:move", args=[session.pk]), {"reason": "Night shift"})
     client.force_login(tess)
 
     mine = _page(client.get(reverse("attention:mine")))
@@ -171,7 +169,7 @@ def test_a_past_or_cancelled_session_cannot_be_asked_about(
     services.set_attendance(cancelled, actor=tess, status=Attendance.CANCELLED_BY_SERVICE)
 
     for appointment in (attended, cancelled):
-        url = reverse("portal:session_request", args=[appointment.pk, "cant-come"])
+        url = reverse("portal:cant_come", args=[appointment.pk])
         response = as_cara.post(url, {"reason": "x"})
         assert response.status_code == 200
         assert "cannot change it here" in _page(response)
@@ -184,9 +182,7 @@ def test_a_long_reason_is_refused_with_a_clear_message_and_kept(
 ) -> None:
     session = _upcoming(cara_course)[0]
     reason = "a" * 1001
-    response = as_cara.post(
-        reverse("portal:session_request", args=[session.pk, "move"]), {"reason": reason}
-    )
+    response = as_cara.post(reverse("portal:move", args=[session.pk]), {"reason": reason})
     page = _page(response)
     assert "Keep it to 1000 characters or fewer." in page
     assert reason in page
@@ -199,7 +195,7 @@ def test_someone_elses_session_is_a_404(
     ruth = make_client(otto, otto, "Ruth")
     theirs = _upcoming(open_course_for(ruth, otto))[0]
     for url in (
-        reverse("portal:session_request", args=[theirs.pk, "cant-come"]),
+        reverse("portal:cant_come", args=[theirs.pk]),
         reverse("portal:session_request_sent", args=[theirs.pk]),
     ):
         assert as_cara.get(url).status_code == 404
@@ -280,7 +276,7 @@ def test_a_client_without_a_therapist_reaches_the_lead(
     client.force_login(user)
     session = _upcoming(course)[0]
 
-    client.post(reverse("portal:session_request", args=[session.pk, "move"]), {})
+    client.post(reverse("portal:move", args=[session.pk]), {})
 
     item = Item.objects.get(kind=NeedKind.SESSION_REQUEST)
     assert item.owner == lee and item.owner_role == "lead"
