@@ -51,6 +51,7 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "portal.session_request": "Asked in the portal to cancel or move a session",
         "portal.calendar_download": "Downloaded their sessions as a calendar file",
         "portal.reminder_choice": "Chose how to be reminded of sessions",
+        "team.reminders": "Changed the team's appointment reminders",
         "session_record.create": "Wrote a session record",
         "session_record.update": "Changed a session record",
         "session_record.sign": "Signed a session record",

@@ -142,3 +142,19 @@ def test_no_reminder_at_night(cara_reachable: User, cara_course: Course) -> None
 
 def test_the_workers_clock_runs_the_reminders() -> None:
     assert "iptclinic.notifications.tasks.send_reminders" in {p.task_path for p in PERIODIC}
+
+
+def test_the_service_lead_sets_the_days_and_a_plain_name(client, lee: User, tess: User) -> None:
+    client.force_login(tess)
+    assert client.get("/messages/appointment-reminders/").status_code == 404
+    client.force_login(lee)
+
+    refused = client.post("/messages/appointment-reminders/", {"days_before": "30"})
+    saved = client.post(
+        "/messages/appointment-reminders/", {"days_before": "0", "sender_name": "Mill House"}
+    )
+
+    assert "at most 14 days" in refused.content.decode()
+    assert saved.status_code == 302
+    settings = TeamReminders.objects.get(team=lee.team)
+    assert (settings.days_before, settings.sender_name) == (0, "Mill House")
