@@ -12,8 +12,8 @@ from iptclinic.accounts.models import Role
 from iptclinic.audit import services as audit
 
 from .forms import PreferenceForm, TeamRemindersForm
-from .reminders import team_settings
 from .models import Message
+from .reminders import team_settings
 from .services import preference_of
 
 SHOWN = 200

@@ -228,7 +228,7 @@ def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpRespons
             "appointment": appointment,
             "requests": appointment.session_requests.select_related("made_by"),
             "form": form,
-            "can_edit": can_edit and appointment.is_planned,
+            "can_edit": can_edit,
         },
     )
 
