@@ -168,7 +168,7 @@ def home_context(client: Client) -> dict[str, object]:
     return {"sessions": sessions, "therapist": client.therapist}
 
 
-def _own_future_appointment(client: Client, appointment_id: int) -> Appointment:
+def _own_appointment(client: Client, appointment_id: int) -> Appointment:
     try:
         appointment = Appointment.objects.select_related("course").get(
             pk=appointment_id, course__referral__client=client
@@ -197,7 +197,7 @@ def session_request(request: HttpRequest, appointment_id: int, kind: str) -> Htt
     client = own_client(request.user)
     if kind not in KIND_OF_SLUG:
         raise Http404
-    appointment = _own_future_appointment(client, appointment_id)
+    appointment = _own_appointment(client, appointment_id)
     request_kind = KIND_OF_SLUG[kind]
     upcoming = appointment.is_planned and appointment.starts_at > timezone.now()
     form = SessionRequestForm(request.POST if request.method == "POST" else None)
@@ -232,7 +232,7 @@ def session_request(request: HttpRequest, appointment_id: int, kind: str) -> Htt
 @require_GET
 def session_request_sent(request: HttpRequest, appointment_id: int) -> HttpResponse:
     client = own_client(request.user)
-    appointment = _own_future_appointment(client, appointment_id)
+    appointment = _own_appointment(client, appointment_id)
     return render(
         request,
         "portal/appointments/sent.html",
