@@ -9,7 +9,8 @@ from iptclinic.attention.models import Item
 from iptclinic.attention.services import sync_team
 from iptclinic.clients.models import Client
 from iptclinic.courses import services as course_services
-from iptclinic.courses.models import Addendum
+from iptclinic.courses.models import Addendum, SessionRequest
+from iptclinic.courses.requests import set_appointment_place
 from iptclinic.endings.models import EndingRecord
 from iptclinic.inventory import services as inventory_services
 from iptclinic.inventory.models import (
@@ -159,6 +160,16 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
     )
     rating = GoalRating.objects.create(goal=goal, appointment=attended, rating=3)
     focus_work = SessionFocusWork.objects.create(appointment=attended, updated_by=therapist)
+    # portal appointments (issue 11): a place and a client's request about the next session.
+    booked = course.appointments.filter(status="planned").order_by("starts_at").last()
+    set_appointment_place(booked, actor=therapist, place="Room 4", video_link="")
+    SessionRequest.objects.create(
+        appointment=booked,
+        kind="move",
+        reason="Work.",
+        made_by=therapist,
+        made_at=course.created_at,
+    )
     ending = EndingRecord.objects.create(
         course=course, created_by=therapist, updated_by=therapist, updated_at=course.created_at
     )

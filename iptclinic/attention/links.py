@@ -43,6 +43,8 @@ def act_link(item: Item) -> tuple[str, str]:
         return reverse("subject_access:detail", args=[item.subject_id]), "Open the request"
     if kind is NeedKind.RETENTION_DUE:
         return reverse("retention:report"), "Review the records"
+    if kind is NeedKind.SESSION_REQUEST and item.subject_id:  # portal appointments (issue 11)
+        return reverse("courses:appointment", args=[item.subject_id]), "See the request"
     if kind is NeedKind.MESSAGE_FAILED:
         return reverse("notifications:sent"), "See the messages sent"
     if item.client_id:

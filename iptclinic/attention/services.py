@@ -234,16 +234,20 @@ def raise_event_item(
     subject: tuple[str, int] | None = None,
     client: Client | None = None,
     urgent: bool = False,
+    owner_role: Owner = Owner.LEAD,
 ) -> Item | None:
     """An item caused by an event (a message not delivered, work that failed): it stays until
-    its owner closes it. Returns None if the same cause is already open for that owner."""
+    its owner closes it. Returns None if the same cause is already open for that owner.
+
+    ``owner_role`` says in which role the owner holds it: an item held as the client's therapist
+    moves with the client when they are allocated to someone else."""
     subject_type, subject_id = subject or ("", None)
     try:
         with transaction.atomic():
             return Item.objects.create(
                 team=team,
                 owner=owner,
-                owner_role=Owner.LEAD,
+                owner_role=owner_role,
                 kind=kind,
                 key=key,
                 from_rule=False,

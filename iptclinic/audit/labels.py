@@ -46,6 +46,12 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "course.end": "Ended the course",
         "appointment.attendance": "Recorded attendance",
         "appointment.rebook": "Rebooked an appointment",
+        "appointment.place": "Changed where an appointment happens",
+        # portal appointments (issue 11)
+        "portal.session_request": "Asked in the portal to cancel or move a session",
+        "portal.calendar_download": "Downloaded their sessions as a calendar file",
+        "portal.reminder_choice": "Chose how to be reminded of sessions",
+        "team.reminders": "Changed the team's appointment reminders",
         "session_record.create": "Wrote a session record",
         "session_record.update": "Changed a session record",
         "session_record.sign": "Signed a session record",
@@ -178,6 +184,8 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "letter": "Looked at a letter",
         "letter_request": "Looked at a letter request",
         "portal_home": "Looked at their own page in the portal",
+        "portal_appointments": "Looked at their sessions in the portal",
+        "appointment": "Looked at an appointment and the client's requests about it",
         "subject_access": "Looked at the requests for a copy of the whole record",
         "subject_access_request": "Looked at a request for a copy of the whole record",
     }
@@ -189,6 +197,7 @@ LOOKING = frozenset(
         "client.view",
         "client.nothing_to_see",
         "letter.download",
+        "portal.calendar_download",
         "audit.client_view",
         "audit.client_csv",
         # Handling a request for the whole record reads it; it changes nothing in it.

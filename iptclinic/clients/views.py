@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -64,7 +64,10 @@ def client_new(request: HttpRequest) -> HttpResponse:
 
 
 def _courses_with_timelines(client_id: int) -> list[Course]:
-    appointments = Appointment.objects.select_related("record", "replacement", "replaces")
+    # portal appointments (issue 11): how many requests the client sent about each one
+    appointments = Appointment.objects.select_related("record", "replacement", "replaces").annotate(
+        request_count=Count("session_requests")
+    )
     return list(
         Course.objects.filter(referral__client_id=client_id)
         .select_related("referral")

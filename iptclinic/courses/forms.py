@@ -88,13 +88,37 @@ class OpenCourseForm(CheckedTextForm, forms.Form):
         return data
 
 
-class RebookForm(CheckedTextForm, forms.Form):
+class PlaceFields(forms.Form):
+    """Where a session happens (issue 11): shown to the client in the portal and its calendar."""
+
+    place = forms.CharField(
+        label="Place",
+        max_length=300,
+        required=False,
+        help_text="For example a room or a clinic's address. Leave empty to use the team's address.",
+    )
+    video_link = forms.URLField(
+        label="Video link",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="For a session by video: the link the client opens to join.",
+        error_messages={"invalid": "Enter the whole link, starting with https://"},
+    )
+
+
+class AppointmentPlaceForm(CheckedTextForm, PlaceFields):
+    pass
+
+
+class RebookForm(CheckedTextForm, PlaceFields):
     on = forms.DateField(
         label="New date", widget=DateInput(), required=False, error_messages=DATE_ERRORS
     )
     at = forms.TimeField(
         label="Time", widget=TimeInput(), required=False, error_messages=TIME_ERRORS
     )
+    field_order = ["on", "at", "place", "video_link"]
 
     def starts_at(self, time_zone: str) -> datetime | None:
         day, at = self.cleaned_data.get("on"), self.cleaned_data.get("at")

@@ -249,6 +249,18 @@ class Appointment(models.Model):
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The portal (issue 11): where the session happens. Both blank means the team's address.
+    place = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Leave empty to use the team's address.",
+    )
+    video_link = models.URLField(
+        "video link",
+        max_length=500,
+        blank=True,
+        help_text="For a session by video: the link the client opens to join.",
+    )
 
     history = kept_history()
 
@@ -387,3 +399,33 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"Addendum of {self.created_at:%Y-%m-%d}"
+
+
+class SessionRequestKind(models.TextChoices):
+    CANNOT_COME = "cannot_come", "I can't come"
+    MOVE = "move", "Can we move it?"
+
+
+class SessionRequest(models.Model):
+    """A service user's "I can't come" or "Can we move it?" about one future appointment (issue 11).
+
+    It never changes the booking: it reaches the therapist's "Needs attention", who answers and
+    changes the appointment, if at all, as for any other rebooking.
+    """
+
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="session_requests"
+    )
+    kind = models.CharField(max_length=20, choices=SessionRequestKind.choices)
+    reason = models.TextField(blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        indexes = [models.Index(fields=["appointment", "made_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.made_at:%Y-%m-%d})"

@@ -13,6 +13,8 @@ urlpatterns = [
         course.appointment_attendance,
         name="attendance",
     ),
+    # portal appointments (issue 11): where it happens, and the client's requests about it
+    path("appointments/<int:appointment_id>/", course.appointment_detail, name="appointment"),
     path("appointments/<int:appointment_id>/rebook/", course.appointment_rebook, name="rebook"),
     path("appointments/<int:appointment_id>/record/", records.session_record, name="record"),
     path("records/<int:record_id>/sign/", records.record_sign, name="sign"),

@@ -63,6 +63,12 @@ PERIODIC = (
         daily_at=time(2, 30),
     ),
     Periodic("retention", "iptclinic.retention.tasks.check_retention", daily_at=time(6, 30)),
+    # portal appointments (issue 11): reminders, sent in the day (docs/portal-appointments.md)
+    Periodic(
+        "appointment_reminders",
+        "iptclinic.notifications.tasks.send_reminders",
+        every=timedelta(minutes=30),
+    ),
 )
 """decisions §33, §38 and issue 8: the rules every 5 minutes, the daily digest at 08:00; issue 10:
 the audit read for unusual access every 15 minutes (docs/audit-reading.md), the copies of whole

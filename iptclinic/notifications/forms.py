@@ -7,7 +7,7 @@ from django import forms
 from iptclinic.lib.forms import CheckedTextForm
 
 from .channels import channel_for
-from .models import Channel, Preference
+from .models import Channel, Preference, TeamReminders
 
 
 class PreferenceForm(CheckedTextForm, forms.ModelForm):
@@ -38,3 +38,20 @@ class PreferenceForm(CheckedTextForm, forms.ModelForm):
                 "No email address is recorded for you. Ask your service lead to add it."
             )
         return channel
+
+
+class TeamRemindersForm(CheckedTextForm, forms.ModelForm):
+    """How the team reminds service users of their appointments (issue 11)."""
+
+    class Meta:
+        model = TeamReminders
+        fields = ["days_before", "sender_name"]
+        error_messages = {
+            "days_before": {"invalid": "Enter a whole number of days, such as 2, or 0 for none."}
+        }
+
+    def clean_days_before(self) -> int:
+        days = self.cleaned_data["days_before"]
+        if days > 14:
+            raise forms.ValidationError("Send reminders at most 14 days before an appointment.")
+        return int(days)

@@ -75,3 +75,78 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} to user {self.recipient_id} ({self.status})"
+
+
+# Reminders of appointments to service users (issue 11, item 2). Kept in this app, as its own
+# models keyed by team and by person, so that no other app's settings or migrations change.
+
+DEFAULT_REMINDER_DAYS = 2
+
+
+class TeamReminders(models.Model):
+    """How a team reminds service users of their appointments."""
+
+    team = models.OneToOneField(
+        "accounts.Team", on_delete=models.CASCADE, primary_key=True, related_name="reminders"
+    )
+    days_before = models.PositiveSmallIntegerField(
+        "days before the appointment",
+        default=DEFAULT_REMINDER_DAYS,
+        help_text="0 turns reminders off for the whole team.",
+    )
+    sender_name = models.CharField(
+        "name in reminders",
+        max_length=100,
+        blank=True,
+        help_text="How a reminder names the team, if its full name says what kind of service "
+        "it is. Empty: the team's name.",
+    )
+
+    def __str__(self) -> str:
+        return f"Reminders of team {self.team_id}: {self.days_before} days before"
+
+
+class ReminderChoice(models.TextChoices):
+    EMAIL = "email", "By email"
+    SMS = "sms", "By text message"
+    OFF = "off", "No reminders"
+
+
+class ReminderPreference(models.Model):
+    """A service user's own choice about reminders; without one, the address they have."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="reminder_preference",
+    )
+    choice = models.CharField(max_length=10, choices=ReminderChoice.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.get_choice_display()
+
+
+class SentReminder(models.Model):
+    """One reminder of one appointment for the day it is on: the unique pair makes the periodic
+    job idempotent (never twice for the same appointment and day, however many workers run)."""
+
+    appointment = models.ForeignKey(
+        "courses.Appointment", on_delete=models.CASCADE, related_name="reminders"
+    )
+    session_day = models.DateField(help_text="The day of the appointment when it was reminded.")
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "session_day"], name="one_reminder_per_appointment_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder of appointment {self.appointment_id} for {self.session_day}"

@@ -39,3 +39,11 @@ def deliver_message(message_id: int, attempt: int = 1) -> str:
 def send_digests(slot: str = "") -> int:
     """The daily digest, started by the workers' clock at 08:00 (``slot`` names the run)."""
     return len(services.send_digests(timezone.now()))
+
+
+@task()
+def send_reminders(slot: str = "") -> int:
+    """Appointment reminders to service users (issue 11), started by the workers' clock."""
+    from .reminders import send_due_reminders
+
+    return len(send_due_reminders(timezone.now()))

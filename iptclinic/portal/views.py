@@ -7,14 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from iptclinic.audit import reading
 from iptclinic.audit.services import record
 from iptclinic.audit.views import record_view
-from iptclinic.courses.models import Appointment
-from iptclinic.ipt.attendance import Attendance
 
+from . import appointments
 from .access import own_client
 
 
@@ -28,12 +26,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def portal_home(request: HttpRequest) -> HttpResponse:
     client = own_client(request.user)
-    upcoming = Appointment.objects.filter(
-        course__referral__client=client, status=Attendance.PLANNED, starts_at__gte=timezone.now()
-    ).order_by("starts_at")
     record_view(request, client, "portal_home")
     return render(
-        request, "portal/home.html", {"client": client, "upcoming": upcoming, "team": client.team}
+        request,
+        "portal/home.html",
+        {"client": client, "team": client.team, **appointments.home_context(client)},
     )
 
 

@@ -36,6 +36,7 @@ ERASED = frozenset(
         "courses.ContractChange",
         "courses.Course",
         "courses.SessionRecord",
+        "courses.SessionRequest",
         "endings.EndingRecord",
         "inventory.EarlierEpisode",
         "inventory.FocusDecision",
@@ -56,6 +57,7 @@ ERASED = frozenset(
         "measures.QuestionnaireResponse",
         "measures.QuestionnaireRevision",
         "measures.RiskAlert",
+        "notifications.SentReminder",
         "subject_access.SubjectAccessRequest",
         "subject_access.ThirdParty",
     }

@@ -28,7 +28,14 @@ from django.utils.text import capfirst
 from iptclinic.accounts.models import Role, User
 from iptclinic.audit.models import AuditEvent
 from iptclinic.clients.models import Allocation, Client, Referral
-from iptclinic.courses.models import Addendum, Appointment, ContractChange, Course, SessionRecord
+from iptclinic.courses.models import (
+    Addendum,
+    Appointment,
+    ContractChange,
+    Course,
+    SessionRecord,
+    SessionRequest,
+)
 from iptclinic.endings.models import EndingRecord
 from iptclinic.history.registry import BY_KIND, KEPT, Kept
 from iptclinic.history.selectors import user_fields, versions_of
@@ -166,6 +173,12 @@ SECTIONS: tuple[Section, ...] = (
         _for_client(Appointment, "course__referral__client", "starts_at"),
     ),
     Section(
+        "session_requests",
+        "Requests to cancel or move a session",
+        SessionRequest,
+        _for_client(SessionRequest, "appointment__course__referral__client", "made_at"),
+    ),
+    Section(
         "session_records",
         "Session records",
         SessionRecord,
@@ -285,6 +298,8 @@ NOT_COPIED: dict[str, str] = {
     "letters.letterrequest": "The making of a letter; the letter itself is copied with its text.",
     "letters.letterfile": "The files of a letter; their words are copied with the letter.",
     "attention.item": "The team's work queue about the person, not a record about them.",
+    "notifications.sentreminder": "A note that a reminder of an appointment was sent, so it is "
+    "not sent twice; the appointment itself is copied.",
     "subject_access.subjectaccessrequest": "This request itself: it is not part of the record.",
     "subject_access.thirdparty": "The review of this request, not part of the record.",
     "retention.disposaldecision": "The service's decision about keeping the record, not a record "

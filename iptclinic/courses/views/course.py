@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db import transaction
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,10 +20,12 @@ from iptclinic.ipt.attendance import Attendance
 from iptclinic.measures.models import RiskAlert
 from iptclinic.measures.selectors import caseload_alerts, duty_alerts, with_open_alerts
 
+from .. import requests as session_requests
 from .. import services
 from ..access import appointment_for, course_for
 from ..forms import (
     AgreementForm,
+    AppointmentPlaceForm,
     ContractForm,
     EndCourseForm,
     OpenCourseForm,
@@ -114,7 +117,9 @@ def _timeline_fragment(request: HttpRequest, course: Course, error: str = "") ->
         .prefetch_related(
             Prefetch(
                 "appointments",
-                queryset=Appointment.objects.select_related("record", "replacement", "replaces"),
+                queryset=Appointment.objects.select_related(
+                    "record", "replacement", "replaces"
+                ).annotate(request_count=Count("session_requests")),
             )
         )
         .get(pk=course.pk)
@@ -165,12 +170,22 @@ def appointment_rebook(request: HttpRequest, appointment_id: int) -> HttpRespons
     course = appointment.course
     client = course.referral.client
     _require_editor(request, client)
-    form = RebookForm(request.POST if request.method == "POST" else None)
+    form = RebookForm(
+        request.POST if request.method == "POST" else None,
+        initial={"place": appointment.place, "video_link": appointment.video_link},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            replacement = services.rebook(
-                appointment, actor=request.user, starts_at=form.starts_at(course.time_zone)
-            )
+            with transaction.atomic():
+                replacement = services.rebook(
+                    appointment, actor=request.user, starts_at=form.starts_at(course.time_zone)
+                )
+                session_requests.set_appointment_place(
+                    replacement,
+                    actor=request.user,
+                    place=form.cleaned_data["place"],
+                    video_link=form.cleaned_data["video_link"],
+                )
         except services.CourseRuleError as error:
             form.add_error(None, str(error))
         else:
@@ -182,6 +197,39 @@ def appointment_rebook(request: HttpRequest, appointment_id: int) -> HttpRespons
     record_view(request, client, "rebook")
     return render(
         request, "courses/rebook.html", {"client": client, "appointment": appointment, "form": form}
+    )
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """One appointment: where it happens (editable) and the client's requests about it."""
+    appointment = appointment_for(request.user, appointment_id)
+    client = appointment.course.referral.client
+    can_edit = can_edit_clinical_record(request.user, client)
+    form = AppointmentPlaceForm(
+        request.POST if request.method == "POST" else None,
+        initial={"place": appointment.place, "video_link": appointment.video_link},
+    )
+    if request.method == "POST":
+        _require_editor(request, client)
+        if form.is_valid():
+            session_requests.set_appointment_place(
+                appointment, actor=request.user, **form.cleaned_data
+            )
+            messages.success(request, "Where the session happens is saved.")
+            return redirect("courses:appointment", appointment.pk)
+    record_view(request, client, "appointment")
+    return render(
+        request,
+        "courses/appointment.html",
+        {
+            "client": client,
+            "appointment": appointment,
+            "requests": appointment.session_requests.select_related("made_by"),
+            "form": form,
+            "can_edit": can_edit,
+        },
     )
 
 

@@ -50,6 +50,7 @@ def test_the_latest_slot(periodic: Periodic, now: datetime, slot: datetime) -> N
 def test_a_slot_is_started_once_however_many_clocks_reach_it() -> None:
     now = at(2026, 12, 1, 8, 2)
     assert sorted(tick(now)) == [
+        "appointment_reminders",
         "digests",
         "erase_subject_access_copies",
         "retention",
@@ -59,13 +60,14 @@ def test_a_slot_is_started_once_however_many_clocks_reach_it() -> None:
     assert tick(now) == []
     assert tick(now + timedelta(minutes=1)) == []
     assert tick(now + timedelta(minutes=3)) == ["safety_net"]
-    assert PeriodicRun.objects.count() == 6
+    assert PeriodicRun.objects.count() == 7
     paths = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
     assert paths == [
         "iptclinic.attention.tasks.run_safety_net",
         "iptclinic.attention.tasks.run_safety_net",
         "iptclinic.audit.tasks.check_unusual_access",
         "iptclinic.notifications.tasks.send_digests",
+        "iptclinic.notifications.tasks.send_reminders",
         "iptclinic.retention.tasks.check_retention",
         "iptclinic.subject_access.tasks.erase_old_copies",
     ]
