@@ -43,6 +43,10 @@ def act_link(item: Item) -> tuple[str, str]:
         return reverse("subject_access:detail", args=[item.subject_id]), "Open the request"
     if kind is NeedKind.RETENTION_DUE:
         return reverse("retention:report"), "Review the records"
+    if item.subject_type == "contact_message" and item.subject_id:
+        return reverse("portal:staff_message", args=[item.subject_id]), "Read it"
+    if item.subject_type == "record_question" and item.subject_id:
+        return reverse("portal:staff_question", args=[item.subject_id]), "Read the question"
     if kind is NeedKind.MESSAGE_FAILED:
         return reverse("notifications:sent"), "See the messages sent"
     if item.client_id:

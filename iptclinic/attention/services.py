@@ -234,6 +234,7 @@ def raise_event_item(
     subject: tuple[str, int] | None = None,
     client: Client | None = None,
     urgent: bool = False,
+    owner_role: Owner = Owner.LEAD,
 ) -> Item | None:
     """An item caused by an event (a message not delivered, work that failed): it stays until
     its owner closes it. Returns None if the same cause is already open for that owner."""
@@ -243,7 +244,7 @@ def raise_event_item(
             return Item.objects.create(
                 team=team,
                 owner=owner,
-                owner_role=Owner.LEAD,
+                owner_role=owner_role,
                 kind=kind,
                 key=key,
                 from_rule=False,

@@ -56,6 +56,8 @@ ERASED = frozenset(
         "measures.QuestionnaireResponse",
         "measures.QuestionnaireRevision",
         "measures.RiskAlert",
+        "portal.ContactMessage",
+        "portal.RecordQuestion",
         "subject_access.SubjectAccessRequest",
         "subject_access.ThirdParty",
     }
