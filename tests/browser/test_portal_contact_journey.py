@@ -73,6 +73,7 @@ def test_a_message_reaches_the_therapist_who_answers_it_and_a_question_reaches_t
     page.get_by_label("Your question").fill("Why was my record opened that day?")
     page.get_by_role("button", name="Send your question").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your question has been sent")
+    assert_accessible(page)
     page.goto(f"{base}/portal/contact/")
     expect(page.get_by_text(re.compile("about Tess .*not answered yet"))).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
