@@ -480,3 +480,12 @@ IPTCLINIC_OIDC_TIMEOUT = float(os.environ.get("IPTCLINIC_OIDC_TIMEOUT", "10"))
 # last contact before they are shown to the service lead for review; never fewer than 9. One
 # setting for the whole service: a records policy is the organisation's, not a team's.
 IPTCLINIC_RETENTION_YEARS = int(os.environ.get("IPTCLINIC_RETENTION_YEARS", "20"))
+
+# The portal's "Contact and concerns" (docs/portal-contact.md): how to reach the patient advice
+# and liaison service (PALS) of the trust that runs the service. One value for the installation,
+# shown to service users as written; a line break starts a new line.
+IPTCLINIC_PALS_CONTACT = os.environ.get("IPTCLINIC_PALS_CONTACT", "") or (
+    "The patient advice and liaison service (PALS) of the NHS trust that runs this service can "
+    "help you. They listen, answer questions and help sort out problems. You can find how to "
+    "contact them on the trust's website, or ask us and we will tell you."
+)

@@ -27,6 +27,7 @@ from iptclinic.ipt.case import ApproxDate, DatePrecision
 from iptclinic.letters.models import IssuedLetter, LetterFile, LetterRequest
 from iptclinic.measures import services as measure_services
 from iptclinic.measures.models import DutyShift
+from iptclinic.portal.models import ContactMessage, RecordQuestion
 from iptclinic.subject_access.models import SubjectAccessRequest, ThirdParty
 from iptclinic.test import attend_next, open_course_for
 
@@ -173,7 +174,29 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
     ending = EndingRecord.objects.create(
         course=course, created_by=therapist, updated_by=therapist, updated_at=course.created_at
     )
+    # Contact and concerns from the portal: a message and a question about who looked (made
+    # directly: the walk needs only that they exist).
+    message = ContactMessage.objects.create(
+        team=client.team,
+        client=client,
+        kind="message",
+        text="Can we talk about Thursday?",
+        sent_by=therapist,
+        sent_to=therapist,
+    )
+    question = RecordQuestion.objects.create(
+        team=client.team,
+        client=client,
+        text="Who is this?",
+        about_day=course.start_date,
+        about_person=therapist,
+        about_name=therapist.display_name,
+        sent_by=therapist,
+        sent_to=therapist,
+    )
     return {
+        "message_id": message.pk,
+        "question_id": question.pk,
         "sar_id": sar.pk,
         "third_party_id": party.pk,
         "user_id": therapist.pk,

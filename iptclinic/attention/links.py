@@ -45,6 +45,10 @@ def act_link(item: Item) -> tuple[str, str]:
         return reverse("retention:report"), "Review the records"
     if kind is NeedKind.SESSION_REQUEST and item.subject_id:  # portal appointments (issue 11)
         return reverse("courses:appointment", args=[item.subject_id]), "See the request"
+    if item.subject_type == "contact_message" and item.subject_id:
+        return reverse("portal:staff_message", args=[item.subject_id]), "Read it"
+    if item.subject_type == "record_question" and item.subject_id:
+        return reverse("portal:staff_question", args=[item.subject_id]), "Read the question"
     if kind is NeedKind.MESSAGE_FAILED:
         return reverse("notifications:sent"), "See the messages sent"
     if item.client_id:

@@ -85,6 +85,13 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "letter.request": "Asked for a letter",
         "letter.issue": "Issued a letter",
         "translation.sign_off": "Signed off a translation",
+        # Contact and concerns from the portal
+        "portal.contact_view": "Looked at their contact page in the portal",
+        "portal.contact_send": "Sent a message, feedback or a complaint from the portal",
+        "portal.record_question_send": "Asked about who looked at their record",
+        "portal.staff_read": "Read a message, feedback, complaint or question from the client",
+        "portal.answer": "Marked a message from the client as answered",
+        "portal.concerns_view": "Looked at the team's feedback and complaints",
         # Work queue and messages
         "attention.resolve": "Closed a Needs attention item",
         "messages.preference": "Changed their message settings",
@@ -186,6 +193,8 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "portal_home": "Looked at their own page in the portal",
         "portal_appointments": "Looked at their sessions in the portal",
         "appointment": "Looked at an appointment and the client's requests about it",
+        "portal_message": "Read a message, feedback or complaint from the client",
+        "portal_question": "Read the client's question about who looked at their record",
         "subject_access": "Looked at the requests for a copy of the whole record",
         "subject_access_request": "Looked at a request for a copy of the whole record",
     }
@@ -200,6 +209,7 @@ LOOKING = frozenset(
         "portal.calendar_download",
         "audit.client_view",
         "audit.client_csv",
+        "portal.staff_read",
         # Handling a request for the whole record reads it; it changes nothing in it.
         "subject_access.request",
         "subject_access.extend",

@@ -277,6 +277,7 @@ class Visit:
     name: str
     role: str
     did: str
+    person_id: int | None = None
 
 
 def staff_visits(client: Client) -> QuerySet[AuditEvent, dict[str, Any]]:
@@ -334,6 +335,7 @@ def visits(client: Client, rows: Sequence[dict[str, Any]]) -> list[Visit]:
                 person.display_name if person else "A member of staff",
                 PORTAL_ROLES.get(relation, "Another member of staff"),
                 did,
+                row["actor_id"],
             )
         )
     return found

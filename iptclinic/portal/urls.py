@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import appointments, views
+from . import appointments, contact, views
 
 app_name = "portal"
 urlpatterns = [
@@ -27,4 +27,15 @@ urlpatterns = [
         {"kind": "move"},
         name="move",
     ),
+    # contact: contact and concerns, and asking about an entry of "who has looked"
+    path("contact/", contact.contact, name="contact"),
+    path("contact/message/", contact.send, {"kind": "message"}, name="contact_message"),
+    path("contact/feedback/", contact.send, {"kind": "feedback"}, name="contact_feedback"),
+    path("contact/complaint/", contact.send, {"kind": "complaint"}, name="contact_complaint"),
+    path("contact/sent/", contact.sent, name="contact_sent"),
+    path("who-has-looked/ask/", contact.ask, name="who_has_looked_ask"),
+    path("team/messages/<int:message_id>/", contact.staff_message, name="staff_message"),
+    path("team/questions/<int:question_id>/", contact.staff_question, name="staff_question"),
+    path("team/concerns/", contact.concerns, name="concerns"),
+    # end contact
 ]

@@ -58,6 +58,8 @@ ERASED = frozenset(
         "measures.QuestionnaireRevision",
         "measures.RiskAlert",
         "notifications.SentReminder",
+        "portal.ContactMessage",
+        "portal.RecordQuestion",
         "subject_access.SubjectAccessRequest",
         "subject_access.ThirdParty",
     }

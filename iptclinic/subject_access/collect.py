@@ -56,6 +56,7 @@ from iptclinic.ipt.instruments import INSTRUMENTS
 from iptclinic.ipt.tasks import TASK_LABELS
 from iptclinic.letters.models import IssuedLetter, LetterFile, LetterFormat, TranslationNeed
 from iptclinic.measures.models import QuestionnaireResponse, QuestionnaireRevision, RiskAlert
+from iptclinic.portal.models import ContactMessage, RecordQuestion
 
 Row = dict[str, Any]
 
@@ -290,6 +291,18 @@ SECTIONS: tuple[Section, ...] = (
         "Translation needs",
         TranslationNeed,
         _for_client(TranslationNeed, "client", "recorded_at"),
+    ),
+    Section(
+        "contact_messages",
+        "Messages, feedback and complaints sent from the portal",
+        ContactMessage,
+        _for_client(ContactMessage, "client", "sent_at"),
+    ),
+    Section(
+        "record_questions",
+        "Questions about who looked at the record",
+        RecordQuestion,
+        _for_client(RecordQuestion, "client", "sent_at"),
     ),
 )
 
