@@ -90,6 +90,10 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "duty_rota.shorten": "Shortened a duty cover period",
         # People and accounts
         "account.invite": "Invited a member of staff",
+        "portal.invitation_sent": "Sent an invitation to the portal",
+        "portal.invitation_printed": "Printed a code to join the portal",
+        "portal.invitation_withdrawn": "Withdrew an invitation to the portal",
+        "portal.invitation_used": "Set up their portal account",
         "account.create": "Created their account",
         "account.roles": "Changed someone's roles",
         "account.deactivate": "Turned off an account",
