@@ -182,6 +182,7 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "letter": "Looked at a letter",
         "letter_request": "Looked at a letter request",
         "portal_home": "Looked at their own page in the portal",
+        "portal_invitation": "Looked at the invitation to the portal",
         "subject_access": "Looked at the requests for a copy of the whole record",
         "subject_access_request": "Looked at a request for a copy of the whole record",
     }

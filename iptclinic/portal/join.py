@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from iptclinic.accounts import mfa, security_events
 from iptclinic.accounts import portal_invitations as invitations
@@ -27,6 +27,7 @@ from iptclinic.accounts.decorators import staff_required
 from iptclinic.accounts.models import PortalChannel, PortalInvitation, User
 from iptclinic.accounts.people.forms import ChoosePasswordForm
 from iptclinic.accounts.signin import client_address
+from iptclinic.audit.views import record_view
 from iptclinic.clients.access import can_edit_details, client_for
 from iptclinic.clients.models import Client
 from iptclinic.ipt import join_codes
@@ -50,11 +51,13 @@ def _invitable(request: HttpRequest, client_id: int) -> Client:
 
 
 @staff_required()
+@require_GET
 def invitation_page(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _invitable(request, client_id)
     account = (
         User.objects.filter(pk=client.portal_user_id).first() if client.portal_user_id else None
     )
+    record_view(request, client, "portal_invitation")
     return render(
         request,
         "portal/join/invitation.html",

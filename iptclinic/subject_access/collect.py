@@ -285,8 +285,6 @@ NOT_COPIED: dict[str, str] = {
     "letters.letterrequest": "The making of a letter; the letter itself is copied with its text.",
     "letters.letterfile": "The files of a letter; their words are copied with the letter.",
     "attention.item": "The team's work queue about the person, not a record about them.",
-    "accounts.portalinvitation": "An invitation to the portal: a one-time code, not a record "
-    "about the person (the audit copied shows when it was sent and used).",
     "subject_access.subjectaccessrequest": "This request itself: it is not part of the record.",
     "subject_access.thirdparty": "The review of this request, not part of the record.",
     "retention.disposaldecision": "The service's decision about keeping the record, not a record "

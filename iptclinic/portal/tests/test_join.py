@@ -326,6 +326,7 @@ def test_a_service_lead_can_invite(client, lee, cara) -> None:
 def test_otto_gets_404_on_caras_invitation(client, otto, sam, cara) -> None:
     for someone in (otto, sam):
         client.force_login(someone)
+        assert client.get(reverse("portal:join_invitation", args=[cara.pk])).status_code == 404
         for name in ("join_invitation", "join_send", "join_print", "join_withdraw"):
             assert client.post(reverse(f"portal:{name}", args=[cara.pk])).status_code in (
                 404,
