@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -92,7 +92,7 @@ def _check(actor: User, client: Client) -> None:
         raise InvitationError("This client already has an account.")
 
 
-def _withdraw_open(client: Client, now: timezone.datetime) -> list[int]:
+def _withdraw_open(client: Client, now: datetime) -> list[int]:
     earlier = list(
         PortalInvitation.objects.select_for_update()
         .filter(client=client, used_at__isnull=True, withdrawn_at__isnull=True)
@@ -102,7 +102,9 @@ def _withdraw_open(client: Client, now: timezone.datetime) -> list[int]:
     return earlier
 
 
-def _create(client: Client, *, actor: User, channel: PortalChannel, secret: str):
+def _create(
+    client: Client, *, actor: User, channel: PortalChannel, secret: str
+) -> tuple[PortalInvitation, list[int]]:
     now = timezone.now()
     replaced = _withdraw_open(client, now)
     invitation = PortalInvitation.objects.create(
