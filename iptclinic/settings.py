@@ -232,6 +232,10 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Account administration (issue 9): an invitation's link works once, for this many hours; a link
 # to set a new password ("Forgotten your password?", or sent by a service lead) likewise.
 IPTCLINIC_INVITATION_HOURS = int(os.environ.get("IPTCLINIC_INVITATION_HOURS", "72"))
+# A client's invitation to the portal (a link or a printed code) lasts this many days
+# (docs/portal-join.md); wrong codes from one address are refused for a while after this many.
+IPTCLINIC_PORTAL_INVITATION_DAYS = int(os.environ.get("IPTCLINIC_PORTAL_INVITATION_DAYS", "7"))
+IPTCLINIC_JOIN_CODE_TRIES = int(os.environ.get("IPTCLINIC_JOIN_CODE_TRIES", "5"))
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("IPTCLINIC_PASSWORD_RESET_HOURS", "24")) * 3600
 
 # Sessions end after 30 minutes without activity (ASVS 7.3.1) and when the browser closes.

@@ -18,7 +18,11 @@ NOWHERE = 987654321
 
 # Pages for people who are not signed in, opened by a secret in an emailed link (an invitation,
 # a forgotten password): the secret is their access rule, tested in iptclinic/accounts/tests.
-EMAILED_LINKS = {"accounts/welcome/<str:token>/", "accounts/password-reset/<uidb64>/<token>/"}
+EMAILED_LINKS = {
+    "accounts/welcome/<str:token>/",
+    "accounts/password-reset/<uidb64>/<token>/",
+    "portal/join/link/<str:token>/",
+}
 
 
 def url_patterns(

@@ -349,3 +349,63 @@ class SignInRefusal(models.Model):
         if self.pk is not None:
             raise ValueError("A sign-in refusal is written once and never changed.")
         super().save(*args, **kwargs)
+
+
+class PortalChannel(models.TextChoices):
+    """How a client's invitation to the portal reached them."""
+
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+    PRINTED = "printed", "Printed code"
+
+
+class PortalInvitation(models.Model):
+    """A client's invitation to the portal: a one-time link (email, text) or printed code.
+
+    Only a SHA-256 digest of the secret is stored, so the table cannot be used to join. A client
+    holds at most one open invitation (a new one withdraws the last); using it makes the
+    service-user account and links it to the client (docs/portal-join.md).
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="portal_invitations"
+    )
+    channel = models.CharField(max_length=10, choices=PortalChannel.choices)
+    secret_digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(used_at__isnull=True, withdrawn_at__isnull=True),
+                name="one_open_portal_invitation_per_client",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Portal invitation {self.pk}"
+
+    @property
+    def state(self) -> str:
+        """``used``, ``withdrawn``, ``expired`` or ``open``."""
+        if self.used_at is not None:
+            return "used"
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        if timezone.now() >= self.expires_at:
+            return "expired"
+        return "open"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.state == "open"

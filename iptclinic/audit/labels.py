@@ -103,6 +103,10 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "duty_rota.shorten": "Shortened a duty cover period",
         # People and accounts
         "account.invite": "Invited a member of staff",
+        "portal.invitation_sent": "Sent an invitation to the portal",
+        "portal.invitation_printed": "Printed a code to join the portal",
+        "portal.invitation_withdrawn": "Withdrew an invitation to the portal",
+        "portal.invitation_used": "Set up their portal account",
         "account.create": "Created their account",
         "account.roles": "Changed someone's roles",
         "account.deactivate": "Turned off an account",
@@ -195,6 +199,7 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "appointment": "Looked at an appointment and the client's requests about it",
         "portal_message": "Read a message, feedback or complaint from the client",
         "portal_question": "Read the client's question about who looked at their record",
+        "portal_invitation": "Looked at the invitation to the portal",
         "subject_access": "Looked at the requests for a copy of the whole record",
         "subject_access_request": "Looked at a request for a copy of the whole record",
     }

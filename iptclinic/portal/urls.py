@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import appointments, contact, views
+from . import appointments, contact, join, views
 
 app_name = "portal"
 urlpatterns = [
@@ -38,4 +38,14 @@ urlpatterns = [
     path("team/questions/<int:question_id>/", contact.staff_question, name="staff_question"),
     path("team/concerns/", contact.concerns, name="concerns"),
     # end contact
+    # join (issue 11, item 1): staff invite from the client page; the person joins before sign-in.
+    path("invitations/<int:client_id>/", join.invitation_page, name="join_invitation"),
+    path("invitations/<int:client_id>/send/", join.send, name="join_send"),
+    path("invitations/<int:client_id>/print/", join.print_code, name="join_print"),
+    path("invitations/<int:client_id>/withdraw/", join.withdraw, name="join_withdraw"),
+    path("join/", join.join_code, name="join_code"),
+    path("join/link/<str:token>/", join.join_link, name="join_link"),
+    path("join/set-up/", join.set_up, name="join_set_up"),
+    path("join/second-factor/", join.second_factor, name="join_second_factor"),
+    # end join
 ]

@@ -28,6 +28,7 @@ from .selectors import RecordDates, record_dates
 
 ERASED = frozenset(
     {
+        "accounts.PortalInvitation",
         "attention.Item",
         "clients.Allocation",
         "clients.Referral",
