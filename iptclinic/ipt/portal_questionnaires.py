@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
 from iptclinic.ipt.instruments import INSTRUMENTS, Instrument
@@ -36,7 +36,9 @@ def is_open(now: datetime, session_starts: datetime) -> bool:
     """
     if now.tzinfo is None or session_starts.tzinfo is None:
         raise ValueError("Use aware datetimes: sessions cross clock changes.")
-    return session_starts - OPENS_BEFORE <= now < session_starts
+    # In UTC: arithmetic on two times of one zone would count wall-clock hours instead.
+    now, starts = now.astimezone(UTC), session_starts.astimezone(UTC)
+    return starts - OPENS_BEFORE <= now < starts
 
 
 def due_in_portal(

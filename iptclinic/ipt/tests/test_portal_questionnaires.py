@@ -60,7 +60,8 @@ def test_naive_times_are_refused() -> None:
         (1, 16, set(), ("phq9", "gad7")),
         (7, 16, set(), ("phq9", "gad7", "wsas")),  # session 8 is the middle of 16
         (15, 16, {"phq9"}, ("gad7", "wsas")),  # the last session, PHQ-9 already in
-        (16, 16, set(), ("phq9", "gad7")),  # beyond the contract: every-session measures
+        # Beyond the contract the session counts as the end, as in clinic (``session_measures``).
+        (16, 16, set(), ("phq9", "gad7", "wsas")),
         (2, 16, {"phq9", "gad7"}, ()),
     ],
 )
