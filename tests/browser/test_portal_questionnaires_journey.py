@@ -17,13 +17,15 @@ from iptclinic.test import attend_next
 from tests.browser.conftest import assert_accessible, sign_in, sign_out
 
 LONDON = ZoneInfo("Europe/London")
-# The personas' course has Tuesday sessions at 10:00; Sunday noon is within three days of the
-# next one (Tuesday 8 December), so its PHQ-9 and GAD-7 are open in the portal.
+# The personas' course is opened on this Tuesday, so it has Tuesday sessions at 10:00; the
+# following Sunday noon is within three days of the next one (Tuesday 8 December), so its PHQ-9
+# and GAD-7 are open in the portal.
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.time_machine(datetime(2026, 12, 6, 12, 0, tzinfo=LONDON)),
+    pytest.mark.time_machine(datetime(2026, 12, 1, 11, 0, tzinfo=LONDON)),
 ]
+SUNDAY_NOON = datetime(2026, 12, 6, 12, 0, tzinfo=LONDON)
 PHONE = {"width": 375, "height": 812}
 
 
@@ -33,9 +35,10 @@ def answer(page: Page, text: str) -> None:
 
 
 def test_item_9_on_a_phone_shows_the_crisis_contacts_and_reaches_tess_and_the_gad7_reaches_the_clinic(
-    page: Page, live_server, cara, cara_user, cara_course, tess, console_errors
+    page: Page, live_server, cara, cara_user, cara_course, tess, console_errors, time_machine
 ):
     attend_next(cara_course, tess, 2)
+    time_machine.move_to(SUNDAY_NOON)
     base = live_server.url
     page.set_viewport_size(PHONE)
     sign_in(page, base, "cara")
@@ -79,7 +82,7 @@ def test_item_9_on_a_phone_shows_the_crisis_contacts_and_reaches_tess_and_the_ga
     sign_out(page)
 
     phq9 = QuestionnaireResponse.objects.get(instrument="phq9")
-    assert RiskAlert.objects.get().questionnaire == phq9 and phq9.total == 12
+    assert RiskAlert.objects.get().questionnaire == phq9 and phq9.total == 10
 
     # Tess: the safety net's run puts the alert in her Needs attention.
     run_safety_net.call()
@@ -89,7 +92,7 @@ def test_item_9_on_a_phone_shows_the_crisis_contacts_and_reaches_tess_and_the_ga
     expect(page.locator("table.attention")).to_contain_text("Review the risk alert")
     expect(page.locator("table.attention")).to_contain_text("Cara Whitfield")
     page.goto(f"{base}/clients/{cara.pk}/measures/")
-    gad7 = page.get_by_role("region", name="GAD-7")
+    gad7 = page.get_by_role("region", name="GAD-7", exact=True)
     expect(gad7).to_contain_text("14")
     expect(gad7).to_contain_text("answered in the portal")
     assert console_errors == []
