@@ -204,6 +204,9 @@ def test_the_clinic_sees_it_as_the_sessions_questionnaire_after_the_session(
     assert "GAD-7" in record
     measures = _page(client.get(reverse("measures:client", args=[cara.pk])))
     assert "(answered in the portal)" in measures
+    gad7 = QuestionnaireResponse.objects.get()
+    detail = _page(client.get(reverse("measures:detail", args=[gad7.pk])))
+    assert "answered by Cara in the portal before the session of" in detail
     # Recording it again in clinic goes to the one already there.
     again = client.get(
         reverse("measures:new_in_session", args=[next_session.pk]) + "?instrument=gad7"
