@@ -302,3 +302,23 @@ def test_another_service_user_sees_only_their_own_questionnaires(client, next_se
 def test_staff_cannot_open_the_portal_questionnaires(client, tess, next_session):
     client.force_login(tess)
     assert client.get(PHQ9).status_code == 404
+
+
+def test_destroying_the_record_erases_portal_drafts_their_alerts_and_the_switch(
+    as_cara, cara, tess, lee, next_session, time_machine
+):
+    from iptclinic.measures.models import PortalScores
+    from iptclinic.retention import services as retention
+    from iptclinic.retention.tests.test_disposal import LATER, close_care
+
+    _answer(as_cara, "phq9", 9, "2")
+    for number in range(1, 9):
+        _answer(as_cara, "gad7", number, "1")
+    as_cara.post("/portal/questionnaires/gad7/send/")
+    measure_services.set_portal_scores(cara, actor=tess, shown=False)
+    close_care(cara, timezone.localdate())
+    time_machine.move_to(LATER)
+    retention.destroy_record(cara, actor=lee, reason="Reviewed: past its retention date.")
+    assert not QuestionnaireDraft.objects.exists()
+    assert not RiskAlert.objects.exists() and not QuestionnaireResponse.objects.exists()
+    assert not PortalScores.objects.exists()
