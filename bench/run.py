@@ -71,6 +71,8 @@ REPEATS = 30
 ISSUE = "issue a letter: the request (audio, Braille)"
 MAKE = "issue a letter: the worker making it"
 COPY = "copy of a whole record: the worker making it"
+PORTAL_HOME = "portal home (100 past questionnaires)"
+PORTAL_SCORES = "portal scores page (100 past questionnaires)"
 # Milliseconds at the median, on a 2-core machine with SQLite. None: measured and reported only.
 TARGETS_MS: dict[str, int | None] = {
     "caseload (therapist, 25 clients)": 150,
@@ -88,6 +90,10 @@ TARGETS_MS: dict[str, int | None] = {
     # About 150 open items for one therapist (every client has records to write and sign):
     # measured 86 ms median.
     "needs attention (therapist)": 150,
+    # Issue 11 item 3: a service user's portal pages with 100 past questionnaires (their query
+    # count is flat: tests/test_query_counts.py); the scores page draws three charts.
+    PORTAL_HOME: 150,
+    PORTAL_SCORES: 200,
     # The person presses "Issue the letter" and must get the progress page at once.
     ISSUE: 300,
     # Seconds of rendering (speech most); nobody waits on a request for it, the progress page
@@ -103,6 +109,26 @@ TARGETS_MS: dict[str, int | None] = {
 REPEATS_OF = {MAKE: 5, ISSUE: 20, COPY: 5}
 FOCUS_EVENTS = 20_000
 FOCUS_PEOPLE = 40
+
+
+def portal_person(therapist: User, client_id: int) -> User:
+    """The benchmark's first client signed up to the portal, with 100 past questionnaires."""
+    from tests.test_query_counts import add_past_questionnaires, portal_user_for
+
+    someone = Client.objects.get(pk=client_id)
+    add_past_questionnaires(someone, therapist, 100)
+    return portal_user_for(someone)
+
+
+def portal_queries(user: User, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    http = HttpClient()
+    http.force_login(user)
+    with CaptureQueriesContext(connection) as context:
+        assert http.get(url).status_code == 200, url
+    return len(context)
 
 
 def build() -> tuple[User, User, int]:
@@ -396,6 +422,7 @@ def main() -> int:
     setup_test_environment()
     therapist, lead, client_id = build()
     case = large_case()
+    person = portal_person(therapist, client_id)
     cases = {
         "caseload (therapist, 25 clients)": page(therapist, "/caseload/"),
         "caseload (service lead, 200 clients)": page(lead, "/caseload/"),
@@ -409,6 +436,12 @@ def main() -> int:
         ISSUE: issue_letter(therapist),
         MAKE: make_waiting_letter,
         COPY: make_record_copy(lead, client_id),
+        PORTAL_HOME: page(person, "/portal/"),
+        PORTAL_SCORES: page(person, "/portal/scores/"),
+    }
+    queries = {
+        PORTAL_HOME: portal_queries(person, "/portal/"),
+        PORTAL_SCORES: portal_queries(person, "/portal/scores/"),
     }
     print(
         f"Database: {django.db.connection.vendor}; {THERAPISTS * CLIENTS_PER_THERAPIST} clients; "
@@ -431,6 +464,7 @@ def main() -> int:
         print(
             f"  {name:<44} median {median:7.1f} ms   p95 {p95:7.1f} ms   "
             f"target {target or '-'} ms   {verdict}"
+            + (f"   {queries[name]} queries" if name in queries else "")
         )
     missed += flood_cases(therapist)
     return 1 if missed else 0

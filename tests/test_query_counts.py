@@ -203,3 +203,58 @@ def test_a_record_s_history_costs_the_same_queries_for_2_and_40_versions(client,
     correct(38)
     many = queries_for(client, url)
     assert few == many, f"history page: {few} queries with 2 versions, {many} with 40"
+
+
+# --- The portal (issue 11 item 3): a person's scores cost the same however many there are ------
+
+
+def add_past_questionnaires(someone, recorded_by, count: int, start: int = 0) -> None:
+    """Bulk-add ``count`` scored questionnaires to a client, PHQ-9, GAD-7 and WSAS in turn, a
+    week apart going back from yesterday (``start`` shifts them further back)."""
+    from iptclinic.ipt.instruments import INSTRUMENTS
+    from iptclinic.measures.models import QuestionnaireResponse
+
+    codes = list(INSTRUMENTS)
+    referral = someone.referrals.first()
+    today = timezone.localdate()
+    rows = []
+    for n in range(start, start + count):
+        form = INSTRUMENTS[codes[n % len(codes)]]
+        total = (n * 7) % (form.max_total + 1)
+        band = form.band_for(total)
+        rows.append(
+            QuestionnaireResponse(
+                client=someone,
+                referral=referral,
+                instrument=form.code,
+                completed_on=max(today - timedelta(days=1 + n), referral.received_on),
+                answers={},
+                total=total,
+                severity=band.label,
+                at_caseness=form.is_case(total),
+                recorded_by=recorded_by,
+            )
+        )
+    QuestionnaireResponse.objects.bulk_create(rows)
+
+
+def portal_user_for(someone):
+    from iptclinic.accounts.models import Role
+    from iptclinic.test import make_user
+
+    user = make_user(someone.team, f"portal{someone.pk}", Role.SERVICE_USER)
+    someone.portal_user = user
+    someone.save(update_fields=["portal_user"])
+    return user
+
+
+@pytest.mark.parametrize("url", ["/portal/", "/portal/scores/", "/portal/questionnaires/"])
+def test_a_portal_page_costs_the_same_queries_for_3_and_100_past_questionnaires(
+    client, team, tess, url
+):
+    someone = add_clients(team, tess, 1)[0]
+    client.force_login(portal_user_for(someone))
+    add_past_questionnaires(someone, tess, 3)
+    few = queries_for(client, url)
+    add_past_questionnaires(someone, tess, 97, start=3)
+    assert queries_for(client, url) == few, url

@@ -81,6 +81,10 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "questionnaire.create": "Recorded a questionnaire",
         "questionnaire.update": "Changed a questionnaire",
         "risk_alert.review": "Reviewed a risk alert",
+        # Questionnaires in the portal (issue 11 item 3)
+        "questionnaire_draft.start": "Started a questionnaire in the portal",
+        "questionnaire_draft.answer": "Answered a question of a questionnaire in the portal",
+        "portal_scores.set": "Changed whether the client sees their scores in the portal",
         # Letters
         "letter.request": "Asked for a letter",
         "letter.issue": "Issued a letter",
@@ -200,6 +204,11 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "portal_message": "Read a message, feedback or complaint from the client",
         "portal_question": "Read the client's question about who looked at their record",
         "portal_invitation": "Looked at the invitation to the portal",
+        "portal_questionnaires": "Looked at their questionnaires in the portal",
+        "portal_questionnaire": "Opened a question of a questionnaire in the portal",
+        "portal_questionnaire_check": "Checked their answers before sending a questionnaire",
+        "portal_questionnaire_support": "Was shown where to get help now, after a questionnaire answer",
+        "portal_scores": "Looked at their own scores in the portal",
         "subject_access": "Looked at the requests for a copy of the whole record",
         "subject_access_request": "Looked at a request for a copy of the whole record",
     }

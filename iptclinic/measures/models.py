@@ -42,6 +42,13 @@ def answers_to_json(answers: Mapping[int, Answer]) -> dict[str, int | str | None
     }
 
 
+class ResponseSource(models.TextChoices):
+    """Where the answers were given: in clinic (entered by the clinician) or in the portal."""
+
+    CLINIC = "clinic", "Entered in clinic"
+    PORTAL = "portal", "Answered in the portal"
+
+
 class QuestionnaireResponse(models.Model):
     """One completed questionnaire: in a session (``appointment`` set) or outside one."""
 
@@ -63,6 +70,9 @@ class QuestionnaireResponse(models.Model):
     )
     completed_on = models.DateField()
     answers = models.JSONField(default=dict)
+    source = models.CharField(
+        max_length=10, choices=ResponseSource.choices, default=ResponseSource.CLINIC
+    )
 
     total = models.PositiveSmallIntegerField(null=True, blank=True)
     prorated = models.BooleanField(default=False)
@@ -159,6 +169,83 @@ class QuestionnaireRevision(models.Model):
         )
 
 
+class QuestionnaireDraft(models.Model):
+    """A questionnaire a service user is answering in the portal before a session.
+
+    Answers are kept as the person goes, so leaving and coming back loses nothing. A key present
+    with ``None`` is an item the person saw and left blank. Sending turns the draft into the
+    session's :class:`QuestionnaireResponse` (``response``) through the same service as in clinic.
+    ``alerted_answer`` is the risk answer (``"-"`` for unanswered) that last raised an alert from
+    this draft, so saving the same answer again does not raise a second one.
+    """
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="questionnaire_drafts"
+    )
+    appointment = models.ForeignKey(
+        "courses.Appointment", on_delete=models.PROTECT, related_name="questionnaire_drafts"
+    )
+    instrument = models.CharField(
+        max_length=20, choices=[(code, i.short_name) for code, i in INSTRUMENTS.items()]
+    )
+    answers = models.JSONField(default=dict)
+    alerted_answer = models.CharField(max_length=4, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    response = models.OneToOneField(
+        QuestionnaireResponse,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portal_draft",
+    )
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "instrument"], name="one_portal_draft_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_data.short_name} started {self.started_at:%d %b %Y}"
+
+    @property
+    def instrument_data(self) -> Instrument:
+        return INSTRUMENTS[self.instrument]
+
+    @property
+    def answer_values(self) -> dict[int, Answer]:
+        return answers_from_json(self.answers)
+
+    @property
+    def is_sent(self) -> bool:
+        return self.response_id is not None
+
+
+class PortalScores(models.Model):
+    """Whether a client sees their own scores in the portal; shown unless the therapist says not.
+
+    No row means shown (the default of issue 11); the therapist's switch writes one.
+    """
+
+    client = models.OneToOneField(
+        "clients.Client", on_delete=models.PROTECT, related_name="portal_scores"
+    )
+    shown = models.BooleanField(default=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "portal scores"
+
+    def __str__(self) -> str:
+        return "Scores shown in the portal" if self.shown else "Scores hidden in the portal"
+
+
 class AlertSource(models.TextChoices):
     QUESTIONNAIRE = "questionnaire", "Questionnaire risk item"
     RISK_CHECK = "risk_check", "Session risk check"
@@ -199,6 +286,14 @@ class RiskAlert(models.Model):
         blank=True,
         related_name="risk_alerts",
     )
+    draft = models.ForeignKey(
+        QuestionnaireDraft,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        help_text="The portal questionnaire whose risk answer raised the alert while it was answered.",
+    )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -228,7 +323,9 @@ class RiskAlert(models.Model):
         indexes = [models.Index(fields=["client", "reviewed_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(questionnaire__isnull=False) | Q(session_record__isnull=False),
+                condition=Q(questionnaire__isnull=False)
+                | Q(session_record__isnull=False)
+                | Q(draft__isnull=False),
                 name="risk_alert_has_a_source",
             )
         ]

@@ -15,24 +15,33 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from iptclinic.accounts.models import Team, User
 from iptclinic.clients.access import visible_clients
 from iptclinic.clients.models import EATING_DISORDERS, Client, Referral
-from iptclinic.courses.models import Course
+from iptclinic.courses.models import Appointment, Course
 from iptclinic.courses.selectors import OPEN_STATES
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.instruments import GAD7, INSTRUMENTS, PHQ9, Instrument
 from iptclinic.ipt.measure_schedule import due_at_session
 from iptclinic.ipt.outcomes import ReferralOutcome, ScorePair, classify, first_and_last
+from iptclinic.ipt.portal_questionnaires import (
+    PLAIN_WORDS,
+    PlainWords,
+    due_in_portal,
+    is_open,
+    plain_band,
+    plain_band_rows,
+)
 
 from .access import is_duty_clinician
 from .chart import ChartBand, ChartPoint, score_chart_svg
-from .models import QuestionnaireResponse, RiskAlert
+from .models import PortalScores, QuestionnaireDraft, QuestionnaireResponse, RiskAlert
 
 OUTCOME_MEASURES = (PHQ9.code, GAD7.code)
 
@@ -309,3 +318,122 @@ def session_measures(
         ],
         others=[form for code, form in INSTRUMENTS.items() if code not in due and code not in done],
     )
+
+
+# --- The portal: questionnaires due before the next session, and the person's own scores -------
+
+
+@dataclass(frozen=True)
+class DueQuestionnaire:
+    """A questionnaire open in the portal for the next planned session, with any draft of it."""
+
+    appointment: Appointment
+    instrument: Instrument
+    draft: QuestionnaireDraft | None
+
+    @property
+    def answered(self) -> int:
+        if self.draft is None:
+            return 0
+        return sum(1 for value in self.draft.answers.values() if value is not None)
+
+
+def next_planned_session(client: Client, now: datetime | None = None) -> Appointment | None:
+    """The client's next planned appointment that has not started yet."""
+    return (
+        Appointment.objects.filter(
+            course__referral__client=client,
+            status=Attendance.PLANNED,
+            starts_at__gt=now or timezone.now(),
+        )
+        .select_related("course")
+        .order_by("starts_at", "id")
+        .first()
+    )
+
+
+def portal_due(client: Client, now: datetime | None = None) -> list[DueQuestionnaire]:
+    """What the person can answer now (``ipt.portal_questionnaires``): a fixed number of queries.
+
+    Only the next planned session counts: its questionnaires open a few days before it and close
+    when it starts, and each closes once that session has one of that instrument, from the portal
+    or from clinic (H-091: answers always belong to the session they were asked for).
+    """
+    now = now or timezone.now()
+    appointment = next_planned_session(client, now)
+    if appointment is None or not is_open(now, appointment.starts_at):
+        return []
+    course = appointment.course
+    attended = course.appointments.filter(status=Attendance.ATTENDED).count()
+    done = set(
+        QuestionnaireResponse.objects.filter(appointment=appointment).values_list(
+            "instrument", flat=True
+        )
+    )
+    drafts = {d.instrument: d for d in QuestionnaireDraft.objects.filter(appointment=appointment)}
+    codes = due_in_portal(attended, course.contracted_sessions, done, client.team.schedule)
+    return [DueQuestionnaire(appointment, INSTRUMENTS[code], drafts.get(code)) for code in codes]
+
+
+def portal_scores_shown(client: Client) -> bool:
+    """Whether the therapist lets the client see their scores (shown unless switched off)."""
+    return not PortalScores.objects.filter(client=client, shown=False).exists()
+
+
+@dataclass(frozen=True)
+class OwnScores:
+    """One questionnaire's scores for the person: chart, rows and plain words."""
+
+    instrument: Instrument
+    responses: list[QuestionnaireResponse]
+    plain: PlainWords
+    bands: list[tuple[str, str]]
+
+    @property
+    def chart(self) -> SafeString:
+        form = self.instrument
+        svg = score_chart_svg(
+            title=f"Your {form.short_name} scores",
+            points=[
+                ChartPoint(f"{r.completed_on:%-d %b}", r.total, r.prorated) for r in self.responses
+            ],
+            max_score=form.max_total,
+            bands=[
+                ChartBand(band.low, band.high, words)
+                for band, words in zip(form.bands, self.plain.bands, strict=True)
+            ],
+            # The clinical caseness line and reliable-change band are left off the person's own
+            # chart: they are for the clinician's judgement and are easy to misread (H-093).
+            caseness=None,
+            reliable_change=None,
+            svg_id=f"own-chart-{form.code}",
+        )
+        # The builder escapes every text it is given (lib/svg.py), so the markup is safe.
+        return mark_safe(svg)  # noqa: S308
+
+    @property
+    def rows(self) -> list[tuple[QuestionnaireResponse, str]]:
+        """Each response with its score in plain words, for the table beside the chart."""
+        return [
+            (
+                r,
+                "no score: too many questions were left blank"
+                if r.total is None
+                else plain_band(self.instrument, r.total),
+            )
+            for r in self.responses
+        ]
+
+
+def own_scores(client: Client) -> list[OwnScores]:
+    """The person's scores by questionnaire, oldest first: one query however many there are."""
+    by_code: dict[str, list[QuestionnaireResponse]] = defaultdict(list)
+    for response in QuestionnaireResponse.objects.filter(client=client).order_by(
+        "completed_on", "recorded_at", "id"
+    ):
+        by_code[response.instrument].append(response)
+    return [
+        OwnScores(form, by_code[code], PLAIN_WORDS[code], plain_band_rows(form))
+        for code, form in INSTRUMENTS.items()
+        if by_code[code]
+    ]

@@ -35,15 +35,18 @@ from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.instruments import Instrument, instrument
 from iptclinic.ipt.measure_schedule import Frequency
 from iptclinic.ipt.safety_net import SafetyNetSettings, alert_key
-from iptclinic.ipt.scoring import Answer, RiskSignal, Score, score
+from iptclinic.ipt.scoring import Answer, Score, score
 from iptclinic.lib.concurrency import EditConflict, save_if_unchanged
 
 from .duty import can_be_on_duty
 from .models import (
     AlertSource,
     DutyShift,
+    PortalScores,
+    QuestionnaireDraft,
     QuestionnaireResponse,
     QuestionnaireRevision,
+    ResponseSource,
     RiskAlert,
     answer_text,
     answers_from_json,
@@ -57,6 +60,10 @@ __all__ = [
     "escalation_time",
     "raise_risk_check_alert",
     "record_questionnaire",
+    "save_draft_answer",
+    "send_draft",
+    "set_portal_scores",
+    "start_draft",
     "review_alert",
     "add_duty_shift",
     "remove_duty_shift",
@@ -95,11 +102,11 @@ def _apply_score(response: QuestionnaireResponse, result: Score) -> None:
     response.risk = str(result.risk) if result.risk else ""
 
 
-def _risk_summary(response: QuestionnaireResponse) -> str:
+def _risk_summary(response: QuestionnaireResponse | QuestionnaireDraft) -> str:
     form = response.instrument_data
     assert form.risk_item is not None
     item = form.item(form.risk_item)
-    if response.risk == RiskSignal.UNANSWERED:
+    if response.answer_values.get(item.number) is None:
         return (
             f"{form.short_name} item {item.number} (\u201c{item.text}\u201d) was left unanswered: "
             "the risk it asks about is not known."
@@ -116,6 +123,7 @@ def _raise(
     summary: str,
     questionnaire: QuestionnaireResponse | None = None,
     session_record: SessionRecord | None = None,
+    draft: QuestionnaireDraft | None = None,
 ) -> RiskAlert:
     now = timezone.now()
     return RiskAlert.objects.create(
@@ -124,6 +132,7 @@ def _raise(
         summary=summary,
         questionnaire=questionnaire,
         session_record=session_record,
+        draft=draft,
         raised_by=actor,
         raised_at=now,
         escalate_at=escalation_time(now, client.team),
@@ -169,12 +178,18 @@ def record_questionnaire(
     appointment: Appointment | None = None,
     referral: Referral | None = None,
     completed_on: date | None = None,
+    draft: QuestionnaireDraft | None = None,
 ) -> QuestionnaireResponse:
     """Record a questionnaire completed in a session (``appointment``) or outside one.
 
     In a session the date and referral come from the appointment, which must have been attended;
     outside a session both must be given. The core scores the answers; a risk answer raises an
     alert, named in this change's audit event.
+
+    From the portal (``draft``, by :func:`send_draft`) the questionnaire belongs to the planned
+    session it was answered before, is dated the day it is sent and marked as answered in the
+    portal. Alerts already raised while the draft was answered are linked to it; a risk answer
+    that has not yet raised one raises one now, so nothing the person answered is dropped.
     """
     try:
         form = instrument(instrument_code)
@@ -185,11 +200,19 @@ def record_questionnaire(
         referral = appointment.course.referral
         if referral.client_id != client.pk:
             raise MeasureError("This session belongs to someone else.")
-        if appointment.status != Attendance.ATTENDED:
+        if draft is not None:
+            if appointment.status != Attendance.PLANNED or appointment.starts_at <= timezone.now():
+                raise MeasureError(
+                    "This session has started or changed, so its questionnaire can no longer be "
+                    "sent from here."
+                )
+            completed_on = timezone.localdate()
+        elif appointment.status != Attendance.ATTENDED:
             raise MeasureError(
                 "Mark the appointment as attended before recording its questionnaires."
             )
-        completed_on = timezone.localdate(appointment.starts_at)
+        else:
+            completed_on = timezone.localdate(appointment.starts_at)
     if referral is None or completed_on is None:
         raise MeasureError("Choose the referral and the date the questionnaire was completed.")
     if referral.client_id != client.pk:
@@ -203,6 +226,7 @@ def record_questionnaire(
         instrument=form.code,
         completed_on=completed_on,
         answers=answers_to_json(answers),
+        source=ResponseSource.PORTAL if draft is not None else ResponseSource.CLINIC,
         recorded_by=actor,
     )
     _apply_score(response, result)
@@ -215,7 +239,15 @@ def record_questionnaire(
         ) from None
     _revision(response, actor, reason="")
     alert = None
-    if response.risk:
+    linked: list[int] = []
+    if draft is not None:
+        for raised in draft.alerts.all():
+            raised.questionnaire = response
+            raised.save(update_fields=["questionnaire"])  # each save is kept in its history
+            linked.append(raised.pk)
+    if response.risk and not (
+        draft is not None and linked and draft.alerted_answer == _risk_key(form, answers)
+    ):
         alert = _raise(
             client=client,
             actor=actor,
@@ -232,9 +264,143 @@ def record_questionnaire(
             "instrument": form.code,
             **({"appointment": appointment.pk} if appointment else {}),
             **({"risk_alert": alert.pk} if alert else {}),
+            **({"source": ResponseSource.PORTAL.value, "draft": draft.pk} if draft else {}),
+            **({"linked_alerts": linked} if linked else {}),
         },
     )
     return response
+
+
+# --- Questionnaires answered in the portal before a session (issue 11 item 3) -----------------
+
+
+def _risk_key(form: Instrument, answers: Mapping[int, Answer]) -> str:
+    """The risk answer as kept in ``QuestionnaireDraft.alerted_answer``: "-" for unanswered,
+    the value when above 0, "" when it raises nothing (or the form has no risk item)."""
+    if form.risk_item is None:
+        return ""
+    value = answers.get(form.risk_item)
+    if value is None:
+        return "-"
+    return str(value) if isinstance(value, int) and value > 0 else ""
+
+
+@transaction.atomic
+def start_draft(
+    client: Client, *, actor: User, appointment: Appointment, instrument_code: str
+) -> QuestionnaireDraft:
+    """The person's draft of one questionnaire before one planned session: found or begun.
+
+    The caller has checked that the questionnaire is due (``ipt.portal_questionnaires``); this
+    checks what the database must: the session is the client's, planned and not yet started.
+    """
+    try:
+        form = instrument(instrument_code)
+    except ValueError as error:
+        raise MeasureError(str(error)) from None
+    if appointment.course.referral.client_id != client.pk:
+        raise MeasureError("This session belongs to someone else.")
+    if appointment.status != Attendance.PLANNED or appointment.starts_at <= timezone.now():
+        raise MeasureError("This session has started or changed: its questionnaires are closed.")
+    draft, created = QuestionnaireDraft.objects.get_or_create(
+        appointment=appointment, instrument=form.code, defaults={"client": client}
+    )
+    if created:
+        audit.record(
+            actor=actor,
+            action="questionnaire_draft.start",
+            client=client,
+            obj=draft,
+            detail={"instrument": form.code, "appointment": appointment.pk},
+        )
+    return draft
+
+
+@transaction.atomic
+def save_draft_answer(
+    draft: QuestionnaireDraft, *, actor: User, number: int, value: Answer
+) -> tuple[QuestionnaireDraft, RiskAlert | None]:
+    """Keep one answer (``None``: seen and left blank) and raise a risk alert at once if it is a
+    risk answer not already alerted from this draft (H-089, H-090).
+
+    The alert is the clinic's own (``_raise``: owner, escalation and messages follow from it);
+    changing a risk answer to another risk answer raises a new one, as an edit in clinic does.
+    """
+    draft = QuestionnaireDraft.objects.select_for_update().select_related("client").get(pk=draft.pk)
+    if draft.is_sent:
+        raise MeasureError("This questionnaire has been sent already.")
+    form = draft.instrument_data
+    try:
+        form.item(number)
+        _check_value(form, number, value)
+    except ValueError as error:
+        raise MeasureError(str(error)) from None
+    answers = {**draft.answer_values, number: value}
+    draft.answers = answers_to_json(answers)
+    alert = None
+    key = _risk_key(form, answers) if number == form.risk_item else ""
+    if key and key != draft.alerted_answer:
+        draft.alerted_answer = key
+        alert = _raise(
+            client=draft.client,
+            actor=actor,
+            source=AlertSource.QUESTIONNAIRE,
+            summary=f"{_risk_summary(draft)} (answered in the portal before a session, not yet "
+            "sent)",
+            draft=draft,
+        )
+    draft.save(update_fields=["answers", "alerted_answer", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="questionnaire_draft.answer",
+        client=draft.client,
+        obj=draft,
+        detail={"item": number, **({"risk_alert": alert.pk} if alert else {})},
+    )
+    return draft, alert
+
+
+def _check_value(form: Instrument, number: int, value: Answer) -> None:
+    """The core's own check of one answer (it raises ValueError naming the item)."""
+    score(form, {number: value}, allow_prorating=False)
+
+
+@transaction.atomic
+def send_draft(draft: QuestionnaireDraft, *, actor: User) -> QuestionnaireResponse:
+    """Send a portal questionnaire: it becomes its session's questionnaire, scored and alerted
+    exactly as one entered in clinic (``record_questionnaire``)."""
+    draft = (
+        QuestionnaireDraft.objects.select_for_update()
+        .select_related("client__team", "appointment")
+        .get(pk=draft.pk)
+    )
+    if draft.is_sent:
+        raise MeasureError("This questionnaire has been sent already.")
+    form = draft.instrument_data
+    answers = {item.number: draft.answer_values.get(item.number) for item in form.items}
+    response = record_questionnaire(
+        draft.client,
+        actor=actor,
+        instrument_code=form.code,
+        answers=answers,
+        appointment=draft.appointment,
+        draft=draft,
+    )
+    draft.response = response
+    draft.save(update_fields=["response", "updated_at"])
+    return response
+
+
+@transaction.atomic
+def set_portal_scores(client: Client, *, actor: User, shown: bool) -> PortalScores:
+    """The therapist's switch: whether the client sees their own scores in the portal."""
+    setting, _ = PortalScores.objects.update_or_create(
+        client=client, defaults={"shown": shown, "changed_by": actor}
+    )
+    audit.record(
+        actor=actor, action="portal_scores.set", client=client, obj=setting, detail={"shown": shown}
+    )
+    return setting
 
 
 @transaction.atomic

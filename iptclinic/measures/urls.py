@@ -6,6 +6,11 @@ app_name = "measures"
 urlpatterns = [
     path("clients/<int:client_id>/measures/", views.client_measures_page, name="client"),
     path(
+        "clients/<int:client_id>/measures/portal-scores/",
+        views.portal_scores_switch,
+        name="portal_scores",
+    ),
+    path(
         "clients/<int:client_id>/questionnaires/new/",
         views.outside_questionnaire,
         name="new_outside",

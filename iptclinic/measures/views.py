@@ -32,7 +32,7 @@ from .forms import (
     TeamSettingsForm,
 )
 from .models import DutyShift, QuestionnaireResponse
-from .selectors import client_alerts, client_measures
+from .selectors import client_alerts, client_measures, portal_scores_shown
 
 
 def _instrument(request: HttpRequest) -> Instrument | None:
@@ -249,8 +249,26 @@ def client_measures_page(request: HttpRequest, client_id: int) -> HttpResponse:
             "reviewed_alerts": reviewed_alerts,
             "can_record": can_record_questionnaire(request.user, client),
             "instruments": INSTRUMENTS.values(),
+            "portal_scores_shown": portal_scores_shown(client),
         },
     )
+
+
+@staff_required()
+@require_POST
+def portal_scores_switch(request: HttpRequest, client_id: int) -> HttpResponse:
+    """The therapist's switch: whether the client sees their own scores in the portal."""
+    client = client_for(request.user, client_id)
+    _require_recorder(request, client)
+    shown = request.POST.get("shown") == "yes"
+    services.set_portal_scores(client, actor=request.user, shown=shown)
+    messages.success(
+        request,
+        f"{client.called} can now see their scores in the portal."
+        if shown
+        else f"{client.called}'s scores are now hidden in the portal.",
+    )
+    return redirect("measures:client", client.pk)
 
 
 @staff_required()

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import appointments, contact, join, views
+from iptclinic.ipt.instruments import INSTRUMENTS
+
+from . import appointments, contact, join, questionnaires, views
 
 app_name = "portal"
 urlpatterns = [
@@ -49,3 +51,38 @@ urlpatterns = [
     path("join/second-factor/", join.second_factor, name="join_second_factor"),
     # end join
 ]
+
+# questionnaires (issue 11 item 3): one literal path per questionnaire, so no id is ever in a URL
+urlpatterns += [
+    path("questionnaires/", questionnaires.questionnaire_list, name="questionnaires"),
+    path("questionnaires/sent/", questionnaires.sent, name="questionnaire_sent"),
+    path("scores/", questionnaires.scores, name="scores"),
+]
+for _code in INSTRUMENTS:
+    urlpatterns += [
+        path(
+            f"questionnaires/{_code}/",
+            questionnaires.question,
+            {"code": _code},
+            name=f"questionnaire_{_code}",
+        ),
+        path(
+            f"questionnaires/{_code}/check/",
+            questionnaires.check,
+            {"code": _code},
+            name=f"questionnaire_check_{_code}",
+        ),
+        path(
+            f"questionnaires/{_code}/send/",
+            questionnaires.send,
+            {"code": _code},
+            name=f"questionnaire_send_{_code}",
+        ),
+        path(
+            f"questionnaires/{_code}/support/",
+            questionnaires.support,
+            {"code": _code},
+            name=f"questionnaire_support_{_code}",
+        ),
+    ]
+# end questionnaires

@@ -55,6 +55,8 @@ ERASED = frozenset(
         "letters.LetterFile",
         "letters.LetterRequest",
         "letters.TranslationNeed",
+        "measures.PortalScores",
+        "measures.QuestionnaireDraft",
         "measures.QuestionnaireResponse",
         "measures.QuestionnaireRevision",
         "measures.RiskAlert",

@@ -55,7 +55,13 @@ from iptclinic.inventory.models import (
 from iptclinic.ipt.instruments import INSTRUMENTS
 from iptclinic.ipt.tasks import TASK_LABELS
 from iptclinic.letters.models import IssuedLetter, LetterFile, LetterFormat, TranslationNeed
-from iptclinic.measures.models import QuestionnaireResponse, QuestionnaireRevision, RiskAlert
+from iptclinic.measures.models import (
+    PortalScores,
+    QuestionnaireDraft,
+    QuestionnaireResponse,
+    QuestionnaireRevision,
+    RiskAlert,
+)
 from iptclinic.portal.models import ContactMessage, RecordQuestion
 
 Row = dict[str, Any]
@@ -83,7 +89,7 @@ def _for_client(model: type[models.Model], path: str, *order: str) -> Callable[[
     return rows
 
 
-def _answers(response: QuestionnaireResponse) -> Row:
+def _answers(response: QuestionnaireResponse | QuestionnaireDraft) -> Row:
     instrument = INSTRUMENTS.get(response.instrument)
     items = {item.number: item for item in instrument.items} if instrument else {}
     answered = []
@@ -214,6 +220,20 @@ SECTIONS: tuple[Section, ...] = (
         "Corrections to questionnaires",
         QuestionnaireRevision,
         _for_client(QuestionnaireRevision, "response__client", "changed_at"),
+    ),
+    Section(
+        "questionnaire_drafts",
+        "Questionnaires answered in the portal",
+        QuestionnaireDraft,
+        _for_client(QuestionnaireDraft, "client", "started_at"),
+        about="Answers kept as they were given in the portal, before they were sent.",
+        adds=_answers,
+    ),
+    Section(
+        "portal_scores",
+        "Seeing your scores in the portal",
+        PortalScores,
+        _for_client(PortalScores, "client"),
     ),
     Section(
         "risk_alerts",
