@@ -23,6 +23,7 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "report.outcomes": "Looked at the outcomes report",
         "report.outcomes_csv": "Downloaded the outcomes report (CSV)",
         "letter.download": "Downloaded a letter",
+        "letter.portal_download": "Downloaded one of their letters in the portal",
         # Reading the audit (this slice)
         "audit.client_view": "Looked at who has seen the client's record",
         "audit.client_csv": "Downloaded who has seen the client's record (CSV)",
@@ -34,6 +35,9 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "client.register": "Registered the client",
         "client.update": "Changed the client's details",
         "client.allocate": "Allocated the client to a therapist",
+        "needs.tell": "Told us their communication needs in the portal",
+        "needs.confirm": "Confirmed the communication needs told in the portal",
+        "needs.discuss": "Chose to talk about the communication needs told in the portal",
         "client.reallocate": "Moved the client to another therapist",
         "referral.add": "Added a referral",
         "referral.update": "Corrected a referral",
@@ -178,6 +182,10 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "letter": "Looked at a letter",
         "letter_request": "Looked at a letter request",
         "portal_home": "Looked at their own page in the portal",
+        "portal_letters": "Looked at their letters in the portal",
+        "portal_my_needs": "Looked at their communication needs in the portal",
+        "portal_information_easy_read": "Read the easy-read information in the portal",
+        "needs_told": "Looked at the communication needs told in the portal",
         "subject_access": "Looked at the requests for a copy of the whole record",
         "subject_access_request": "Looked at a request for a copy of the whole record",
     }
@@ -189,6 +197,7 @@ LOOKING = frozenset(
         "client.view",
         "client.nothing_to_see",
         "letter.download",
+        "letter.portal_download",
         "audit.client_view",
         "audit.client_csv",
         # Handling a request for the whole record reads it; it changes nothing in it.

@@ -30,6 +30,7 @@ ERASED = frozenset(
     {
         "attention.Item",
         "clients.Allocation",
+        "clients.NeedsTold",
         "clients.Referral",
         "courses.Addendum",
         "courses.Appointment",
