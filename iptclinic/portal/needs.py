@@ -36,6 +36,7 @@ class MyNeedsForm(forms.Form):
             (Interpreter.BSL, gettext_lazy("Yes, for British Sign Language")),
             (Interpreter.OTHER, gettext_lazy("Yes, another kind of communication support")),
         ],
+        widget=forms.RadioSelect,
         required=False,
     )
     large_print = forms.BooleanField(label=gettext_lazy("Large print"), required=False)
@@ -58,6 +59,7 @@ class MyNeedsForm(forms.Form):
             (ContactMethod.EMAIL, gettext_lazy("Email")),
             (ContactMethod.LETTER, gettext_lazy("Letter")),
         ],
+        widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Choose how you would like us to contact you.")},
     )
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from iptclinic.accounts.models import Role
-from iptclinic.clients.models import Client
+from iptclinic.clients.models import Client, NeedsTold
 from iptclinic.test import make_user
 from tests.browser.conftest import assert_accessible, sign_in, sign_out
 
@@ -53,6 +53,8 @@ def test_the_person_tells_a_need_and_the_therapist_confirms_it(
     assert_accessible(page)
     page.get_by_role("button", name="Send to my therapist").click()
     expect(page.get_by_text("Waiting for your therapist to confirm")).to_be_visible()
+    told = NeedsTold.objects.get(client=cara)
+    assert (told.audio, told.preferred_contact) == (True, "text"), page.content()
     cara.refresh_from_db()
     assert not cara.audio  # nothing changes until the therapist confirms
     sign_out(page)

@@ -222,3 +222,9 @@ def test_staff_pages_stay_in_english(client: HttpClient, cara: Client, tess: Use
     client.force_login(tess)
     page = _page(client.get(reverse("clients:detail", args=[cara.pk])))
     assert "Twoje" not in page
+
+
+def test_every_choice_on_the_form_has_its_own_label(as_cara: HttpClient) -> None:
+    page = _page(as_cara.get(URL))
+    assert 'id="None"' not in page
+    assert 'for="id_preferred_contact_1">Text message</label>' in page
