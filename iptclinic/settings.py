@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The portal follows the service user's recorded needs: language, large print, easy read.
+    "iptclinic.portal.following.follow_needs",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Who made a change, for the history of every record that keeps one (iptclinic.history).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -156,6 +158,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "iptclinic.accounts.context_processors.team",
+                "iptclinic.portal.following.portal_needs",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },

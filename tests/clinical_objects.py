@@ -7,7 +7,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from iptclinic.accounts.models import User
 from iptclinic.attention.models import Item
 from iptclinic.attention.services import sync_team
-from iptclinic.clients.models import Client
+from iptclinic.clients.models import Client, NeedsTold
 from iptclinic.courses import services as course_services
 from iptclinic.courses.models import Addendum, SessionRequest
 from iptclinic.courses.requests import set_appointment_place
@@ -194,9 +194,20 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
         sent_by=therapist,
         sent_to=therapist,
     )
+    # Needs told in the portal, waiting for the therapist (made directly: the walk needs only that
+    # it exists).
+    told = NeedsTold.objects.create(
+        client=client,
+        told_by=therapist,
+        told_at=course.created_at,
+        large_print=True,
+        preferred_contact="phone",
+        changed=["large_print"],
+    )
     return {
         "message_id": message.pk,
         "question_id": question.pk,
+        "told_id": told.pk,
         "sar_id": sar.pk,
         "third_party_id": party.pk,
         "user_id": therapist.pk,

@@ -33,6 +33,11 @@ def act_link(item: Item) -> tuple[str, str]:
         return reverse("clients:allocate", args=[item.client_id]), "Allocate a therapist"
     if kind is NeedKind.JOB_FAILED and item.subject_type == "letter_request" and item.subject_id:
         return reverse("letters:request", args=[item.subject_id]), "See why the letter was not made"
+    if kind is NeedKind.NEEDS_TO_CONFIRM and item.subject_id and item.client_id:
+        return (
+            reverse("clients:needs_told", args=[item.client_id, item.subject_id]),
+            "Confirm the needs",
+        )
     if kind is NeedKind.UNUSUAL_ACCESS and (found := parse_item_key(item.key)):
         person, _, day = found
         return (

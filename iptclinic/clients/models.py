@@ -204,3 +204,55 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"Allocation of {self.allocated_at:%d %b %Y}"
+
+
+class NeedsToldStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for the therapist to confirm"
+    CONFIRMED = "confirmed", "Confirmed and added to the record"
+    DISCUSS = "discuss", "To talk about with the person first"
+    REPLACED = "replaced", "Replaced by what the person told later"
+
+
+class NeedsTold(models.Model):
+    """Communication needs and language as the person told them in the portal.
+
+    Never applied to the client by itself: the therapist confirms it (the differing fields are
+    then written to the client, audited and kept in its history) or chooses to talk about it
+    with the person first. A later telling replaces one still waiting.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="needs_told")
+    told_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    told_at = models.DateTimeField()
+    language = models.CharField("preferred language", max_length=60, blank=True)
+    interpreter = models.CharField(
+        max_length=10, choices=Interpreter.choices, blank=True, default=""
+    )
+    large_print = models.BooleanField(default=False)
+    braille = models.BooleanField(default=False)
+    audio = models.BooleanField("audio", default=False)
+    easy_read = models.BooleanField(default=False)
+    other_needs = models.CharField("other communication needs", max_length=250, blank=True)
+    preferred_contact = models.CharField(
+        "preferred contact method", max_length=10, choices=ContactMethod.choices
+    )
+    changed = models.JSONField(
+        default=list, help_text="The fields that differed from the record when told."
+    )
+    status = models.CharField(
+        max_length=10, choices=NeedsToldStatus.choices, default=NeedsToldStatus.WAITING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-told_at", "-id"]
+        indexes = [models.Index(fields=["client", "status"])]
+        verbose_name_plural = "needs told"
+
+    def __str__(self) -> str:
+        return f"Needs told on {self.told_at:%d %b %Y}"

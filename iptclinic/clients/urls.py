@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import needs_views, views
 
 app_name = "clients"
 urlpatterns = [
@@ -14,4 +14,6 @@ urlpatterns = [
         views.referral_edit,
         name="referral_edit",
     ),
+    # needs told in the portal (issue 11, item 6)
+    path("<int:client_id>/needs-told/<int:told_id>/", needs_views.needs_told, name="needs_told"),
 ]

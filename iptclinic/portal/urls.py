@@ -2,7 +2,7 @@ from django.urls import path
 
 from iptclinic.ipt.instruments import INSTRUMENTS
 
-from . import appointments, contact, join, questionnaires, views
+from . import appointments, contact, join, letters, needs, questionnaires, views
 
 app_name = "portal"
 urlpatterns = [
@@ -50,6 +50,11 @@ urlpatterns = [
     path("join/set-up/", join.set_up, name="join_set_up"),
     path("join/second-factor/", join.second_factor, name="join_second_factor"),
     # end join
+    # letters and needs (issue 11, items 5 and 6)
+    path("letters/", letters.my_letters, name="letters"),
+    path("letters/files/<int:file_id>/", letters.download, name="letter_download"),
+    path("information/easy-read/", letters.information_easy_read, name="information_easy_read"),
+    path("my-needs/", needs.my_needs, name="my_needs"),
 ]
 
 # questionnaires (issue 11 item 3): one literal path per questionnaire, so no id is ever in a URL

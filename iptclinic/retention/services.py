@@ -31,6 +31,7 @@ ERASED = frozenset(
         "accounts.PortalInvitation",
         "attention.Item",
         "clients.Allocation",
+        "clients.NeedsTold",
         "clients.Referral",
         "courses.Addendum",
         "courses.Appointment",

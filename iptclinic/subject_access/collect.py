@@ -27,7 +27,7 @@ from django.utils.text import capfirst
 
 from iptclinic.accounts.models import Role, User
 from iptclinic.audit.models import AuditEvent
-from iptclinic.clients.models import Allocation, Client, Referral
+from iptclinic.clients.models import Allocation, Client, NeedsTold, Referral
 from iptclinic.courses.models import (
     Addendum,
     Appointment,
@@ -159,6 +159,12 @@ SECTIONS: tuple[Section, ...] = (
         "Therapist allocations",
         Allocation,
         _for_client(Allocation, "client", "allocated_at"),
+    ),
+    Section(
+        "needs_told",
+        "Communication needs told in the portal",
+        NeedsTold,
+        _for_client(NeedsTold, "client", "told_at"),
     ),
     Section(
         "courses",
