@@ -20,6 +20,7 @@ from iptclinic.inventory.models import (
     Inventory,
     MiddlePhaseOverride,
     SessionFocusWork,
+    Suggestion,
     TreatmentAgreement,
 )
 from iptclinic.ipt.case import ApproxDate, DatePrecision
@@ -159,6 +160,15 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
     )
     rating = GoalRating.objects.create(goal=goal, appointment=attended, rating=3)
     focus_work = SessionFocusWork.objects.create(appointment=attended, updated_by=therapist)
+    # The portal (issue 11, item 4): a suggestion from the client, made directly.
+    suggestion = Suggestion.objects.create(
+        course=course,
+        kind="add_someone",
+        item="circle",
+        label="Jo",
+        closeness=2,
+        created_at=course.created_at,
+    )
     ending = EndingRecord.objects.create(
         course=course, created_by=therapist, updated_by=therapist, updated_at=course.created_at
     )
@@ -194,4 +204,5 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
         "goal_rating_id": rating.pk,
         "focus_work_id": focus_work.pk,
         "ending_record_id": ending.pk,
+        "suggestion_id": suggestion.pk,
     }
