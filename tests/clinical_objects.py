@@ -19,11 +19,13 @@ from iptclinic.inventory.models import (
     GoalRating,
     Inventory,
     MiddlePhaseOverride,
+    PortalShare,
     SessionFocusWork,
     Suggestion,
     TreatmentAgreement,
 )
 from iptclinic.ipt.case import ApproxDate, DatePrecision
+from iptclinic.ipt.my_therapy import SharedItem
 from iptclinic.letters.models import IssuedLetter, LetterFile, LetterRequest
 from iptclinic.measures import services as measure_services
 from iptclinic.measures.models import DutyShift
@@ -160,7 +162,10 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
     )
     rating = GoalRating.objects.create(goal=goal, appointment=attended, rating=3)
     focus_work = SessionFocusWork.objects.create(appointment=attended, updated_by=therapist)
-    # The portal (issue 11, item 4): a suggestion from the client, made directly.
+    # The portal (issue 11, item 4): every item shared, so the portal's walks see the whole page,
+    # and a suggestion from the client, made directly.
+    for item in SharedItem:
+        PortalShare.objects.create(course=course, item=item, shared_by=therapist)
     suggestion = Suggestion.objects.create(
         course=course,
         kind="add_someone",
