@@ -164,8 +164,8 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
     focus_work = SessionFocusWork.objects.create(appointment=attended, updated_by=therapist)
     # The portal (issue 11, item 4): every item shared, so the portal's walks see the whole page,
     # and a suggestion from the client, made directly.
-    for item in SharedItem:
-        PortalShare.objects.create(course=course, item=item, shared_by=therapist)
+    for shared in SharedItem:
+        PortalShare.objects.create(course=course, item=shared, shared_by=therapist)
     suggestion = Suggestion.objects.create(
         course=course,
         kind="add_someone",
