@@ -153,8 +153,9 @@ def state_words(suggestion: Suggestion) -> str:
 @transaction.atomic
 def set_shared(course: Course, *, actor: User, items: Iterable[str]) -> frozenset[SharedItem]:
     """Share exactly ``items`` of this course with the client; one audit event per change."""
-    wanted = shown_items(items)
-    unknown = set(items) - {item.value for item in wanted}
+    chosen = set(items)
+    wanted = shown_items(chosen)
+    unknown = chosen - {item.value for item in wanted}
     if unknown:
         raise SharingError("Choose from the items listed.", "items")
     now_shared = frozenset(

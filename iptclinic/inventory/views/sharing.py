@@ -48,7 +48,8 @@ def sharing_page(request: HttpRequest, course_id: int) -> HttpResponse:
         {
             "course": course,
             "client": client,
-            "can_edit": can_edit_clinical_record(request.user, client) and course.is_open,
+            # Sharing stays possible after the course ends (say, the timeline at the end).
+            "can_edit": can_edit_clinical_record(request.user, client),
             "items": [(item, STAFF_NAMES[item], item in shared) for item in SharedItem],
             "formulation_waiting": SharedItem.FORMULATION in shared
             and not (formulation and formulation.is_shared),
@@ -79,8 +80,9 @@ def _suggestion_page(
             "suggestion": suggestion,
             "course": suggestion.course,
             "client": client,
-            "can_edit": can_edit_clinical_record(request.user, client)
-            and suggestion.course.is_open,
+            "can_edit": can_edit_clinical_record(request.user, client),
+            # A person is added only to an open course; any suggestion can be discussed.
+            "can_add": suggestion.course.is_open,
             "about": PERSON_NAMES.get(SharedItem(suggestion.item)) if suggestion.item else "",
             "closeness": CLOSENESS_WORDS.get(suggestion.closeness or 0, ""),
             "form": form,
