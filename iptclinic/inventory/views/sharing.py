@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from iptclinic.accounts.decorators import staff_required
 from iptclinic.audit.views import record_view
@@ -92,6 +92,7 @@ def _suggestion_page(
 
 
 @staff_required()
+@require_GET
 def suggestion_page(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     suggestion = suggestion_for(request.user, suggestion_id)
     adding = suggestion.is_open and suggestion.kind == SuggestionKind.ADD_SOMEONE
