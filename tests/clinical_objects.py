@@ -20,10 +20,13 @@ from iptclinic.inventory.models import (
     GoalRating,
     Inventory,
     MiddlePhaseOverride,
+    PortalShare,
     SessionFocusWork,
+    Suggestion,
     TreatmentAgreement,
 )
 from iptclinic.ipt.case import ApproxDate, DatePrecision
+from iptclinic.ipt.my_therapy import SharedItem
 from iptclinic.letters.models import IssuedLetter, LetterFile, LetterRequest
 from iptclinic.measures import services as measure_services
 from iptclinic.measures.models import DutyShift
@@ -171,6 +174,18 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
         made_by=therapist,
         made_at=course.created_at,
     )
+    # The portal (issue 11, item 4): every item shared, so the portal's walks see the whole page,
+    # and a suggestion from the client, made directly.
+    for shared in SharedItem:
+        PortalShare.objects.create(course=course, item=shared, shared_by=therapist)
+    suggestion = Suggestion.objects.create(
+        course=course,
+        kind="add_someone",
+        item="circle",
+        label="Jo",
+        closeness=2,
+        created_at=course.created_at,
+    )
     ending = EndingRecord.objects.create(
         course=course, created_by=therapist, updated_by=therapist, updated_at=course.created_at
     )
@@ -239,4 +254,5 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
         "goal_rating_id": rating.pk,
         "focus_work_id": focus_work.pk,
         "ending_record_id": ending.pk,
+        "suggestion_id": suggestion.pk,
     }

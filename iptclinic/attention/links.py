@@ -44,6 +44,8 @@ def act_link(item: Item) -> tuple[str, str]:
             f"{reverse('audit:person', args=[person])}?start={day}&end={day}",
             "See what they looked at that day",
         )
+    if kind is NeedKind.PORTAL_SUGGESTION and item.subject_id:
+        return reverse("inventory:suggestion", args=[item.subject_id]), "Open the suggestion"
     if item.subject_type == "subject_access" and item.subject_id:
         return reverse("subject_access:detail", args=[item.subject_id]), "Open the request"
     if kind is NeedKind.RETENTION_DUE:

@@ -81,6 +81,13 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "focus.choose": "Chose the focus",
         "focus.renegotiate": "Changed the focus",
         "goals.save": "Saved the goals",
+        # The portal: what the client sees of their therapy (issue 11, item 4)
+        "portal.shared": "Shared part of the therapy with the client in the portal",
+        "portal.unshared": "Stopped sharing part of the therapy with the client in the portal",
+        "portal.goals_rated": "Rated their goals in the portal",
+        "portal.suggestion": "Suggested a change to their therapy record in the portal",
+        "portal.suggestion_accepted": "Accepted a suggestion from the portal",
+        "portal.suggestion_discussed": "Noted a suggestion from the portal as discussed",
         # Questionnaires and risk
         "questionnaire.create": "Recorded a questionnaire",
         "questionnaire.update": "Changed a questionnaire",
@@ -217,6 +224,9 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "portal_my_needs": "Looked at their communication needs in the portal",
         "portal_information_easy_read": "Read the easy-read information in the portal",
         "needs_told": "Looked at the communication needs told in the portal",
+        "portal_my_therapy": "Looked at their therapy in the portal",
+        "portal_sharing": "Looked at what the client sees in the portal",
+        "portal_suggestion": "Looked at a suggestion from the portal",
         "subject_access": "Looked at the requests for a copy of the whole record",
         "subject_access_request": "Looked at a request for a copy of the whole record",
     }

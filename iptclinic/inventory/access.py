@@ -13,7 +13,7 @@ from iptclinic.accounts.models import User
 from iptclinic.clients.access import can_edit_clinical_record, visible_clients
 from iptclinic.courses.models import Course
 
-from .models import EarlierEpisode, LifeEvent, Relationship
+from .models import EarlierEpisode, LifeEvent, Relationship, Suggestion
 
 _CLIENT = ("referral__client__therapist", "referral__client__team")
 
@@ -57,4 +57,10 @@ def event_for(user: User, event_id: int, *, edit: bool = False) -> LifeEvent:
 def episode_for(user: User, episode_id: int, *, edit: bool = False) -> EarlierEpisode:
     found = _scoped(EarlierEpisode, user, episode_id, edit)
     assert isinstance(found, EarlierEpisode)
+    return found
+
+
+def suggestion_for(user: User, suggestion_id: int, *, edit: bool = False) -> Suggestion:
+    found = _scoped(Suggestion, user, suggestion_id, edit)
+    assert isinstance(found, Suggestion)
     return found

@@ -23,6 +23,14 @@ from iptclinic.ipt.case import (
     LifeStatus,
     RelationshipType,
 )
+from iptclinic.ipt.my_therapy import (
+    PERSON_NAMES,
+    STAFF_NAMES,
+    SUGGESTION_KIND_WORDS,
+    SharedItem,
+    SuggestionKind,
+    SuggestionState,
+)
 from iptclinic.ipt.problem_areas import DisputeStage, ProblemArea
 
 RINGS = 4
@@ -406,3 +414,104 @@ class GoalRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}/10"
+
+
+# --- The portal: what the client may see, their own ratings and their suggestions ---------------
+
+
+class PortalShare(models.Model):
+    """One item of a course the therapist chose to show the client in the portal.
+
+    A row exists only while the item is shared: nothing is shown by default (H-094).
+    """
+
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.PROTECT, related_name="portal_shares"
+    )
+    item = models.CharField(max_length=15, choices=_choices(SharedItem, STAFF_NAMES))
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "item"], name="inventory_one_share_per_item_and_course"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} shared"
+
+
+class PortalGoalRating(models.Model):
+    """The client's own rating of a goal before a session, given in the portal.
+
+    Kept apart from the therapist's ``GoalRating``: it is what the person said, shown in that
+    session's record as theirs.
+    """
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="portal_ratings")
+    appointment = models.ForeignKey(
+        "courses.Appointment", on_delete=models.PROTECT, related_name="portal_goal_ratings"
+    )
+    rating = models.PositiveSmallIntegerField()
+    rated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["appointment__starts_at", "goal_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "appointment"], name="inventory_one_portal_rating_per_goal_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}/10 (the client's own)"
+
+
+class Suggestion(models.Model):
+    """A change the client suggested in the portal. It changes nothing until the therapist
+    accepts it (an "Add someone" becomes a relationship after they check it) or notes it as
+    discussed (H-095)."""
+
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.PROTECT, related_name="portal_suggestions"
+    )
+    kind = models.CharField(max_length=15, choices=_choices(SuggestionKind, SUGGESTION_KIND_WORDS))
+    item = models.CharField(max_length=15, choices=_choices(SharedItem, PERSON_NAMES), blank=True)
+    label = models.CharField(max_length=60, blank=True)
+    closeness = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    state = models.CharField(
+        max_length=10, choices=_choices(SuggestionState), default=SuggestionState.OPEN.value
+    )
+    created_at = models.DateTimeField()
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    relationship = models.ForeignKey(
+        Relationship,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="portal_suggestions",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Suggestion {self.pk} ({self.kind})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == SuggestionState.OPEN

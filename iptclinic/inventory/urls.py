@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agreement, focus, timeline
+from .views import agreement, focus, sharing, timeline
 from .views import inventory as people
 
 app_name = "inventory"
@@ -56,4 +56,17 @@ urlpatterns = [
     ),
     path("courses/<int:course_id>/focus/", focus.focus_page, name="focus"),
     path("courses/<int:course_id>/formulation/", agreement.formulation_page, name="formulation"),
+    # The portal (issue 11, item 4): what the client sees, and their suggestions
+    path("courses/<int:course_id>/portal/", sharing.sharing_page, name="sharing"),
+    path("portal-suggestions/<int:suggestion_id>/", sharing.suggestion_page, name="suggestion"),
+    path(
+        "portal-suggestions/<int:suggestion_id>/accept/",
+        sharing.suggestion_accept,
+        name="suggestion_accept",
+    ),
+    path(
+        "portal-suggestions/<int:suggestion_id>/discuss/",
+        sharing.suggestion_discuss,
+        name="suggestion_discuss",
+    ),
 ]

@@ -2,7 +2,7 @@ from django.urls import path
 
 from iptclinic.ipt.instruments import INSTRUMENTS
 
-from . import appointments, contact, join, letters, needs, questionnaires, views
+from . import appointments, contact, join, letters, needs, questionnaires, therapy, views
 
 app_name = "portal"
 urlpatterns = [
@@ -55,6 +55,11 @@ urlpatterns = [
     path("letters/files/<int:file_id>/", letters.download, name="letter_download"),
     path("information/easy-read/", letters.information_easy_read, name="information_easy_read"),
     path("my-needs/", needs.my_needs, name="my_needs"),
+    # therapy (item 4): my therapy, as we agreed it
+    path("my-therapy/", therapy.my_therapy, name="my_therapy"),
+    path("my-therapy/goals/", therapy.rate_goals, name="rate_goals"),
+    path("my-therapy/add-someone/", therapy.add_someone, name="add_someone"),
+    path("my-therapy/not-right/", therapy.not_right, name="not_right"),
 ]
 
 # questionnaires (issue 11 item 3): one literal path per questionnaire, so no id is ever in a URL

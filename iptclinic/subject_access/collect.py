@@ -48,8 +48,11 @@ from iptclinic.inventory.models import (
     Inventory,
     LifeEvent,
     MiddlePhaseOverride,
+    PortalGoalRating,
+    PortalShare,
     Relationship,
     SessionFocusWork,
+    Suggestion,
     TreatmentAgreement,
 )
 from iptclinic.ipt.instruments import INSTRUMENTS
@@ -304,6 +307,24 @@ SECTIONS: tuple[Section, ...] = (
         "Goal ratings",
         GoalRating,
         _for_client(GoalRating, "goal__course__referral__client", "appointment__starts_at"),
+    ),
+    Section(
+        "portal_goal_ratings",
+        "Goal ratings given in the portal",
+        PortalGoalRating,
+        _for_client(PortalGoalRating, "goal__course__referral__client", "appointment__starts_at"),
+    ),
+    Section(
+        "portal_shares",
+        "Parts of the therapy shared in the portal",
+        PortalShare,
+        _for_client(PortalShare, "course__referral__client", "shared_at"),
+    ),
+    Section(
+        "portal_suggestions",
+        "Suggestions made in the portal",
+        Suggestion,
+        _for_client(Suggestion, "course__referral__client", "created_at"),
     ),
     Section(
         "ending_records",

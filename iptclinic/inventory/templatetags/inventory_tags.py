@@ -9,7 +9,7 @@ from django import template
 from iptclinic.courses.models import Course, CourseTimeline
 from iptclinic.ipt.variants import Variant
 
-from .. import selectors
+from .. import selectors, sharing
 from ..cases import area_name as _area_name
 
 register = template.Library()
@@ -38,3 +38,10 @@ def initial_phase_summary(
         "can_edit": context.get("can_edit", False),
         "client": context.get("client"),
     }
+
+
+@register.inclusion_tag("inventory/_client_ratings.html")
+def client_goal_ratings(appointment: Any) -> dict[str, Any]:
+    """The client's own goal ratings given in the portal before this session (issue 11, item 4):
+    shown as theirs, apart from the therapist's progress ratings."""
+    return {"client_ratings": sharing.client_ratings(appointment)}

@@ -26,6 +26,7 @@ from iptclinic.inventory.models import (
     MiddlePhaseOverride,
     Relationship,
     SessionFocusWork,
+    Suggestion,
     TreatmentAgreement,
 )
 from iptclinic.ipt.attendance import Attendance
@@ -62,11 +63,15 @@ def objects(cara_course, tess) -> dict[str, int]:
     earlier = services.add_earlier_episode(
         cara_course, actor=tess, began=ApproxDate(date(2015, 1, 1), DatePrecision.YEAR), note=""
     )
+    suggestion = Suggestion.objects.create(
+        course=cara_course, kind="not_right", item="goals", text="No.", created_at=timezone.now()
+    )
     return {
         "course_id": cara_course.pk,
         "relationship_id": sam.pk,
         "event_id": event.pk,
         "episode_id": earlier.pk,
+        "suggestion_id": suggestion.pk,
     }
 
 
@@ -90,6 +95,10 @@ ROUTES = [
     ("inventory:earlier_remove", "episode_id"),
     ("inventory:focus", "course_id"),
     ("inventory:formulation", "course_id"),
+    ("inventory:sharing", "course_id"),
+    ("inventory:suggestion", "suggestion_id"),
+    ("inventory:suggestion_accept", "suggestion_id"),
+    ("inventory:suggestion_discuss", "suggestion_id"),
 ]
 PAGES = ["relationships", "timeline", "focus", "formulation"]
 
