@@ -25,6 +25,7 @@ from iptclinic.clients.access import can_edit_details
 from iptclinic.clients.models import Client
 from iptclinic.ipt import join_codes
 from iptclinic.notifications.channels import channel_for
+from iptclinic.notifications.reminders import name_for_clients
 
 from .models import PortalChannel, PortalInvitation, Role, User
 
@@ -133,7 +134,7 @@ def send_invitation(client: Client, *, actor: User, channel: PortalChannel) -> P
     token = secrets.token_urlsafe(32)
     invitation, replaced = _create(client, actor=actor, channel=channel, secret=token)
     link = settings.IPTCLINIC_BASE_URL.rstrip("/") + reverse("portal:join_link", args=[token])
-    message = invitation_message(client.team.name, link, expiry_days())
+    message = invitation_message(name_for_clients(client.team), link, expiry_days())
     try:
         sender.send(message, address)
     except Exception as error:  # noqa: BLE001 - any refusal of the channel: nothing is kept

@@ -19,7 +19,7 @@ from iptclinic.accounts.models import User
 from iptclinic.attention.facts import lead_of
 from iptclinic.attention.services import close_for_cause, raise_event_item
 from iptclinic.audit import services as audit
-from iptclinic.ipt.safety_net import NeedKind
+from iptclinic.ipt.safety_net import NeedKind, Owner
 from iptclinic.ipt.told_needs import NEED_FIELDS, changed_fields, normalise
 
 from .access import can_edit_details
@@ -102,6 +102,7 @@ def tell_needs(client: Client, *, actor: User, values: Mapping[str, Any]) -> Nee
             due=team.working_week().within_working_days(now, 2),
             subject=(SUBJECT, told.pk),
             client=client,
+            owner_role=Owner.THERAPIST if owner == client.therapist else Owner.LEAD,
         )
     audit.record(
         actor=actor,

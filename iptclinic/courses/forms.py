@@ -88,7 +88,7 @@ class OpenCourseForm(CheckedTextForm, forms.Form):
         return data
 
 
-class PlaceFields(forms.Form):
+class PlaceFields(CheckedTextForm, forms.Form):
     """Where a session happens (issue 11): shown to the client in the portal and its calendar."""
 
     place = forms.CharField(
@@ -107,11 +107,11 @@ class PlaceFields(forms.Form):
     )
 
 
-class AppointmentPlaceForm(CheckedTextForm, PlaceFields):
+class AppointmentPlaceForm(PlaceFields):
     pass
 
 
-class RebookForm(CheckedTextForm, PlaceFields):
+class RebookForm(PlaceFields):
     on = forms.DateField(
         label="New date", widget=DateInput(), required=False, error_messages=DATE_ERRORS
     )

@@ -39,7 +39,7 @@ from iptclinic.ipt.my_therapy import (
     session_to_rate,
     shown_items,
 )
-from iptclinic.ipt.safety_net import NeedKind
+from iptclinic.ipt.safety_net import NeedKind, Owner
 
 from . import services
 from .cases import InventoryRows, TimelineInput, circle_people, load_rows, timeline_input
@@ -288,6 +288,8 @@ def suggest(
             due=suggestion.created_at + SUGGESTION_DUE,
             subject=("portal_suggestion", suggestion.pk),
             client=client,
+            # Held as the client's therapist, so it moves with the client if they are reallocated.
+            owner_role=Owner.THERAPIST if owner == client.therapist else Owner.LEAD,
         )
     audit.record(
         actor=actor,

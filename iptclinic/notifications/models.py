@@ -95,10 +95,10 @@ class TeamReminders(models.Model):
         help_text="0 turns reminders off for the whole team.",
     )
     sender_name = models.CharField(
-        "name in reminders",
+        "name in messages to clients",
         max_length=100,
         blank=True,
-        help_text="How a reminder names the team, if its full name says what kind of service "
+        help_text="How reminders and portal invitations name the team, if its full name says what kind of service "
         "it is. Empty: the team's name.",
     )
 

@@ -48,6 +48,12 @@ def team_settings(team: Team) -> TeamReminders:
     )
 
 
+def name_for_clients(team: Team) -> str:
+    """How messages to service users name the team: the plainer name if the team chose one, since
+    a full name such as "IPT Depression Service" on a lock screen says what the person is seen for."""
+    return team_settings(team).sender_name.strip() or team.name
+
+
 def reminder_choice_of(user: User) -> str:
     """The person's choice, or by default the way we can reach them (email first)."""
     chosen = ReminderPreference.objects.filter(user=user).values_list("choice", flat=True).first()
@@ -73,7 +79,7 @@ def set_reminder_choice(user: User, *, client: Client, choice: str) -> ReminderP
 
 def reminder_words(team: Team, starts_at: datetime, time_zone: str) -> tuple[str, str]:
     """Subject and body: the team's (plain) name, the day and the time; nothing clinical."""
-    name = team_settings(team).sender_name.strip() or team.name
+    name = name_for_clients(team)
     local = starts_at.astimezone(ZoneInfo(time_zone))
     when = f"{local:%A %-d %B} at {local:%H:%M}"
     phone = team.care_coordination_phone or team.phone

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_http_methods
 from iptclinic.audit.views import record_view
 from iptclinic.clients import needs as told
 from iptclinic.clients.models import ContactMethod, Interpreter, NeedsToldStatus
+from iptclinic.lib.forms import CheckedTextForm
 
 from .access import own_client
 
 
-class MyNeedsForm(forms.Form):
+class MyNeedsForm(CheckedTextForm, forms.Form):
     """The needs a person can tell: the same fields as on their record, in their own words."""
 
     language = forms.CharField(

@@ -21,6 +21,7 @@ from iptclinic.audit.views import record_view
 from iptclinic.clients.models import Client
 from iptclinic.ipt.instruments import Instrument, Item
 from iptclinic.ipt.scoring import NOT_APPLICABLE, Answer
+from iptclinic.lib.forms import CheckedTextForm
 from iptclinic.measures import services
 from iptclinic.measures.models import NOT_APPLICABLE_STORED, QuestionnaireDraft, answer_text
 from iptclinic.measures.selectors import (
@@ -35,7 +36,7 @@ from .access import own_client
 SKIP = "skip"
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(CheckedTextForm, forms.Form):
     """One question: its answers as radios. Skipping is a separate button, never a silent gap."""
 
     def __init__(self, *args: object, item: Item, **kwargs: object) -> None:

@@ -29,6 +29,7 @@ from iptclinic.ipt.my_therapy import (
     SuggestionKind,
     focus_words,
 )
+from iptclinic.lib.forms import CheckedTextForm
 
 from .access import own_client
 
@@ -90,7 +91,7 @@ def _goals_with_own_rating(course: Course) -> list[tuple[Any, int | None]]:
 SCALE_CHOICES = [(str(n), str(n)) for n in GOAL_SCALE]
 
 
-class GoalRatingsForm(forms.Form):
+class GoalRatingsForm(CheckedTextForm, forms.Form):
     """One 0 to 10 choice per shared goal; a goal can be left out."""
 
     def __init__(self, *args: Any, goals: list[Any], given: dict[int, int], **kwargs: Any):
@@ -149,7 +150,9 @@ def rate_goals(request: HttpRequest) -> HttpResponse:
     )
 
 
-class AddSomeoneForm(forms.Form):
+class AddSomeoneForm(CheckedTextForm, forms.Form):
+    person_name_fields = frozenset({"label"})
+
     label = forms.CharField(
         label="Their name or initials",
         max_length=LABEL_LIMIT,
@@ -170,7 +173,7 @@ class AddSomeoneForm(forms.Form):
     )
 
 
-class NotRightForm(forms.Form):
+class NotRightForm(CheckedTextForm, forms.Form):
     def __init__(self, *args: Any, items: list[SharedItem], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["item"] = forms.ChoiceField(

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('team', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='reminders', serialize=False, to='accounts.team')),
                 ('days_before', models.PositiveSmallIntegerField(default=2, help_text='0 turns reminders off for the whole team.', verbose_name='days before the appointment')),
-                ('sender_name', models.CharField(blank=True, help_text="How a reminder names the team, if its full name says what kind of service it is. Empty: the team's name.", max_length=100, verbose_name='name in reminders')),
+                ('sender_name', models.CharField(blank=True, help_text="How reminders and portal invitations name the team, if its full name says what kind of service it is. Empty: the team's name.", max_length=100, verbose_name='name in messages to clients')),
             ],
         ),
         migrations.CreateModel(
