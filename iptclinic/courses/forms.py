@@ -108,7 +108,7 @@ class PlaceFields(CheckedTextForm, forms.Form):
 
 
 class AppointmentPlaceForm(PlaceFields):
-    pass
+    """The staff page of one appointment: only where it happens."""
 
 
 class RebookForm(PlaceFields):
