@@ -64,7 +64,9 @@ def tell_needs(client: Client, *, actor: User, values: Mapping[str, Any]) -> Nee
     the record and what is already waiting.
     """
     client = (
-        Client.objects.select_for_update().select_related("team", "therapist").get(pk=client.pk)
+        Client.objects.select_for_update(of=("self",))
+        .select_related("team", "therapist")
+        .get(pk=client.pk)
     )
     if client.portal_user_id != actor.pk:
         raise NeedsError("Only the person can tell us their own needs here.", "not_yours")
