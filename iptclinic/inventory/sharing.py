@@ -50,12 +50,8 @@ from .timeline_drawing import timeline_svg, timeline_text
 SUGGESTION_DUE = timedelta(days=7)
 
 
-class SharingError(ValueError):
+class SharingError(services.InventoryRuleError):
     """A change the portal's rules do not allow; ``field`` names the form field it is about."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _client(course: Course) -> Client:
