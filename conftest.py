@@ -89,6 +89,9 @@ def _suite_instant() -> datetime:
 
 
 SUITE_NOW = _suite_instant()
+# The test processes (pytest-xdist) start after this and inherit the environment: all of them run
+# at the one instant the header prints, not each at the moment it happened to start.
+os.environ["IPTCLINIC_TEST_NOW"] = SUITE_NOW.isoformat()
 
 
 def pytest_report_header() -> str:

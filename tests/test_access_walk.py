@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from iptclinic.audit.models import AuditEvent
 from tests.clinical_objects import clinical_objects
 
+pytestmark = pytest.mark.walk
+
 NOWHERE = 987654321
 
 # Pages for people who are not signed in, opened by a secret in an emailed link (an invitation,

@@ -27,6 +27,8 @@ from iptclinic.accounts.models import User
 from iptclinic.clients.management.commands.load_demo import LOGINS
 from iptclinic.test import VerifiedClient as HttpClient
 
+pytestmark = pytest.mark.walk
+
 # What a developer reference looks like: a section sign, a Markdown file name, an evidence label
 # of the domain documents, or a source key such as [S6] or the outcome markers [U] and [S].
 DEVELOPER_REFERENCE = re.compile(r"§|\.md\b|\b(?:FIRM|UNVERIFIED|CONVENTION|PRODUCT)\b|\[[SU]\d*\]")

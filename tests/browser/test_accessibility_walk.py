@@ -17,7 +17,7 @@ from tests.browser.conftest import sign_in, sign_out
 from tests.clinical_objects import clinical_objects
 from tests.test_access_walk import EMAILED_LINKS, object_urls, url_patterns
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.walk, pytest.mark.django_db(transaction=True)]
 
 # Pages that end the session or start a sign-in elsewhere: opening them is not looking at them.
 NOT_WALKED = {"accounts/logout/", "accounts/sso/staff/", "accounts/sso/service-user/"}

@@ -15,7 +15,7 @@ from tests.browser.conftest import sign_in
 from tests.browser.test_accessibility_walk import every_url
 from tests.clinical_objects import clinical_objects
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.walk, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (320, 1280)
 
