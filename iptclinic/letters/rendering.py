@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from iptclinic.notifications.reminders import name_for_clients
+
 from .calendar import schedule_ics
 from .formats.audio import text_to_wav, voice_for_language, wav_to_mp3
 from .formats.braille import text_to_brf
@@ -127,7 +129,8 @@ def calendar_file(content: LetterContent, language: str) -> bytes:
             minutes=context["minutes"],
             contracted=context["contracted"],
             team_id=team.pk,
-            team_name=team.name,
+            # The plainer name if the team chose one: a calendar shows it on a lock screen.
+            team_name=name_for_clients(team),
             location=", ".join(context["team_address"]),
             phone=team.care_coordination_phone or team.phone,
         )

@@ -309,6 +309,17 @@ def test_the_calendar_downloads_from_the_client_page(client, tess, scene):
     assert event.detail == {"page": "calendar"}
 
 
+def test_the_calendar_names_the_team_by_its_plainer_name_for_clients(client, tess, scene):
+    """A calendar event shows on a lock screen: the service's full name would say what for."""
+    from iptclinic.notifications.models import TeamReminders
+
+    TeamReminders.objects.create(team=tess.team, days_before=2, sender_name="Riverside Health")
+    client.force_login(tess)
+    content = client.get(reverse("letters:calendar", args=[scene.course.pk])).content.decode()
+    assert "SUMMARY:Appointment: Riverside Health" in content
+    assert tess.team.name not in content
+
+
 def test_the_letter_settings_are_for_the_service_lead(client, tess, lee, team):
     client.force_login(tess)
     assert client.get(reverse("letters:settings")).status_code == 404
