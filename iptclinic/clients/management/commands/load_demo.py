@@ -19,10 +19,13 @@ from iptclinic.clients import services as client_services
 from iptclinic.clients.models import Client, PresentingProblem
 from iptclinic.courses import services as course_services
 from iptclinic.courses.models import Course, RiskLevel
+from iptclinic.courses.requests import set_appointment_place
 from iptclinic.endings import services as ending_services
 from iptclinic.inventory.demo import add_demo_initial_phase
+from iptclinic.inventory.sharing import set_shared
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.lifecycle import CourseState
+from iptclinic.ipt.my_therapy import SharedItem
 from iptclinic.ipt.nhs_number import check_digit
 from iptclinic.lib.demo import DemoCommand
 
@@ -269,6 +272,30 @@ class Command(DemoCommand):
                 client.save(update_fields=["portal_user"])
             if demo.therapist:
                 self._course(client, demo, staff[demo.therapist], today)
+            if client.portal_user_id:
+                self._portal(client, staff["tess"])
+
+    def _portal(self, client: Client, therapist: User) -> None:
+        """What Cara's portal shows in the demo: the parts of her therapy Tess chose to share, and
+        where her next two sessions are (one in a room, one by video)."""
+        course = Course.objects.get(referral__client=client, state=CourseState.ACTIVE)
+        set_shared(
+            course,
+            actor=therapist,
+            items=[SharedItem.FOCUS, SharedItem.GOALS, SharedItem.CIRCLE, SharedItem.TIMELINE],
+        )
+        upcoming = course.appointments.filter(
+            starts_at__gt=timezone.now(), status=Attendance.PLANNED
+        ).order_by("starts_at")[:2]
+        for appointment, (place, video_link) in zip(
+            upcoming,
+            (
+                ("Room 3, Riverside Health Centre", ""),
+                ("", "https://video.example.org/riverside/room-3"),
+            ),
+            strict=False,
+        ):
+            set_appointment_place(appointment, actor=therapist, place=place, video_link=video_link)
 
     def _course(self, client: Client, demo: DemoClient, therapist: User, today: date) -> None:
         start = today - timedelta(weeks=demo.weeks_ago)
