@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
 LOGIN ?= tess
-.PHONY: help run test test-clock lint format bench backup restore demo demo-code migrate system-packages nhsuk-frontend clean
+.PHONY: help run test test-clock lint format bench backup restore demo demo-code migrate system-packages nhsuk-frontend two-nodes clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ test-clock: $(DEV_STAMP) system-packages $(OIDC_PROVIDER) ## The suite again at 
 
 bench: $(STAMP) ## Measure page and rule speed (see bench/README.md)
 	$(BIN)/python bench/run.py
+
+two-nodes: $(STAMP) ## Prove a deployment of several nodes: two gunicorn nodes and two workers on a throwaway PostgreSQL database (docs/deploy.md)
+	$(BIN)/python scripts/two-nodes
 
 backup: $(STAMP) ## Back up the database to a new owner-only file: make backup FILE=path (docs/operations/backup-and-restore.md)
 	$(BIN)/python manage.py backup $(FILE)
