@@ -91,9 +91,10 @@ class JsonLogFormatter(JsonFormatter):
 
     def __init__(self) -> None:
         super().__init__(
-            "{asctime}{levelname}{name}{message}",
+            "{levelname}{name}{message}",
             style="{",
-            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            rename_fields={"levelname": "level", "name": "logger"},
+            timestamp="time",  # ISO 8601 in UTC
         )
 
     def formatException(  # noqa: N802 - the logging API's name
