@@ -79,7 +79,7 @@ def without_request(record: logging.LogRecord) -> bool:
     message names the path (``Not Found: /clients/12/``) and the record carries the request,
     whose text includes the query string. Keep the reason and the route name instead."""
     request = getattr(record, "request", None)
-    if request is not None:
+    if request is not None and record.name.startswith(("django.request", "django.security")):
         reason = record.getMessage().split(":", 1)[0]
         record.msg, record.args = "%s at %s", (reason, route_name(request))
         del record.request
