@@ -10,7 +10,7 @@ LOGIN ?= tess
 # Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal
-.PHONY: help run test test-clock lint format bench backup restore demo demo-code migrate system-packages nhsuk-frontend clean
+.PHONY: help run test test-clock lint format bench backup restore demo demo-code migrate system-packages nhsuk-frontend two-nodes clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -79,6 +79,9 @@ test-clock: $(DEV_STAMP) system-packages $(OIDC_PROVIDER) ## The suite but its w
 
 bench: $(STAMP) ## Measure page and rule speed (see bench/README.md)
 	$(BIN)/python bench/run.py
+
+two-nodes: $(STAMP) ## Prove a deployment of several nodes: two gunicorn nodes and two workers on a throwaway PostgreSQL database (docs/deploy.md)
+	$(BIN)/python scripts/two-nodes
 
 backup: $(STAMP) ## Back up the database to a new owner-only file: make backup FILE=path (docs/operations/backup-and-restore.md)
 	$(BIN)/python manage.py backup $(FILE)

@@ -103,9 +103,12 @@ INSTALLED_APPS = [
     "iptclinic.subject_access",
     "iptclinic.retention",
     "iptclinic.history",
+    "iptclinic.operations",
 ]
 
 MIDDLEWARE = [
+    # Outermost: one JSON line per request, with its duration and final status (operations.logs).
+    "iptclinic.operations.logs.request_log",
     "django.middleware.security.SecurityMiddleware",
     "iptclinic.accounts.middleware.refuse_trace",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,11 +128,15 @@ MIDDLEWARE = [
     "iptclinic.accounts.middleware.no_store_when_signed_in",
     # Signs out a session older than IPTCLINIC_SESSION_MAX_HOURS, whatever its activity.
     "iptclinic.accounts.middleware.session_lifetime",
+    # Moves the idle deadline (SESSION_COOKIE_AGE) by saving the session, at most once a minute.
+    "iptclinic.accounts.middleware.move_idle_deadline",
     # Staff who have not passed the second factor are sent to it (after OTPMiddleware).
     "iptclinic.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The reports' pages read from the replica, when DATABASE_REPLICA_URL names one.
+    "iptclinic.operations.replica.reports_read_from_replica",
     # Last: turns a refused sign-in (too many failures) into the sign-in page (accounts.signin).
     "axes.middleware.AxesMiddleware",
     # Innermost: a refused access (a 404 raised by a view for a signed-in person) is audited.
@@ -138,11 +145,11 @@ MIDDLEWARE = [
 
 if not PRODUCTION:
     # Development mode answers only requests from this computer.
-    MIDDLEWARE.insert(0, "iptclinic.accounts.middleware.loopback_only")
+    MIDDLEWARE.insert(1, "iptclinic.accounts.middleware.loopback_only")
 
 if PRODUCTION:
     # Serves the collected static files from the app nodes; runserver does it in development.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "iptclinic.urls"
 WSGI_APPLICATION = "iptclinic.wsgi.application"
@@ -182,6 +189,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# An optional streaming replica of the primary (docs/deploy.md): the reports read from it, nothing
+# else does (operations.replica). Tests read the primary in its place.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60 if PRODUCTION else 0
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["iptclinic.operations.replica.ReplicaRouter"]
 if PRODUCTION and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     raise ImproperlyConfigured(
         "Set DATABASE_URL to a PostgreSQL database before running IPT Clinic in production: "
@@ -241,9 +256,11 @@ IPTCLINIC_PORTAL_INVITATION_DAYS = int(os.environ.get("IPTCLINIC_PORTAL_INVITATI
 IPTCLINIC_JOIN_CODE_TRIES = int(os.environ.get("IPTCLINIC_JOIN_CODE_TRIES", "5"))
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("IPTCLINIC_PASSWORD_RESET_HOURS", "24")) * 3600
 
-# Sessions end after 30 minutes without activity (ASVS 7.3.1) and when the browser closes.
+# Sessions end after 30 minutes without activity (ASVS 7.3.1) and when the browser closes. The
+# deadline is moved by saving the session at most once a minute, not on every request
+# (accounts.middleware.move_idle_deadline).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -267,6 +284,8 @@ SECURE_HSTS_PRELOAD = PRODUCTION and os.environ.get("IPTCLINIC_HSTS_PRELOAD", "0
 if not SECURE_HSTS_PRELOAD:
     # check --deploy asks for preload; it stays off on purpose unless IPTCLINIC_HSTS_PRELOAD=1.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# A load balancer asks each node for /health/ directly, over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -350,6 +369,23 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 IPTCLINIC_WORKER_HEARTBEAT = float(os.environ.get("IPTCLINIC_WORKER_HEARTBEAT", "5"))
 IPTCLINIC_WORKER_LOST_AFTER = float(os.environ.get("IPTCLINIC_WORKER_LOST_AFTER", "60"))
+# /health/ fails (503) when no worker on any node has said it is alive for this many seconds.
+IPTCLINIC_HEALTH_WORKER_WITHIN = float(os.environ.get("IPTCLINIC_HEALTH_WORKER_WITHIN", "60"))
+
+# The cache holds one thing: the count of wrong portal join codes per address (portal.join).
+# "memory" keeps it in each process, so several processes or nodes each count apart; "database"
+# shares it through the database (run `manage.py createcachetable` once; docs/deploy.md).
+IPTCLINIC_CACHE = os.environ.get("IPTCLINIC_CACHE", "memory")
+if IPTCLINIC_CACHE not in {"memory", "database"}:
+    raise ImproperlyConfigured("IPTCLINIC_CACHE must be 'memory' or 'database'.")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "iptclinic_cache",
+    }
+    if IPTCLINIC_CACHE == "database"
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # Messages to staff (decisions §34). IPTCLINIC_MESSAGES chooses how they leave: "email" through
 # Django's email backend (the console in development, SMTP in production), or "notify" for
@@ -391,13 +427,43 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "IPT Clinic <ipt-clinic@localhost>")
 
-# Personal data never goes to logs: only the request line (ids, not names) and the error type.
+# Personal data never goes to logs (operations.logs; docs/deploy.md): one line per request with
+# its route's name, never its path or query; errors by type, never message. IPTCLINIC_LOG_FORMAT
+# is "json" (one object a line, for a log collector; the default in production) or "text".
+IPTCLINIC_LOG_FORMAT = os.environ.get("IPTCLINIC_LOG_FORMAT", "json" if PRODUCTION else "text")
+if IPTCLINIC_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("IPTCLINIC_LOG_FORMAT must be 'json' or 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "without_request": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": "ext://iptclinic.operations.logs.without_request",
+        }
+    },
+    "formatters": {
+        "json": {"()": "iptclinic.operations.logs.JsonLogFormatter"},
+        "text": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": IPTCLINIC_LOG_FORMAT,
+            "filters": ["without_request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "iptclinic.requests": {
+            "handlers": ["console"],
+            "level": os.environ.get(
+                "IPTCLINIC_REQUEST_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING"
+            ),
+            "propagate": False,
+        },
+    },
 }
 
 # Single sign-on with OpenID Connect (docs/single-sign-on.md), off unless an issuer is set: one

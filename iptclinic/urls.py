@@ -4,6 +4,8 @@ from iptclinic.portal.views import home
 
 urlpatterns = [
     path("", home, name="home"),
+    # Public on purpose: the load balancer's check (operations.health); it says nothing about anyone.
+    path("", include("iptclinic.operations.urls")),
     path("accounts/", include("iptclinic.accounts.urls")),
     # Passkey ceremonies (django-otp-webauthn), under the second-factor pages the middleware opens.
     path("accounts/second-factor/passkeys/", include("iptclinic.accounts.passkeys")),

@@ -10,8 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from iptclinic.audit.models import AuditEvent
+from iptclinic.jobs.models import WorkerHeartbeat
 from tests.clinical_objects import clinical_objects
 
 pytestmark = pytest.mark.walk
@@ -24,6 +26,19 @@ EMAILED_LINKS = {
     "accounts/welcome/<str:token>/",
     "accounts/password-reset/<uidb64>/<token>/",
     "portal/join/link/<str:token>/",
+}
+
+# Pages that answer a signed-out visitor on purpose: signing in, a forgotten password, joining
+# the portal with a printed code, the passkey script's words, and the load balancer's health
+# check (which names no one: iptclinic/operations/tests/test_health.py).
+PUBLIC_PAGES = {
+    "health/",
+    "accounts/login/",
+    "accounts/password-reset/",
+    "accounts/password-reset/sent/",
+    "accounts/password-reset/done/",
+    "accounts/second-factor/passkeys/jsi18n/",
+    "portal/join/",
 }
 
 
@@ -125,3 +140,14 @@ def test_signed_out_visitors_are_sent_to_sign_in_from_every_object_url(client, t
         response = client.get(url)
         assert response.status_code == 302, route
         assert response["Location"].startswith("/accounts/login/"), route
+
+
+def test_only_the_deliberately_public_pages_answer_a_signed_out_visitor(client, db):
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="w", host="h", pid=1, started_at=now, seen_at=now)
+    answered = {
+        route
+        for route, pattern in url_patterns(get_resolver().url_patterns)
+        if not pattern.pattern.converters and client.get("/" + route).status_code == 200
+    }
+    assert answered == PUBLIC_PAGES

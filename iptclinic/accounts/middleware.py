@@ -10,6 +10,8 @@
 - ``no_store_when_signed_in``: no response to a signed-in person is kept in a browser's or a
   proxy's cache, so a clinical page cannot be shown again from the cache after sign-out.
 - ``loopback_only``: in development mode (``IPTCLINIC_ENV`` unset) only this computer is answered.
+- ``move_idle_deadline``: a session's idle deadline (``SESSION_COOKIE_AGE`` after the last
+  activity) is moved by saving the session, at most once a minute, instead of on every request.
 """
 
 from __future__ import annotations
@@ -37,6 +39,12 @@ from django.utils.cache import add_never_cache_headers
 from . import mfa
 
 SIGNED_IN_AT = "iptclinic.signed_in_at"
+# When the session was last saved, so its idle deadline was moved (seconds since the epoch).
+DEADLINE_MOVED_AT = "iptclinic.deadline_moved_at"
+# Saving on every request (SESSION_SAVE_EVERY_REQUEST) made every page view write the session
+# row as well as its audit event. Moving the deadline at most this often shortens the idle
+# timeout by at most this much.
+DEADLINE_MOVE_EVERY = timedelta(minutes=1)
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -66,6 +74,31 @@ def session_lifetime(get_response: Handler) -> Handler:
             )
             return redirect_to_login(request.get_full_path())
         return get_response(request)
+
+    return middleware
+
+
+def move_idle_deadline(get_response: Handler) -> Handler:
+    """Mark the session to be saved (which sets its expiry ``SESSION_COOKIE_AGE`` from now) when
+    it was last saved longer ago than ``DEADLINE_MOVE_EVERY``, or is being saved anyway.
+
+    A session holding nothing (a visitor who never signed in) is left alone: it is not stored,
+    and this must not make it so.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.keys() - {DEADLINE_MOVED_AT}:
+            return response
+        now = timezone.now().timestamp()
+        moved_at = session.get(DEADLINE_MOVED_AT)
+        stale = not isinstance(moved_at, int | float) or (
+            now - moved_at >= DEADLINE_MOVE_EVERY.total_seconds()
+        )
+        if stale or session.modified:
+            session[DEADLINE_MOVED_AT] = now
+        return response
 
     return middleware
 

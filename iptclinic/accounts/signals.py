@@ -15,13 +15,16 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .middleware import SIGNED_IN_AT
+from .middleware import DEADLINE_MOVED_AT, SIGNED_IN_AT
 
 
 @receiver(user_logged_in, dispatch_uid="iptclinic.accounts.remember_sign_in_time")
 def remember_sign_in_time(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
-        request.session[SIGNED_IN_AT] = timezone.now().isoformat()
+        now = timezone.now()
+        request.session[SIGNED_IN_AT] = now.isoformat()
+        # Signing in saves the session, which sets its idle deadline (move_idle_deadline).
+        request.session[DEADLINE_MOVED_AT] = now.timestamp()
 
 
 @receiver(user_logged_in, dispatch_uid="iptclinic.accounts.forget_failures_of_the_username")

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
@@ -133,3 +134,44 @@ def test_trace_is_refused_everywhere(client: HttpClient, tess: User, method: str
     response = client.generic(method, "/caseload/")
     assert response.status_code == 405
     assert b"Tess" not in response.content
+
+
+def session_expires_at(browser: HttpClient) -> timezone.datetime:
+    return Session.objects.get(session_key=browser.session.session_key).expire_date
+
+
+def test_pages_move_the_idle_deadline_at_most_once_a_minute(tess: User, time_machine: Any) -> None:
+    time_machine.move_to(timezone.now(), tick=False)
+    browser = signed_in_as(tess)
+    assert browser.get(CASELOAD).status_code == 200
+    deadline = session_expires_at(browser)
+
+    time_machine.shift(timedelta(seconds=50))
+    assert browser.get(CASELOAD).status_code == 200
+    assert session_expires_at(browser) == deadline  # no write for this page
+
+    time_machine.shift(timedelta(seconds=20))
+    assert browser.get(CASELOAD).status_code == 200
+    assert session_expires_at(browser) == deadline + timedelta(seconds=70)
+
+
+def test_a_session_idle_for_thirty_minutes_is_signed_out(tess: User, time_machine: Any) -> None:
+    time_machine.move_to(timezone.now(), tick=False)
+    browser = signed_in_as(tess)
+    assert browser.get(CASELOAD).status_code == 200
+    time_machine.shift(timedelta(seconds=59))
+    assert browser.get(CASELOAD).status_code == 200  # within the minute: deadline not moved
+
+    # Thirty minutes after the last page the session has ended (at most a minute sooner).
+    time_machine.shift(timedelta(minutes=29, seconds=2))
+
+    response = browser.get(CASELOAD)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_visitor_who_never_signed_in_gets_no_stored_session(client: HttpClient, db: None) -> None:
+    sessions = Session.objects.count()
+
+    assert client.get("/accounts/login/").status_code == 200
+    assert Session.objects.count() == sessions
