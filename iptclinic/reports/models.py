@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from iptclinic.accounts.models import Team
 from iptclinic.clients.models import Client, PresentingProblem, Referral
 from iptclinic.ipt.outcomes import Change, Status
 
@@ -22,9 +23,10 @@ class StoredOutcome(models.Model):
     referral = models.OneToOneField(
         Referral, on_delete=models.CASCADE, primary_key=True, related_name="stored_outcome"
     )
-    # The client is kept here as well so the reader's scope (``visible_clients``) applies
-    # without a join through the referral.
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    # The client's team and therapist are copied here so a reader's scope is a filter on indexed
+    # columns of this table (``reports.access.visible_outcomes``), not a join over every client.
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -60,8 +62,8 @@ class StoredOutcome(models.Model):
         indexes = [
             # The report's period filter: only referrals that have ended are ever reported.
             models.Index(
-                fields=["ended_on"],
-                name="stored_outcome_ended_on",
+                fields=["team", "ended_on"],
+                name="stored_outcome_team_ended_on",
                 condition=models.Q(ended_on__isnull=False),
             )
         ]

@@ -26,7 +26,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from iptclinic.accounts.models import User
-from iptclinic.clients.models import Client, PresentingProblem
+from iptclinic.clients.models import PresentingProblem
 from iptclinic.ipt.outcomes import Change, OutcomeCounts, OutcomeRates, Status, rates_of
 from iptclinic.ipt.problem_areas import PROBLEM_AREAS, ProblemArea
 
@@ -144,9 +144,9 @@ def _rows(groups: dict[str, OutcomeCounts]) -> list[ReportRow]:
     ]
 
 
-def outcome_report(clients: QuerySet[Client], start: date, end: date) -> OutcomeReport:
-    """The report for ``clients`` (already scoped to the reader) over ``start``..``end``."""
-    outcomes = StoredOutcome.objects.filter(ended_on__range=(start, end), client__in=clients)
+def outcome_report(outcomes: QuerySet[StoredOutcome], start: date, end: date) -> OutcomeReport:
+    """The report over ``outcomes`` (already scoped to the reader) for ``start``..``end``."""
+    outcomes = outcomes.filter(ended_on__range=(start, end))
     names = _therapist_names(outcomes)
     by_therapist = _labelled(outcomes, ("therapist_id",), lambda v: [names[v["therapist_id"]]])
     by_focus = _labelled(outcomes, ("focus_areas",), _focus_labels)

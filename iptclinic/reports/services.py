@@ -43,6 +43,7 @@ def outcome_sources() -> QuerySet[Referral]:
     where later migrations of other apps have not run yet.
     """
     return Referral.objects.select_related("client").only(
+        "client__team",
         "client__therapist",
         "closed_on",
         "presenting_problem",
@@ -67,6 +68,7 @@ def outcome_rows(referrals: Iterable[Referral]) -> list[StoredOutcome]:
             StoredOutcome(
                 referral=referral,
                 client_id=referral.client_id,
+                team_id=referral.client.team_id,
                 therapist_id=referral.client.therapist_id,
                 ended_on=result.ended_on,
                 presenting_problem=referral.presenting_problem,

@@ -12,9 +12,9 @@ from iptclinic.accounts.decorators import staff_required
 from iptclinic.accounts.models import Role
 from iptclinic.accounts.reauth import recent_authentication_required
 from iptclinic.audit.services import record
-from iptclinic.clients.access import visible_clients
 from iptclinic.lib.spreadsheet import csv_lines
 
+from .access import visible_outcomes
 from .forms import PeriodForm
 from .selectors import OutcomeReport, csv_rows, outcome_report
 
@@ -52,7 +52,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
     report = None
     if form.is_valid():
         report = outcome_report(
-            visible_clients(request.user), form.cleaned_data["start"], form.cleaned_data["end"]
+            visible_outcomes(request.user), form.cleaned_data["start"], form.cleaned_data["end"]
         )
         _audit(request, report, "report.outcomes")
     return render(
@@ -69,7 +69,7 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     if not form.is_valid():
         return render(request, "reports/outcomes.html", {"form": form, "report": None})
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    report = outcome_report(visible_clients(request.user), start, end)
+    report = outcome_report(visible_outcomes(request.user), start, end)
     _audit(request, report, "report.outcomes_csv")
     response = StreamingHttpResponse(
         csv_lines(csv_rows(report)), content_type="text/csv; charset=utf-8"

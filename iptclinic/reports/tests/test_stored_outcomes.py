@@ -15,7 +15,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from iptclinic.accounts.models import Role
 from iptclinic.clients import services as client_services
+from iptclinic.clients.access import visible_clients
 from iptclinic.clients.models import EATING_DISORDERS, Client, PresentingProblem, Referral
 from iptclinic.courses import services as course_services
 from iptclinic.courses.models import Appointment, Course
@@ -28,10 +30,11 @@ from iptclinic.measures import services as measure_services
 from iptclinic.measures.models import QuestionnaireResponse
 from iptclinic.measures.selectors import referral_results
 from iptclinic.measures.tests.helpers import gad7_total, phq9_total
+from iptclinic.reports.access import visible_outcomes
 from iptclinic.reports.models import StoredOutcome
 from iptclinic.reports.selectors import NO_FOCUS, outcome_report
 from iptclinic.reports.services import outcome_drift, refresh_outcomes
-from iptclinic.test import attend_next, record_the_past_as_missed
+from iptclinic.test import attend_next, make_client, make_user, record_the_past_as_missed
 
 
 def stored(referral: Referral) -> StoredOutcome:
@@ -284,7 +287,7 @@ def test_stored_rows_and_the_report_equal_a_recomputation_from_scratch(plans, te
                 result.gad7.last,
             )
 
-        report = outcome_report(Client.objects.filter(team=team), *PERIOD)
+        report = outcome_report(StoredOutcome.objects.filter(team=team), *PERIOD)
         expected = report_recomputed_in_python(
             list(
                 Referral.objects.select_related("client__therapist").filter(
@@ -301,3 +304,25 @@ def test_stored_rows_and_the_report_equal_a_recomputation_from_scratch(plans, te
                 for row in breakdown.rows
             } == groups
         transaction.set_rollback(True)
+
+
+def test_visible_outcomes_are_the_rows_of_the_visible_clients(
+    team, tess, otto, sam, lee, hana, hana_client, cara, ruth
+):
+    both = make_user(team, "bea", {Role.THERAPIST, Role.SUPERVISOR})
+    otto.supervisor = both
+    otto.save(update_fields=["supervisor"])
+    make_client(lee, None, "Una")
+    make_client(both, both, "Bo")
+    for reader in (tess, otto, sam, lee, hana, both, cara_portal_user(cara)):
+        expected = set(
+            StoredOutcome.objects.filter(client__in=visible_clients(reader)).values_list(
+                "pk", flat=True
+            )
+        )
+        assert set(visible_outcomes(reader).values_list("pk", flat=True)) == expected, reader
+    assert visible_outcomes(both).count() == 2, "Bo's and Ruth's (Otto's) referrals"
+
+
+def cara_portal_user(cara: Client):
+    return make_user(cara.team, "cara-portal", Role.SERVICE_USER)
