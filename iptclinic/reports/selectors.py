@@ -80,11 +80,10 @@ class OutcomeReport:
     start: date
     end: date
     cohorts: list[Cohort]
-    clients: int
-    """How many clients' referrals went into the report (the audit records this number)."""
 
     @property
     def referrals(self) -> int:
+        """How many referrals went into the report (the audit records this number)."""
         return sum(cohort.total.referrals for cohort in self.cohorts)
 
     @property
@@ -94,34 +93,45 @@ class OutcomeReport:
         return [(rate.label, rate.formula, rate.caveat) for rate in rates]
 
 
+GROUPED_BY = (
+    "eating_disorder",
+    "therapist_id",
+    "focus_areas",
+    "presenting_problem",
+    "presenting_problem_other",
+)
+"""Every column a breakdown is made from: one GROUP BY over all of them feeds every breakdown."""
+
 GroupCounts = dict[bool, dict[str, OutcomeCounts]]
 """Eating disorder or not -> group label -> counts."""
 
 
-def _counts_by(
-    outcomes: QuerySet[StoredOutcome], *columns: str
-) -> Iterator[tuple[dict[str, Any], OutcomeCounts]]:
-    """One GROUP BY query: (the group's column values, its counts) for each group."""
-    for values in outcomes.values("eating_disorder", *columns).annotate(**COUNTED).order_by():
-        yield values, OutcomeCounts(**{name: values[name] for name in COUNTED})
+def _counts_by_group(
+    outcomes: QuerySet[StoredOutcome],
+) -> list[tuple[dict[str, Any], OutcomeCounts]]:
+    """One GROUP BY query: (the group's column values, its counts) for each group. There are at
+    most a few thousand groups (therapists x focus combinations x problems), however many rows."""
+    return [
+        (values, OutcomeCounts(**{name: values[name] for name in COUNTED}))
+        for values in outcomes.values(*GROUPED_BY).annotate(**COUNTED).order_by()
+    ]
 
 
 def _labelled(
-    outcomes: QuerySet[StoredOutcome],
-    columns: tuple[str, ...],
+    groups: list[tuple[dict[str, Any], OutcomeCounts]],
     labels: Callable[[dict[str, Any]], list[str]],
 ) -> GroupCounts:
     """Counts by group label; groups whose labels are equal are added together."""
-    groups: GroupCounts = {False: defaultdict(OutcomeCounts), True: defaultdict(OutcomeCounts)}
-    for values, counts in _counts_by(outcomes, *columns):
+    labelled: GroupCounts = {False: defaultdict(OutcomeCounts), True: defaultdict(OutcomeCounts)}
+    for values, counts in groups:
         for label in labels(values):
-            groups[values["eating_disorder"]][label] += counts
-    return groups
+            labelled[values["eating_disorder"]][label] += counts
+    return labelled
 
 
-def _therapist_names(outcomes: QuerySet[StoredOutcome]) -> dict[int | None, str]:
+def _therapist_names(ids: set[int | None]) -> dict[int | None, str]:
     names: dict[int | None, str] = {None: NOT_ALLOCATED}
-    for user in User.objects.filter(pk__in=outcomes.values("therapist_id")):
+    for user in User.objects.filter(pk__in=[pk for pk in ids if pk is not None]):
         names[user.pk] = user.display_name
     return names
 
@@ -146,13 +156,11 @@ def _rows(groups: dict[str, OutcomeCounts]) -> list[ReportRow]:
 
 def outcome_report(outcomes: QuerySet[StoredOutcome], start: date, end: date) -> OutcomeReport:
     """The report over ``outcomes`` (already scoped to the reader) for ``start``..``end``."""
-    outcomes = outcomes.filter(ended_on__range=(start, end))
-    names = _therapist_names(outcomes)
-    by_therapist = _labelled(outcomes, ("therapist_id",), lambda v: [names[v["therapist_id"]]])
-    by_focus = _labelled(outcomes, ("focus_areas",), _focus_labels)
-    by_problem = _labelled(
-        outcomes, ("presenting_problem", "presenting_problem_other"), _problem_labels
-    )
+    groups = _counts_by_group(outcomes.filter(ended_on__range=(start, end)))
+    names = _therapist_names({values["therapist_id"] for values, _ in groups})
+    by_therapist = _labelled(groups, lambda values: [names[values["therapist_id"]]])
+    by_focus = _labelled(groups, _focus_labels)
+    by_problem = _labelled(groups, _problem_labels)
     cohorts = []
     for key, title, eating_disorder in (
         ("depression", "Depression and other referrals", False),
@@ -177,12 +185,7 @@ def outcome_report(outcomes: QuerySet[StoredOutcome], start: date, end: date) ->
                 ],
             )
         )
-    return OutcomeReport(
-        start=start,
-        end=end,
-        cohorts=cohorts,
-        clients=outcomes.values("client_id").distinct().count(),
-    )
+    return OutcomeReport(start=start, end=end, cohorts=cohorts)
 
 
 CSV_HEADER = [

@@ -41,7 +41,6 @@ def _audit(request: HttpRequest, report: OutcomeReport, action: str) -> None:
             # The roles decide whose clients are visible (clients.access.visible_clients).
             "roles": sorted(str(role) for role in request.user.roles),
             "referrals": report.referrals,
-            "clients": report.clients,
         },
     )
 

@@ -256,7 +256,6 @@ def test_each_report_request_writes_one_event_with_the_period_and_the_counts(cli
             "end": END.isoformat(),
             "roles": ["service_lead"],
             "referrals": 14,
-            "clients": 14,
         }
 
 
