@@ -17,7 +17,6 @@ problem.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -106,26 +105,29 @@ GroupCounts = dict[bool, dict[str, OutcomeCounts]]
 """Eating disorder or not -> group label -> counts."""
 
 
-def _counts_by_group(
-    outcomes: QuerySet[StoredOutcome],
-) -> list[tuple[dict[str, Any], OutcomeCounts]]:
+Group = tuple[dict[str, Any], tuple[int, ...]]
+"""A group's column values and its counts, in the order of ``COUNTED``."""
+
+
+def _counts_by_group(outcomes: QuerySet[StoredOutcome]) -> list[Group]:
     """One GROUP BY query: (the group's column values, its counts) for each group. There are at
     most a few thousand groups (therapists x focus combinations x problems), however many rows."""
-    return [
-        (values, OutcomeCounts(**{name: values[name] for name in COUNTED}))
-        for values in outcomes.values(*GROUPED_BY).annotate(**COUNTED).order_by()
-    ]
+    rows = outcomes.values_list(*GROUPED_BY).annotate(**COUNTED).order_by()
+    width = len(GROUPED_BY)
+    return [(dict(zip(GROUPED_BY, row[:width], strict=True)), row[width:]) for row in rows]
 
 
-def _labelled(
-    groups: list[tuple[dict[str, Any], OutcomeCounts]],
-    labels: Callable[[dict[str, Any]], list[str]],
-) -> GroupCounts:
+def _labelled(groups: list[Group], labels: Callable[[dict[str, Any]], list[str]]) -> GroupCounts:
     """Counts by group label; groups whose labels are equal are added together."""
-    labelled: GroupCounts = {False: defaultdict(OutcomeCounts), True: defaultdict(OutcomeCounts)}
+    sums: dict[tuple[bool, str], list[int]] = {}
     for values, counts in groups:
         for label in labels(values):
-            labelled[values["eating_disorder"]][label] += counts
+            total = sums.setdefault((values["eating_disorder"], label), [0] * len(counts))
+            for index, count in enumerate(counts):
+                total[index] += count
+    labelled: GroupCounts = {False: {}, True: {}}
+    for (eating_disorder, label), total in sums.items():
+        labelled[eating_disorder][label] = OutcomeCounts(**dict(zip(COUNTED, total, strict=True)))
     return labelled
 
 
