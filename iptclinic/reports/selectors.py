@@ -1,10 +1,10 @@
-"""The outcomes report: NHS Talking Therapies counts and rates for a period, in a few queries.
+"""The outcomes report: NHS Talking Therapies counts and rates for a period, in two queries.
 
 Which referrals count (PRODUCT, following the NHS statistics, which count finished courses in the
 month they end): every referral of the visible clients that ended within the period, by
 ``measures.selectors.referral_ended_on``. Each referral's outcome is classified once by the core
 (``ipt.outcomes.classify``) and stored with the facts it is grouped by (``StoredOutcome``, kept
-current by the services). A report is then a few GROUP BY queries over those rows: the database
+current by the services). A report is then one GROUP BY query over those rows: the database
 counts each group (``ipt.outcomes.OutcomeCounts``) and the core works out the rates
 (``ipt.outcomes.rates_of``), so every rate carries its numerator, denominator and formula
 (measures-and-standards.md §2) and the work does not grow with the number of referrals.
