@@ -16,6 +16,7 @@ from iptclinic.courses.models import Course
 from iptclinic.courses.selectors import OPEN_STATES
 from iptclinic.lib.concurrency import save_if_unchanged
 from iptclinic.measures.models import RiskAlert
+from iptclinic.reports.services import refresh_client_outcomes, refresh_outcomes
 
 from .models import Allocation, Client, Referral
 
@@ -41,6 +42,7 @@ def register_client(
     _check_therapist(therapist, team)
     client = Client.objects.create(team=team, therapist=therapist, **details)
     first_referral = Referral.objects.create(client=client, **referral)
+    refresh_outcomes([first_referral.pk])
     audit.record(
         actor=actor,
         action="client.register",
@@ -148,6 +150,7 @@ def allocate_client(
         allocated_at=timezone.now(),
     )
     moved = move_client_items(client, previous=previous)
+    refresh_client_outcomes(client)
     audit.record(
         actor=actor,
         action="client.reallocate" if previous else "client.allocate",
@@ -165,6 +168,7 @@ def allocate_client(
 @transaction.atomic
 def add_referral(client: Client, *, actor: User, details: dict[str, Any]) -> Referral:
     referral = Referral.objects.create(client=client, **details)
+    refresh_outcomes([referral.pk])
     audit.record(actor=actor, action="referral.add", client=client, obj=referral)
     return referral
 
@@ -184,6 +188,7 @@ def correct_referral(
     save_if_unchanged(
         referral, expected_version, list(changes), "referral", actor=actor, reason=reason
     )
+    refresh_outcomes([referral.pk])
     audit.record(
         actor=actor,
         action="referral.update",

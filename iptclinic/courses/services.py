@@ -29,6 +29,7 @@ from iptclinic.lib.concurrency import EditConflict, save_if_unchanged
 from iptclinic.lib.text import TextRefused, clean_text
 from iptclinic.measures.models import RiskAlert
 from iptclinic.measures.services import MeasureError, raise_risk_check_alert, review_alert
+from iptclinic.reports.services import refresh_outcomes
 
 from .models import Addendum, Appointment, ContractChange, Course, SessionRecord
 from .schedule import week_after, weekly_slots
@@ -93,6 +94,7 @@ def open_course(
         Appointment,
         default_user=actor,
     )
+    refresh_outcomes([referral.pk])
     audit.record(
         actor=actor,
         action="course.open",
@@ -151,6 +153,7 @@ def set_attendance(appointment: Appointment, *, actor: User, status: Attendance)
         check_transition(CourseState(course.state), CourseState.ACTIVE)
         course.state = CourseState.ACTIVE
         course.save(update_fields=["state"])
+    refresh_outcomes([course.referral_id])
     audit.record(
         actor=actor,
         action="appointment.attendance",
@@ -508,6 +511,7 @@ def end_course(
     course.early_end_reason = reason or ""
     course.end_note = note.strip()
     course.save(update_fields=["state", "ended_on", "early_end_reason", "end_note"])
+    refresh_outcomes([course.referral_id])
     audit.record(
         actor=actor,
         action="course.end",

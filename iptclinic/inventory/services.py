@@ -28,6 +28,7 @@ from iptclinic.ipt.problem_areas import DisputeStage, ProblemArea, area_label, a
 from iptclinic.ipt.strategies import TECHNIQUES
 from iptclinic.ipt.variants import variant_config
 from iptclinic.lib.concurrency import EditConflict, save_if_unchanged
+from iptclinic.reports.services import refresh_outcomes
 
 from .models import (
     GOAL_PROGRESS,
@@ -507,6 +508,7 @@ def choose_focus(
     for goal in retired:
         goal.retired_at = now
     bulk_update_kept(retired, Goal, ["retired_at"], actor=actor)
+    refresh_outcomes([course.referral_id])
     audit.record(
         actor=actor,
         action="focus.renegotiate" if agreed is not None else "focus.choose",

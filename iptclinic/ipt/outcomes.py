@@ -435,7 +435,65 @@ _PAIRED = "finished with paired scores"
 _ELIGIBLE = f"({_PAIRED} - not at caseness at start)"
 
 
+@dataclass(frozen=True)
+class OutcomeCounts:
+    """How many referrals fell in each outcome count: everything a rate is made from.
+
+    Counts add up (``a + b`` is the counts of both groups), so they can be counted anywhere (here
+    from outcomes, or by the database over stored outcomes) and merged before the rates are
+    worked out once by :func:`rates_of`.
+    """
+
+    referrals: int = 0
+    not_finished: int = 0
+    finished_no_paired_scores: int = 0
+    finished_paired: int = 0
+    not_at_caseness: int = 0
+    recovered: int = 0
+    reliable_improvement: int = 0
+    reliable_deterioration: int = 0
+    no_reliable_change: int = 0
+    reliable_recovery: int = 0
+
+    def __add__(self, other: OutcomeCounts) -> OutcomeCounts:
+        return OutcomeCounts(
+            *(getattr(self, name) + getattr(other, name) for name in _COUNT_FIELDS)
+        )
+
+
+_COUNT_FIELDS = tuple(OutcomeCounts.__dataclass_fields__)
+
+
+def count(outcomes: Iterable[ReferralOutcome]) -> OutcomeCounts:
+    """The counts of many outcomes (the rules of :func:`rates_of` say how they are used)."""
+    done = list(outcomes)
+    paired = [o for o in done if o.status is Status.FINISHED]
+
+    def changed(change: Change) -> int:
+        return sum(1 for o in paired if o.change is change)
+
+    return OutcomeCounts(
+        referrals=len(done),
+        not_finished=sum(1 for o in done if o.status is Status.NOT_FINISHED),
+        finished_no_paired_scores=sum(
+            1 for o in done if o.status is Status.FINISHED_NO_PAIRED_SCORES
+        ),
+        finished_paired=len(paired),
+        not_at_caseness=sum(1 for o in paired if not o.at_caseness_at_start),
+        recovered=sum(1 for o in paired if o.at_caseness_at_start and o.recovered),
+        reliable_improvement=changed(Change.RELIABLE_IMPROVEMENT),
+        reliable_deterioration=changed(Change.RELIABLE_DETERIORATION),
+        no_reliable_change=changed(Change.NO_RELIABLE_CHANGE),
+        reliable_recovery=sum(1 for o in paired if o.at_caseness_at_start and o.reliable_recovery),
+    )
+
+
 def aggregate(outcomes: Iterable[ReferralOutcome]) -> OutcomeRates:
+    """Counts and rates of many outcomes: :func:`rates_of` of :func:`count`."""
+    return rates_of(count(outcomes))
+
+
+def rates_of(counts: OutcomeCounts) -> OutcomeRates:
     """Counts and rates by the published formulas (measures-and-standards.md §2).
 
     * Recovery = recovered / (finished - not at caseness) (FIRM).
@@ -446,44 +504,38 @@ def aggregate(outcomes: Iterable[ReferralOutcome]) -> OutcomeRates:
     "Finished" here means finished with paired scores: finished referrals without them are
     counted but left out of every rate (decisions §16, PRODUCT).
     """
-    done = list(outcomes)
-    by_status = {status: [o for o in done if o.status is status] for status in Status}
-    paired = by_status[Status.FINISHED]
-    eligible = [o for o in paired if o.at_caseness_at_start]
-
-    def changed(change: Change) -> int:
-        return sum(1 for o in paired if o.change is change)
-
+    paired = counts.finished_paired
+    eligible = paired - counts.not_at_caseness
     return OutcomeRates(
-        referrals=len(done),
-        not_finished=len(by_status[Status.NOT_FINISHED]),
-        finished=len(paired) + len(by_status[Status.FINISHED_NO_PAIRED_SCORES]),
-        finished_no_paired_scores=len(by_status[Status.FINISHED_NO_PAIRED_SCORES]),
-        finished_paired=len(paired),
-        not_at_caseness=len(paired) - len(eligible),
-        no_reliable_change=changed(Change.NO_RELIABLE_CHANGE),
+        referrals=counts.referrals,
+        not_finished=counts.not_finished,
+        finished=paired + counts.finished_no_paired_scores,
+        finished_no_paired_scores=counts.finished_no_paired_scores,
+        finished_paired=paired,
+        not_at_caseness=counts.not_at_caseness,
+        no_reliable_change=counts.no_reliable_change,
         recovery=Rate.of(
-            sum(1 for o in eligible if o.recovered),
-            len(eligible),
+            counts.recovered,
+            eligible,
             label="Recovery rate",
             formula=f"recovered / {_ELIGIBLE}",
         ),
         reliable_improvement=Rate.of(
-            changed(Change.RELIABLE_IMPROVEMENT),
-            len(paired),
+            counts.reliable_improvement,
+            paired,
             label="Reliable improvement rate",
             formula=f"reliable improvement / {_PAIRED}",
         ),
         reliable_deterioration=Rate.of(
-            changed(Change.RELIABLE_DETERIORATION),
-            len(paired),
+            counts.reliable_deterioration,
+            paired,
             label="Reliable deterioration rate",
             formula=f"reliable deterioration / {_PAIRED}",
             caveat="the published sources do not confirm this denominator",
         ),
         reliable_recovery=Rate.of(
-            sum(1 for o in eligible if o.reliable_recovery),
-            len(eligible),
+            counts.reliable_recovery,
+            eligible,
             label="Reliable recovery rate",
             formula=f"reliable recovery / {_ELIGIBLE}",
             caveat="this denominator comes from secondary sources only",

@@ -37,6 +37,7 @@ from iptclinic.ipt.measure_schedule import Frequency
 from iptclinic.ipt.safety_net import SafetyNetSettings, alert_key
 from iptclinic.ipt.scoring import Answer, Score, score
 from iptclinic.lib.concurrency import EditConflict, save_if_unchanged
+from iptclinic.reports.services import refresh_outcomes
 
 from .duty import can_be_on_duty
 from .models import (
@@ -255,6 +256,7 @@ def record_questionnaire(
             summary=_risk_summary(response),
             questionnaire=response,
         )
+    refresh_outcomes([referral.pk])
     audit.record(
         actor=actor,
         action="questionnaire.create",
@@ -442,6 +444,7 @@ def edit_questionnaire(
         "questionnaire",
     )
     _revision(response, actor, reason=reason.strip())
+    refresh_outcomes([response.referral_id])
     alert = None
     if form.risk_item is not None and response.risk:
         after = answers_from_json(response.answers)

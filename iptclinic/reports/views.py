@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -12,9 +12,9 @@ from iptclinic.accounts.decorators import staff_required
 from iptclinic.accounts.models import Role
 from iptclinic.accounts.reauth import recent_authentication_required
 from iptclinic.audit.services import record
-from iptclinic.clients.access import visible_clients
-from iptclinic.lib.spreadsheet import write_csv
+from iptclinic.lib.spreadsheet import csv_lines
 
+from .access import visible_outcomes
 from .forms import PeriodForm
 from .selectors import OutcomeReport, csv_rows, outcome_report
 
@@ -27,14 +27,20 @@ def _period_form(request: HttpRequest) -> PeriodForm:
 
 
 def _audit(request: HttpRequest, report: OutcomeReport, action: str) -> None:
-    """One event naming the clients whose records went into the report (decisions.md §24)."""
+    """One event recording the question asked and how many records answered it.
+
+    Not a list of client ids: a trust's 12-month report draws on tens of thousands of clients,
+    and the report shows only counts of groups. The period, the reader, their team and roles say exactly which referrals went in (docs/security/audit.md).
+    """
     record(
         actor=request.user,
         action=action,
         detail={
             "start": report.start.isoformat(),
             "end": report.end.isoformat(),
-            "client_ids": report.client_ids,
+            # The roles decide whose clients are visible (clients.access.visible_clients).
+            "roles": sorted(str(role) for role in request.user.roles),
+            "referrals": report.referrals,
         },
     )
 
@@ -45,7 +51,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
     report = None
     if form.is_valid():
         report = outcome_report(
-            visible_clients(request.user), form.cleaned_data["start"], form.cleaned_data["end"]
+            visible_outcomes(request.user), form.cleaned_data["start"], form.cleaned_data["end"]
         )
         _audit(request, report, "report.outcomes")
     return render(
@@ -57,16 +63,17 @@ def outcomes(request: HttpRequest) -> HttpResponse:
 
 @staff_required(Role.SUPERVISOR, Role.SERVICE_LEAD)
 @recent_authentication_required
-def outcomes_csv(request: HttpRequest) -> HttpResponse:
+def outcomes_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     form = _period_form(request)
     if not form.is_valid():
         return render(request, "reports/outcomes.html", {"form": form, "report": None})
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    report = outcome_report(visible_clients(request.user), start, end)
+    report = outcome_report(visible_outcomes(request.user), start, end)
     _audit(request, report, "report.outcomes_csv")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(csv_rows(report)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = (
         f'attachment; filename="outcomes-{start.isoformat()}-to-{end.isoformat()}.csv"'
     )
-    write_csv(response, csv_rows(report))
     return response

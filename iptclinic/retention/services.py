@@ -67,6 +67,7 @@ ERASED = frozenset(
         "notifications.SentReminder",
         "portal.ContactMessage",
         "portal.RecordQuestion",
+        "reports.StoredOutcome",
         "subject_access.SubjectAccessRequest",
         "subject_access.ThirdParty",
     }

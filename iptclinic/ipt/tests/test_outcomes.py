@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from iptclinic.ipt.instruments import GAD7, PHQ9, WSAS
 from iptclinic.ipt.outcomes import (
     Change,
+    OutcomeCounts,
     Rate,
     ReferralOutcome,
     ScorePair,
@@ -22,7 +23,9 @@ from iptclinic.ipt.outcomes import (
     aggregate,
     classify,
     classify_measures,
+    count,
     first_and_last,
+    rates_of,
 )
 
 RI = Change.RELIABLE_IMPROVEMENT
@@ -478,3 +481,14 @@ def test_rates_never_divide_more_than_their_denominator_and_counts_add_up(
         assert 0 <= rate.numerator <= rate.denominator
         if rate.percent is not None:
             assert Decimal(0) <= rate.percent <= Decimal(100)
+
+
+@settings(deadline=None)
+@given(st.lists(_referrals, max_size=20), st.lists(_referrals, max_size=20))
+def test_counts_of_two_groups_add_up_to_the_counts_of_both(
+    first: list[ReferralOutcome], second: list[ReferralOutcome]
+) -> None:
+    # The report adds the database's counts of many groups before working out any rate.
+    assert count(first) + count(second) == count(first + second)
+    assert rates_of(count(first) + count(second)) == aggregate(first + second)
+    assert count([]) == OutcomeCounts()

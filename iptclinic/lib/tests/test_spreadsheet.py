@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from iptclinic.lib.spreadsheet import safe_cell, write_csv
+from iptclinic.lib.spreadsheet import csv_lines, safe_cell, write_csv
 
 
 @pytest.mark.parametrize(
@@ -25,3 +25,12 @@ def test_ordinary_text_is_unchanged(value):
 @pytest.mark.parametrize("value", [-5, 0, 3.5, None])
 def test_numbers_stay_numbers(value):
     assert safe_cell(value) is value
+
+
+def test_streamed_lines_are_the_same_file_a_line_at_a_time():
+    rows = [["group", "count"], ['=HYPERLINK("http://x")', -5], ["Line\nbreak, comma", 3]]
+    whole = io.StringIO()
+    write_csv(whole, rows)
+    lines = list(csv_lines(iter(rows)))
+    assert len(lines) == len(rows)
+    assert "".join(lines) == whole.getvalue()
