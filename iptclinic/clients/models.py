@@ -86,7 +86,18 @@ class Client(models.Model):
 
     class Meta:
         ordering = ["family_name", "given_name"]
-        indexes = [models.Index(fields=["team", "therapist"])]
+        indexes = [
+            models.Index(fields=["team", "therapist"]),
+            # Lists walk these in name order, one keyset page at a time (clients.selectors).
+            models.Index(
+                fields=["team", "family_name", "given_name", "id"], name="client_team_name_idx"
+            ),
+            models.Index(
+                fields=["therapist", "family_name", "given_name", "id"],
+                name="client_therapist_name_idx",
+            ),
+            models.Index(fields=["team", "nhs_number"], name="client_team_nhs_number_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -13,21 +13,68 @@ from django.views.decorators.http import require_http_methods
 from iptclinic.accounts.decorators import staff_required
 from iptclinic.accounts.models import Role
 from iptclinic.accounts.reauth import recent_authentication_required
+from iptclinic.audit.services import record_list_view
 from iptclinic.audit.views import record_view
 from iptclinic.courses.models import Appointment, ContractChange, Course
 from iptclinic.history.selectors import last_correction, with_corrections
 from iptclinic.lib.concurrency import EditConflict
 
 from . import services
-from .access import can_allocate, can_edit_clinical_record, can_edit_details, client_for
+from .access import (
+    can_allocate,
+    can_edit_clinical_record,
+    can_edit_details,
+    client_for,
+    visible_clients,
+)
 from .forms import (
     AllocationForm,
     ClientCorrectionForm,
     ClientDetailsForm,
+    ClientSearchForm,
     ReferralCorrectionForm,
     ReferralForm,
 )
 from .models import Referral
+from .selectors import ClientSearch, Standing, client_page, therapists_to_search
+
+
+@staff_required()
+def client_list(request: HttpRequest) -> HttpResponse:
+    """Everyone the person may see, found by search, one page at a time (an htmx request gets
+    the results alone; without JavaScript the same form reloads the page)."""
+    form = ClientSearchForm(request.GET, therapists=therapists_to_search(request.user))
+    data = form.cleaned_data if form.is_valid() else {}
+    search = ClientSearch(
+        text=data.get("text", ""),
+        therapist=data.get("therapist"),
+        standing=Standing(data["standing"]) if data.get("standing") else None,
+    )
+    page = client_page(
+        visible_clients(request.user), search, after=data.get("after"), before=data.get("before")
+    )
+    record_list_view(
+        actor=request.user,
+        action="clients.search",
+        clients=[row.client for row in page.rows],
+        search={
+            **search.as_audit_detail(),
+            "after": data.get("after"),
+            "before": data.get("before"),
+        },
+    )
+    template = "clients/client_list.html#results" if request.htmx else "clients/client_list.html"
+    return render(
+        request, template, {"form": form, "page": page, "query": _query_without_cursor(request)}
+    )
+
+
+def _query_without_cursor(request: HttpRequest) -> str:
+    """The search as a query string, for the next and previous links to carry."""
+    query = request.GET.copy()
+    for cursor in ("after", "before"):
+        query.pop(cursor, None)
+    return query.urlencode()
 
 
 @staff_required()

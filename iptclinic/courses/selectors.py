@@ -5,17 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from typing import Generic, TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from iptclinic.clients.models import Client
+from iptclinic.clients.models import Client, Referral
 from iptclinic.ipt.lifecycle import CourseState
 from iptclinic.ipt.phases import ENDING_PROMPT_LABELS, EndingPrompt, Phase, ending_prompt
 
 from .models import Appointment, Course, CourseTimeline
 
 OPEN_STATES = [CourseState.REFERRED, CourseState.ACTIVE]
+ENDED_STATES = [CourseState.COMPLETED, CourseState.ENDED_EARLY]
 
 
 @dataclass(frozen=True)
@@ -67,24 +69,98 @@ def open_courses(clients: QuerySet[Client]) -> QuerySet[Course]:
         "id", "course_id", "starts_at", "status", "record__id", "record__signed_at"
     )
     return (
-        Course.objects.filter(referral__client__in=clients, state__in=OPEN_STATES)
+        # The clients stay a subquery and the state leads an index: open courses are found
+        # without reading every referral the team ever had.
+        Course.objects.filter(state__in=OPEN_STATES, referral__client__in=clients.values("pk"))
         # endings (issue 5): the ending record rides along for the caseload's ending prompts.
-        .select_related("referral__client", "ending_record")
+        .select_related("referral__client__therapist", "ending_record")
         .prefetch_related(Prefetch("appointments", queryset=appointments))
+        .order_by("referral__client__family_name", "referral__client__given_name", "id")
     )
 
 
-def caseload(clients: QuerySet[Client]) -> list[CaseloadRow]:
-    courses = {course.referral.client_id: course for course in open_courses(clients)}
-    rows = []
-    for client in clients.select_related("therapist"):
-        course = courses.get(client.pk)
-        rows.append(
-            CaseloadRow(
-                client=client, course=course, timeline=course.timeline() if course else None
-            )
+T = TypeVar("T")
+ENDED_RECENTLY_DAYS = 90
+# A section longer than this is found through the client list's search instead.
+SECTION_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Section(Generic[T]):
+    """The first rows of one part of the caseload, and how many there are in all."""
+
+    rows: list[T]
+    total: int
+
+    @property
+    def is_cut(self) -> bool:
+        return self.total > len(self.rows)
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """The work, not every client ever allocated: open courses, people waiting for a course,
+    and courses ended in the last 90 days. Everyone else is found by the client list's search."""
+
+    open: Section[CaseloadRow]
+    waiting: Section[Client]
+    ended: Section[Course]
+
+
+def _section(queryset: QuerySet[T]) -> Section[T]:
+    rows = list(queryset[: SECTION_LIMIT + 1])
+    if len(rows) <= SECTION_LIMIT:
+        return Section(rows=rows, total=len(rows))
+    return Section(rows=rows[:SECTION_LIMIT], total=queryset.count())
+
+
+def has_open_course() -> Exists:
+    """For a client queryset: the client has a course referred or active."""
+    return Exists(Course.objects.filter(referral__client=OuterRef("pk"), state__in=OPEN_STATES))
+
+
+def is_waiting() -> Q:
+    """For a client queryset: no open course, and either an open referral with no course yet
+    or no referral at all (allocated, the referral still to record)."""
+    referrals = Referral.objects.filter(client=OuterRef("pk"))
+    return ~Q(has_open_course()) & (
+        Q(Exists(referrals.filter(closed_on__isnull=True, courses__isnull=True)))
+        | ~Q(Exists(referrals))
+    )
+
+
+def waiting_clients(clients: QuerySet[Client]) -> QuerySet[Client]:
+    return (
+        clients.filter(is_waiting())
+        .select_related("therapist")
+        .order_by("family_name", "given_name", "id")
+    )
+
+
+def recently_ended(clients: QuerySet[Client], today: date) -> QuerySet[Course]:
+    return (
+        Course.objects.filter(
+            state__in=ENDED_STATES,
+            ended_on__gte=today - timedelta(days=ENDED_RECENTLY_DAYS),
+            referral__client__in=clients.values("pk"),
         )
-    return rows
+        .select_related("referral__client__therapist")
+        .order_by("-ended_on", "-id")
+    )
+
+
+def caseload(clients: QuerySet[Client], today: date) -> Caseload:
+    """A fixed number of queries, whatever the number of clients or courses."""
+    courses = _section(open_courses(clients))
+    rows = [
+        CaseloadRow(client=course.referral.client, course=course, timeline=course.timeline())
+        for course in courses.rows
+    ]
+    return Caseload(
+        open=Section(rows=rows, total=courses.total),
+        waiting=_section(waiting_clients(clients)),
+        ended=_section(recently_ended(clients, today)),
+    )
 
 
 def week_bounds(today: date) -> tuple[datetime, datetime]:
