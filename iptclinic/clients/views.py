@@ -15,8 +15,9 @@ from iptclinic.accounts.models import Role
 from iptclinic.accounts.reauth import recent_authentication_required
 from iptclinic.audit.services import record_list_view
 from iptclinic.audit.views import record_view
-from iptclinic.courses.models import Appointment, ContractChange, Course
+from iptclinic.courses.models import Appointment, ContractChange, Course, CourseTimeline
 from iptclinic.history.selectors import last_correction, with_corrections
+from iptclinic.inventory.selectors import initial_phase_summaries
 from iptclinic.lib.concurrency import EditConflict
 
 from . import services
@@ -127,6 +128,13 @@ def _courses_with_timelines(client_id: int) -> list[Course]:
     )
 
 
+def _with_summaries(courses: list[Course]) -> list[tuple[Course, CourseTimeline, dict]]:
+    """Each course with its timeline and its inventory summary (inventory, issue 3)."""
+    timelines = [(course, course.timeline()) for course in courses]
+    summaries = initial_phase_summaries(timelines)
+    return [(course, timeline, summaries[course.pk]) for course, timeline in timelines]
+
+
 def _can_open_course(courses: list[Course]) -> bool:
     """A course can be opened when no course is open: a referral holds one open course at a time."""
     return not any(course.is_open for course in courses)
@@ -144,7 +152,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
             "client": client,
             "referrals": with_corrections(Referral.objects.filter(client=client)),
             "correction": last_correction(client),
-            "courses": [(course, course.timeline()) for course in courses],
+            "courses": _with_summaries(courses),
             "can_open_course": _can_open_course(courses),
             "can_edit": can_edit_clinical_record(request.user, client),
             "can_edit_details": can_edit_details(request.user, client),
