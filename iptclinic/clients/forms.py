@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from iptclinic.accounts.models import User
 from iptclinic.ipt.nhs_number import nhs_number_problem, normalise_nhs_number
+from iptclinic.ipt.phases import PHASE_LABELS
 from iptclinic.lib.forms import CheckedTextForm
 
 from .models import Client, PresentingProblem, Referral
@@ -200,6 +201,11 @@ class ClientSearchForm(CheckedTextForm, forms.Form):
         queryset=User.objects.none(), required=False, empty_label="Any therapist"
     )
     standing = forms.ChoiceField(label="Course", required=False)
+    phase = forms.ChoiceField(
+        label="Phase of an open course",
+        required=False,
+        choices=[("", "Any"), *((p.value, label) for p, label in PHASE_LABELS.items())],
+    )
     after = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 

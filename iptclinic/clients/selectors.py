@@ -16,9 +16,16 @@ from django.db.models.functions import Concat, Lower
 
 from iptclinic.accounts.models import User
 from iptclinic.courses.models import Course
-from iptclinic.courses.selectors import ENDED_STATES, has_open_course, is_waiting
+from iptclinic.courses.selectors import (
+    ENDED_STATES,
+    OPEN_STATES,
+    has_open_course,
+    is_waiting,
+    with_current_phase,
+)
 from iptclinic.ipt.lifecycle import STATE_LABELS, CourseState
 from iptclinic.ipt.nhs_number import is_valid_nhs_number, normalise_nhs_number
+from iptclinic.ipt.phases import Phase
 
 from .models import Client
 
@@ -76,6 +83,7 @@ class ClientSearch:
     text: str = ""
     therapist: User | None = None
     standing: Standing | None = None
+    phase: Phase | None = None
 
     def filter(self, clients: QuerySet[Client]) -> QuerySet[Client]:
         if is_valid_nhs_number(self.text):
@@ -88,6 +96,12 @@ class ClientSearch:
             clients = clients.filter(therapist=self.therapist)
         if self.standing is not None:
             clients = clients.filter(_standing_filter(self.standing))
+        if self.phase is not None:
+            open_courses = Course.objects.filter(
+                referral__client=OuterRef("pk"), state__in=OPEN_STATES
+            )
+            in_phase = with_current_phase(open_courses).filter(current_phase=self.phase)
+            clients = clients.filter(Exists(in_phase))
         return clients
 
     def as_audit_detail(self) -> dict[str, object]:
@@ -95,6 +109,7 @@ class ClientSearch:
             "text": self.text,
             "therapist_id": self.therapist.pk if self.therapist else None,
             "standing": str(self.standing) if self.standing else "",
+            "phase": str(self.phase) if self.phase else "",
         }
 
 

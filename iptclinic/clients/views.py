@@ -18,6 +18,7 @@ from iptclinic.audit.views import record_view
 from iptclinic.courses.models import Appointment, ContractChange, Course, CourseTimeline
 from iptclinic.history.selectors import last_correction, with_corrections
 from iptclinic.inventory.selectors import initial_phase_summaries
+from iptclinic.ipt.phases import Phase
 from iptclinic.lib.concurrency import EditConflict
 
 from . import services
@@ -50,6 +51,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
         text=data.get("text", ""),
         therapist=data.get("therapist"),
         standing=Standing(data["standing"]) if data.get("standing") else None,
+        phase=Phase(data["phase"]) if data.get("phase") else None,
     )
     page = client_page(
         visible_clients(request.user), search, after=data.get("after"), before=data.get("before")

@@ -7,12 +7,27 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Generic, TypeVar
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from iptclinic.clients.models import Client, Referral
+from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.lifecycle import CourseState
 from iptclinic.ipt.phases import ENDING_PROMPT_LABELS, EndingPrompt, Phase, ending_prompt
+from iptclinic.ipt.variants import Variant, variant_config
 
 from .models import Appointment, Course, CourseTimeline
 
@@ -160,6 +175,45 @@ def caseload(clients: QuerySet[Client], today: date) -> Caseload:
         open=Section(rows=rows, total=courses.total),
         waiting=_section(waiting_clients(clients)),
         ended=_section(recently_ended(clients, today)),
+    )
+
+
+def with_current_phase(courses: QuerySet[Course]) -> QuerySet[Course]:
+    """Courses annotated with ``current_phase``, the phase ``CourseTimeline.current_phase`` gives,
+    worked out in the database so a list can filter on it.
+
+    The phase of the last attended session (``ipt.phases.phase_for_session``): the ending from
+    the variant's ending range, the middle past the initial range once the focus and agreement
+    allow it on the day of that session, otherwise the initial phase (and with none attended).
+    The ranges come from each variant's row in ``ipt.variants``; a test holds this equal to the
+    timeline for every variant.
+    """
+    attended = Appointment.objects.filter(course=OuterRef("pk"), status=Attendance.ATTENDED)
+    count = attended.order_by().values("course").annotate(n=Count("id")).values("n")
+    last_day = attended.order_by("-starts_at").annotate(
+        day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone())
+    )
+    whens = []
+    for variant in Variant:
+        config = variant_config(variant)
+        whens += [
+            When(
+                Q(variant=variant, attended__gt=F("contracted_sessions") - config.ending_sessions),
+                then=Value(Phase.ENDING.value),
+            ),
+            When(
+                Q(
+                    variant=variant,
+                    attended__gt=config.initial_sessions,
+                    middle_phase_allowed_on__lte=F("last_attended_on"),
+                ),
+                then=Value(Phase.MIDDLE.value),
+            ),
+        ]
+    return courses.annotate(
+        attended=Coalesce(Subquery(count), 0),
+        last_attended_on=Subquery(last_day.values("day")[:1]),
+        current_phase=Case(*whens, default=Value(Phase.INITIAL.value)),
     )
 
 

@@ -18,8 +18,9 @@ from iptclinic.clients import selectors
 from iptclinic.clients.access import visible_clients
 from iptclinic.clients.models import Client
 from iptclinic.clients.selectors import ClientSearch, Standing, client_page
-from iptclinic.courses.models import Course
+from iptclinic.courses.models import Appointment, Course
 from iptclinic.ipt.lifecycle import CourseState
+from iptclinic.ipt.phases import Phase
 from iptclinic.test import make_client, open_course_for
 
 LIST = reverse("clients:list")
@@ -171,6 +172,7 @@ def test_a_search_is_audited_with_its_terms_and_the_page_shown(
             "text": "whitfield",
             "therapist_id": None,
             "standing": "",
+            "phase": "",
             "after": None,
             "before": None,
         },
@@ -213,3 +215,16 @@ def test_on_postgresql_the_name_search_can_use_the_trigram_index(tess: User, car
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = found.explain()
     assert "client_search_name_trgm" in plan
+
+
+def test_it_filters_open_courses_by_their_phase(tess: User, cara: Client) -> None:
+    course = open_course_for(cara, tess)
+    late = make_client(tess, tess, "Lou", "Late")
+    ending = open_course_for(late, tess, weeks_ago=20)
+    Appointment.objects.filter(course=ending).update(status="attended")
+    clients = visible_clients(tess)
+    assert _names(client_page(clients, ClientSearch(phase=Phase.INITIAL))) == ["Cara Whitfield"]
+    assert _names(client_page(clients, ClientSearch(phase=Phase.ENDING))) == ["Lou Late"]
+    assert _names(client_page(clients, ClientSearch(phase=Phase.MIDDLE))) == []
+    Course.objects.filter(pk=course.pk).update(state=CourseState.COMPLETED)
+    assert _names(client_page(clients, ClientSearch(phase=Phase.INITIAL))) == []
