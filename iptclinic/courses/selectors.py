@@ -96,8 +96,10 @@ def open_courses(clients: QuerySet[Client]) -> QuerySet[Course]:
 
 T = TypeVar("T")
 ENDED_RECENTLY_DAYS = 90
-# A section longer than this is found through the client list's search instead.
-SECTION_LIMIT = 200
+# Longer sections are found through the client list's search instead. Open courses carry the
+# week's sessions, records and prompts, so a supervisor's whole list of them fits.
+OPEN_COURSES_SHOWN = 200
+OTHERS_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -122,11 +124,11 @@ class Caseload:
     ended: Section[Course]
 
 
-def _section(queryset: QuerySet[T]) -> Section[T]:
-    rows = list(queryset[: SECTION_LIMIT + 1])
-    if len(rows) <= SECTION_LIMIT:
+def _section(queryset: QuerySet[T], shown: int) -> Section[T]:
+    rows = list(queryset[: shown + 1])
+    if len(rows) <= shown:
         return Section(rows=rows, total=len(rows))
-    return Section(rows=rows[:SECTION_LIMIT], total=queryset.count())
+    return Section(rows=rows[:shown], total=queryset.count())
 
 
 def has_open_course() -> Exists:
@@ -135,13 +137,11 @@ def has_open_course() -> Exists:
 
 
 def is_waiting() -> Q:
-    """For a client queryset: no open course, and either an open referral with no course yet
-    or no referral at all (allocated, the referral still to record)."""
-    referrals = Referral.objects.filter(client=OuterRef("pk"))
-    return ~Q(has_open_course()) & (
-        Q(Exists(referrals.filter(closed_on__isnull=True, courses__isnull=True)))
-        | ~Q(Exists(referrals))
-    )
+    """For a client queryset: no open course, and an open referral with no course yet (every
+    client is registered with a referral: ``clients.services.register_client``)."""
+    no_course = ~Exists(Course.objects.filter(referral=OuterRef("pk")))
+    referrals = Referral.objects.filter(client=OuterRef("pk"), closed_on__isnull=True)
+    return ~Q(has_open_course()) & Q(Exists(referrals.filter(no_course)))
 
 
 def waiting_clients(clients: QuerySet[Client]) -> QuerySet[Client]:
@@ -166,15 +166,15 @@ def recently_ended(clients: QuerySet[Client], today: date) -> QuerySet[Course]:
 
 def caseload(clients: QuerySet[Client], today: date) -> Caseload:
     """A fixed number of queries, whatever the number of clients or courses."""
-    courses = _section(open_courses(clients))
+    courses = _section(open_courses(clients), OPEN_COURSES_SHOWN)
     rows = [
         CaseloadRow(client=course.referral.client, course=course, timeline=course.timeline())
         for course in courses.rows
     ]
     return Caseload(
         open=Section(rows=rows, total=courses.total),
-        waiting=_section(waiting_clients(clients)),
-        ended=_section(recently_ended(clients, today)),
+        waiting=_section(waiting_clients(clients), OTHERS_SHOWN),
+        ended=_section(recently_ended(clients, today), OTHERS_SHOWN),
     )
 
 

@@ -45,6 +45,14 @@ class Migration(migrations.Migration):
             model_name='client',
             index=models.Index(fields=['team', 'nhs_number'], name='client_team_nhs_number_idx'),
         ),
+        migrations.AddIndex(
+            model_name="referral",
+            index=models.Index(
+                condition=models.Q(("closed_on__isnull", True)),
+                fields=["client"],
+                name="referral_open_idx",
+            ),
+        ),
         # Django's CreateExtension does nothing on a database other than PostgreSQL.
         TrigramExtension(),
         migrations.RunPython(add_name_search_index, remove_name_search_index),

@@ -97,7 +97,7 @@ def test_otto_sees_none_of_tess_s_work_on_his_caseload(
 def test_a_long_section_shows_its_first_rows_and_sends_the_rest_to_the_search(
     client: HttpClient, tess: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(selectors, "SECTION_LIMIT", 2)
+    monkeypatch.setattr(selectors, "OTHERS_SHOWN", 2)
     for given in ("Abe", "Bea", "Cy"):
         make_client(tess, tess, given, "Waiting")
     client.force_login(tess)
@@ -106,3 +106,15 @@ def test_a_long_section_shows_its_first_rows_and_sends_the_rest_to_the_search(
     assert "Abe Waiting" in waiting and "Bea Waiting" in waiting and "Cy Waiting" not in waiting
     assert "The first 2 of 3." in waiting
     assert f"{reverse('clients:list')}?standing=waiting" in waiting
+
+
+def test_when_open_courses_are_cut_the_week_and_records_say_which_courses_they_cover(
+    client: HttpClient, tess: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "OPEN_COURSES_SHOWN", 1)
+    for given in ("Abe", "Bea"):
+        open_course_for(make_client(tess, tess, given, "Open"), tess)
+    client.force_login(tess)
+    page = client.get(reverse("courses:caseload")).content.decode()
+    assert "Of the 1 open courses listed below" in _section(page, "week-title")
+    assert "The first 1 of 2 open courses." in _section(page, "clients-title")
