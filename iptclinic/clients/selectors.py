@@ -34,7 +34,12 @@ NAME_ORDER = ("family_name", "given_name", "pk")
 
 
 def search_name() -> Lower:
-    """The expression the name search reads; the PostgreSQL trigram index is built on it."""
+    """The expression the name search reads; the PostgreSQL trigram index is built on it.
+
+    Migration ``clients/0005`` imports it so that the index and the query cannot drift apart (a
+    test checks the planner can use the index). Changing it needs a new migration that drops and
+    rebuilds ``client_search_name_trgm``; until then the search would read every client.
+    """
     return Lower(Concat("given_name", Value(" "), "family_name", Value(" "), "preferred_name"))
 
 

@@ -46,7 +46,10 @@ def client_list(request: HttpRequest) -> HttpResponse:
     """Everyone the person may see, found by search, one page at a time (an htmx request gets
     the results alone; without JavaScript the same form reloads the page)."""
     form = ClientSearchForm(request.GET, therapists=therapists_to_search(request.user))
-    data = form.cleaned_data if form.is_valid() else {}
+    # A field that does not validate is shown with its message and left out of the search; the
+    # rest of the search still runs (cleaned_data keeps the fields that did validate).
+    form.is_valid()
+    data = form.cleaned_data
     search = ClientSearch(
         text=data.get("text", ""),
         therapist=data.get("therapist"),

@@ -179,13 +179,15 @@ def test_a_search_is_audited_with_its_terms_and_the_page_shown(
     }
 
 
-def test_bad_input_gets_a_message_and_the_first_page(
+def test_bad_input_gets_a_message_and_the_rest_of_the_search_still_runs(
     client: HttpClient, tess: User, cara: Client
 ) -> None:
+    make_client(tess, tess, "Carl", "Hughes")
     client.force_login(tess)
-    response = client.get(LIST, {"standing": "lost", "after": "x"})
+    response = client.get(LIST, {"text": "whitfield", "standing": "lost", "after": "x"})
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
+    assert 'value="whitfield"' in response.content.decode()
     assert _shown(response) == ["Cara Whitfield"]
 
 
