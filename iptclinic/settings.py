@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Index operator classes (the client list's trigram name index); harmless on SQLite.
+    "django.contrib.postgres",
     "django.forms",
     "template_partials",
     "django_htmx",

@@ -258,3 +258,81 @@ def test_a_portal_page_costs_the_same_queries_for_3_and_100_past_questionnaires(
     few = queries_for(client, url)
     add_past_questionnaires(someone, tess, 97, start=3)
     assert queries_for(client, url) == few, url
+
+
+def _end_course_and_refer_again(client_record, therapist, weeks_ago: int) -> None:
+    """Close the client's open course and referral, then refer them again with a new course."""
+    from datetime import time
+
+    from iptclinic.courses.services import open_course
+
+    start = timezone.localdate() - timedelta(weeks=weeks_ago)
+    Course.objects.filter(referral__client=client_record, state__in=["active", "referred"]).update(
+        state="completed", ended_on=start
+    )
+    Referral.objects.filter(client=client_record).update(closed_on=start)
+    referral = Referral.objects.create(
+        client=client_record, received_on=start, referrer="GP", reason="Low mood again."
+    )
+    open_course(
+        referral,
+        actor=therapist,
+        contracted_sessions=16,
+        start_date=start,
+        weekday=start.weekday(),
+        session_time=time(10, 0),
+    )
+
+
+def test_a_client_page_costs_the_same_queries_for_1_and_4_courses(client, team, tess):
+    client.force_login(tess)
+    first = add_clients(team, tess, 1)[0]
+    one = queries_for(client, f"/clients/{first.pk}/")
+    for weeks_ago in (4, 3, 2):
+        _end_course_and_refer_again(first, tess, weeks_ago)
+    assert Course.objects.filter(referral__client=first).count() == 4
+    four = queries_for(client, f"/clients/{first.pk}/")
+    assert one == four, f"client page: {one} queries with 1 course, {four} with 4"
+
+
+@pytest.mark.parametrize("role", ["tess", "sam", "lee"])
+def test_the_caseload_costs_the_same_queries_for_1_and_30_waiting_and_ended(
+    client, request, role, team, tess
+):
+    client.force_login(request.getfixturevalue(role))
+    people = add_clients(team, tess, 2)
+    Course.objects.filter(referral__client=people[1]).update(
+        state="completed", ended_on=timezone.localdate() - timedelta(days=10)
+    )
+    few = queries_for(client, "/caseload/")
+    ended = add_clients(team, tess, 30, start=2)
+    Course.objects.filter(referral__client__in=ended).update(
+        state="completed", ended_on=timezone.localdate() - timedelta(days=10)
+    )
+    waiting = Client.objects.bulk_create(
+        Client(
+            team=team,
+            therapist=tess,
+            given_name=f"Waiting{n}",
+            family_name="Example",
+            date_of_birth=timezone.localdate() - timedelta(days=365 * 30),
+        )
+        for n in range(30)
+    )
+    Referral.objects.bulk_create(
+        Referral(client=c, received_on=timezone.localdate(), referrer="GP", reason="Low mood.")
+        for c in waiting
+    )
+    many = queries_for(client, "/caseload/")
+    assert few == many, f"caseload for {role}: {few} queries before, {many} after"
+
+
+def test_a_page_of_the_client_list_costs_the_same_queries_for_5_and_200_clients(
+    client, team, tess, lee
+):
+    client.force_login(lee)
+    add_clients(team, tess, 5)
+    few = queries_for(client, "/clients/?text=example&standing=open")
+    add_clients(team, tess, 195, start=5)
+    many = queries_for(client, "/clients/?text=example&standing=open")
+    assert few == many, f"client list: {few} queries with 5 clients, {many} with 200"

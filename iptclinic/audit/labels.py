@@ -17,6 +17,7 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "client.view": "Looked at the client's record",
         "client.nothing_to_see": "Opened a page about the client with nothing to show",
         "caseload.view": "Looked at a caseload list",
+        "clients.search": "Searched the client list",
         "attention.view": "Looked at their Needs attention list",
         "attention.team_view": "Looked at the team's Needs attention list",
         "people.view": "Looked at the team's people",

@@ -50,8 +50,20 @@ def record(
     )
 
 
-def record_list_view(*, actor: User, action: str, clients: Iterable[Client]) -> AuditEvent:
-    """A list page writes one event naming every client it showed (decisions.md §24)."""
-    return record(
-        actor=actor, action=action, detail={"client_ids": sorted({c.pk for c in clients})}
-    )
+def record_list_view(
+    *,
+    actor: User,
+    action: str,
+    clients: Iterable[Client],
+    search: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """A list page writes one event naming every client it showed (decisions.md §24).
+
+    Lists show a bounded page of work, never every client the person may see, so the event
+    stays small; a searched list also records the search and the page, so the event says how
+    those clients came to be shown (docs/audit.md).
+    """
+    detail: dict[str, Any] = {"client_ids": sorted({c.pk for c in clients})}
+    if search is not None:
+        detail["search"] = search
+    return record(actor=actor, action=action, detail=detail)

@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from iptclinic.accounts.models import User
 from iptclinic.ipt.nhs_number import nhs_number_problem, normalise_nhs_number
+from iptclinic.ipt.phases import PHASE_LABELS
 from iptclinic.lib.forms import CheckedTextForm
 
 from .models import Client, PresentingProblem, Referral
+from .selectors import STANDING_LABELS
 
 DATE_HELP = "For example 23/04/1985."
 DATE_ERRORS = {"invalid": "Enter a real date as day/month/year, for example 23/04/1985."}
@@ -183,3 +185,32 @@ class AllocationForm(CheckedTextForm, forms.Form):
     def __init__(self, *args: Any, team_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["therapist"].queryset = therapist_choices(team_id)
+
+
+class ClientSearchForm(CheckedTextForm, forms.Form):
+    """The client list's search, sent by GET so a search can be bookmarked and works without
+    JavaScript; every field is optional and an empty form lists everyone the person may see."""
+
+    text = forms.CharField(
+        label="Name or NHS number",
+        max_length=100,
+        required=False,
+        help_text="Part of a name is enough; an NHS number must be all ten digits.",
+    )
+    therapist = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Any therapist"
+    )
+    standing = forms.ChoiceField(label="Course", required=False)
+    phase = forms.ChoiceField(
+        label="Phase of an open course",
+        required=False,
+        choices=[("", "Any"), *((p.value, label) for p, label in PHASE_LABELS.items())],
+    )
+    after = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, therapists: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = therapists
+        self.fields["therapist"].label_from_instance = lambda user: user.display_name
+        self.fields["standing"].choices = [("", "Any"), *STANDING_LABELS.items()]

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from iptclinic.history.records import kept_history
 from iptclinic.ipt.nhs_number import format_nhs_number
@@ -86,7 +87,18 @@ class Client(models.Model):
 
     class Meta:
         ordering = ["family_name", "given_name"]
-        indexes = [models.Index(fields=["team", "therapist"])]
+        indexes = [
+            models.Index(fields=["team", "therapist"]),
+            # Lists walk these in name order, one keyset page at a time (clients.selectors).
+            models.Index(
+                fields=["team", "family_name", "given_name", "id"], name="client_team_name_idx"
+            ),
+            models.Index(
+                fields=["therapist", "family_name", "given_name", "id"],
+                name="client_therapist_name_idx",
+            ),
+            models.Index(fields=["team", "nhs_number"], name="client_team_nhs_number_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -162,6 +174,12 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-received_on", "-id"]
+        # The few open referrals among a trust's many closed ones: who is waiting for a course.
+        indexes = [
+            models.Index(
+                fields=["client"], condition=Q(closed_on__isnull=True), name="referral_open_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Referral of {self.received_on:%d %b %Y}"

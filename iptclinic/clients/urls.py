@@ -4,6 +4,7 @@ from . import needs_views, views
 
 app_name = "clients"
 urlpatterns = [
+    path("", views.client_list, name="list"),
     path("new/", views.client_new, name="new"),
     path("<int:client_id>/", views.client_detail, name="detail"),
     path("<int:client_id>/edit/", views.client_edit, name="edit"),

@@ -13,21 +13,74 @@ from django.views.decorators.http import require_http_methods
 from iptclinic.accounts.decorators import staff_required
 from iptclinic.accounts.models import Role
 from iptclinic.accounts.reauth import recent_authentication_required
+from iptclinic.audit.services import record_list_view
 from iptclinic.audit.views import record_view
-from iptclinic.courses.models import Appointment, ContractChange, Course
+from iptclinic.courses.models import Appointment, ContractChange, Course, CourseTimeline
 from iptclinic.history.selectors import last_correction, with_corrections
+from iptclinic.inventory.selectors import initial_phase_summaries
+from iptclinic.ipt.phases import Phase
 from iptclinic.lib.concurrency import EditConflict
 
 from . import services
-from .access import can_allocate, can_edit_clinical_record, can_edit_details, client_for
+from .access import (
+    can_allocate,
+    can_edit_clinical_record,
+    can_edit_details,
+    client_for,
+    visible_clients,
+)
 from .forms import (
     AllocationForm,
     ClientCorrectionForm,
     ClientDetailsForm,
+    ClientSearchForm,
     ReferralCorrectionForm,
     ReferralForm,
 )
 from .models import Referral
+from .selectors import ClientSearch, Standing, client_page, therapists_to_search
+
+
+@staff_required()
+def client_list(request: HttpRequest) -> HttpResponse:
+    """Everyone the person may see, found by search, one page at a time (an htmx request gets
+    the results alone; without JavaScript the same form reloads the page)."""
+    form = ClientSearchForm(request.GET, therapists=therapists_to_search(request.user))
+    # A field that does not validate is shown with its message and left out of the search; the
+    # rest of the search still runs (cleaned_data keeps the fields that did validate).
+    form.is_valid()
+    data = form.cleaned_data
+    search = ClientSearch(
+        text=data.get("text", ""),
+        therapist=data.get("therapist"),
+        standing=Standing(data["standing"]) if data.get("standing") else None,
+        phase=Phase(data["phase"]) if data.get("phase") else None,
+    )
+    page = client_page(
+        visible_clients(request.user), search, after=data.get("after"), before=data.get("before")
+    )
+    record_list_view(
+        actor=request.user,
+        action="clients.search",
+        clients=[row.client for row in page.rows],
+        search={
+            **search.as_audit_detail(),
+            "after": data.get("after"),
+            "before": data.get("before"),
+        },
+    )
+    template = "clients/client_list.html#results" if request.htmx else "clients/client_list.html"
+    return render(
+        request, template, {"form": form, "page": page, "query": _query_without_cursor(request)}
+    )
+
+
+def _query_without_cursor(request: HttpRequest) -> str:
+    """The search as a query string, for the next and previous links to carry."""
+    query = request.GET.copy()
+    for cursor in ("after", "before"):
+        query.pop(cursor, None)
+    return query.urlencode()
 
 
 @staff_required()
@@ -80,6 +133,13 @@ def _courses_with_timelines(client_id: int) -> list[Course]:
     )
 
 
+def _with_summaries(courses: list[Course]) -> list[tuple[Course, CourseTimeline, dict]]:
+    """Each course with its timeline and its inventory summary (inventory, issue 3)."""
+    timelines = [(course, course.timeline()) for course in courses]
+    summaries = initial_phase_summaries(timelines)
+    return [(course, timeline, summaries[course.pk]) for course, timeline in timelines]
+
+
 def _can_open_course(courses: list[Course]) -> bool:
     """A course can be opened when no course is open: a referral holds one open course at a time."""
     return not any(course.is_open for course in courses)
@@ -97,7 +157,7 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
             "client": client,
             "referrals": with_corrections(Referral.objects.filter(client=client)),
             "correction": last_correction(client),
-            "courses": [(course, course.timeline()) for course in courses],
+            "courses": _with_summaries(courses),
             "can_open_course": _can_open_course(courses),
             "can_edit": can_edit_clinical_record(request.user, client),
             "can_edit_details": can_edit_details(request.user, client),

@@ -70,6 +70,12 @@ class Course(models.Model):
 
     class Meta:
         ordering = ["-start_date", "-id"]
+        indexes = [
+            # Open courses by state (a few per therapist among a trust's many ended ones), and
+            # the courses ended in a period (the caseload's last 90 days, the reports).
+            models.Index(fields=["state", "referral"], name="course_state_referral_idx"),
+            models.Index(fields=["state", "ended_on"], name="course_state_ended_on_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Course of {self.contracted_sessions} sessions from {self.start_date:%d %b %Y}"

@@ -5,17 +5,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from typing import Generic, TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from iptclinic.clients.models import Client
+from iptclinic.clients.models import Client, Referral
+from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.lifecycle import CourseState
 from iptclinic.ipt.phases import ENDING_PROMPT_LABELS, EndingPrompt, Phase, ending_prompt
+from iptclinic.ipt.variants import Variant, variant_config
 
 from .models import Appointment, Course, CourseTimeline
 
 OPEN_STATES = [CourseState.REFERRED, CourseState.ACTIVE]
+ENDED_STATES = [CourseState.COMPLETED, CourseState.ENDED_EARLY]
 
 
 @dataclass(frozen=True)
@@ -67,24 +84,137 @@ def open_courses(clients: QuerySet[Client]) -> QuerySet[Course]:
         "id", "course_id", "starts_at", "status", "record__id", "record__signed_at"
     )
     return (
-        Course.objects.filter(referral__client__in=clients, state__in=OPEN_STATES)
+        # The clients stay a subquery and the state leads an index: open courses are found
+        # without reading every referral the team ever had.
+        Course.objects.filter(state__in=OPEN_STATES, referral__client__in=clients.values("pk"))
         # endings (issue 5): the ending record rides along for the caseload's ending prompts.
-        .select_related("referral__client", "ending_record")
+        .select_related("referral__client__therapist", "ending_record")
         .prefetch_related(Prefetch("appointments", queryset=appointments))
+        .order_by("referral__client__family_name", "referral__client__given_name", "id")
     )
 
 
-def caseload(clients: QuerySet[Client]) -> list[CaseloadRow]:
-    courses = {course.referral.client_id: course for course in open_courses(clients)}
-    rows = []
-    for client in clients.select_related("therapist"):
-        course = courses.get(client.pk)
-        rows.append(
-            CaseloadRow(
-                client=client, course=course, timeline=course.timeline() if course else None
-            )
+T = TypeVar("T")
+ENDED_RECENTLY_DAYS = 90
+# Longer sections are found through the client list's search instead. Open courses carry the
+# week's sessions, records and prompts, so a supervisor's whole list of them fits.
+OPEN_COURSES_SHOWN = 200
+OTHERS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Section(Generic[T]):
+    """The first rows of one part of the caseload, and how many there are in all."""
+
+    rows: list[T]
+    total: int
+
+    @property
+    def is_cut(self) -> bool:
+        return self.total > len(self.rows)
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """The work, not every client ever allocated: open courses, people waiting for a course,
+    and courses ended in the last 90 days. Everyone else is found by the client list's search."""
+
+    open: Section[CaseloadRow]
+    waiting: Section[Client]
+    ended: Section[Course]
+
+
+def _section(queryset: QuerySet[T], shown: int) -> Section[T]:
+    rows = list(queryset[: shown + 1])
+    if len(rows) <= shown:
+        return Section(rows=rows, total=len(rows))
+    return Section(rows=rows[:shown], total=queryset.count())
+
+
+def has_open_course() -> Exists:
+    """For a client queryset: the client has a course referred or active."""
+    return Exists(Course.objects.filter(referral__client=OuterRef("pk"), state__in=OPEN_STATES))
+
+
+def is_waiting() -> Q:
+    """For a client queryset: no open course, and an open referral with no course yet (every
+    client is registered with a referral: ``clients.services.register_client``)."""
+    no_course = ~Exists(Course.objects.filter(referral=OuterRef("pk")))
+    referrals = Referral.objects.filter(client=OuterRef("pk"), closed_on__isnull=True)
+    return ~Q(has_open_course()) & Q(Exists(referrals.filter(no_course)))
+
+
+def waiting_clients(clients: QuerySet[Client]) -> QuerySet[Client]:
+    return (
+        clients.filter(is_waiting())
+        .select_related("therapist")
+        .order_by("family_name", "given_name", "id")
+    )
+
+
+def recently_ended(clients: QuerySet[Client], today: date) -> QuerySet[Course]:
+    return (
+        Course.objects.filter(
+            state__in=ENDED_STATES,
+            ended_on__gte=today - timedelta(days=ENDED_RECENTLY_DAYS),
+            referral__client__in=clients.values("pk"),
         )
-    return rows
+        .select_related("referral__client__therapist")
+        .order_by("-ended_on", "-id")
+    )
+
+
+def caseload(clients: QuerySet[Client], today: date) -> Caseload:
+    """A fixed number of queries, whatever the number of clients or courses."""
+    courses = _section(open_courses(clients), OPEN_COURSES_SHOWN)
+    rows = [
+        CaseloadRow(client=course.referral.client, course=course, timeline=course.timeline())
+        for course in courses.rows
+    ]
+    return Caseload(
+        open=Section(rows=rows, total=courses.total),
+        waiting=_section(waiting_clients(clients), OTHERS_SHOWN),
+        ended=_section(recently_ended(clients, today), OTHERS_SHOWN),
+    )
+
+
+def with_current_phase(courses: QuerySet[Course]) -> QuerySet[Course]:
+    """Courses annotated with ``current_phase``, the phase ``CourseTimeline.current_phase`` gives,
+    worked out in the database so a list can filter on it.
+
+    The phase of the last attended session (``ipt.phases.phase_for_session``): the ending from
+    the variant's ending range, the middle past the initial range once the focus and agreement
+    allow it on the day of that session, otherwise the initial phase (and with none attended).
+    The ranges come from each variant's row in ``ipt.variants``; a test holds this equal to the
+    timeline for every variant.
+    """
+    attended = Appointment.objects.filter(course=OuterRef("pk"), status=Attendance.ATTENDED)
+    count = attended.order_by().values("course").annotate(n=Count("id")).values("n")
+    last_day = attended.order_by("-starts_at").annotate(
+        day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone())
+    )
+    whens = []
+    for variant in Variant:
+        config = variant_config(variant)
+        whens += [
+            When(
+                Q(variant=variant, attended__gt=F("contracted_sessions") - config.ending_sessions),
+                then=Value(Phase.ENDING.value),
+            ),
+            When(
+                Q(
+                    variant=variant,
+                    attended__gt=config.initial_sessions,
+                    middle_phase_allowed_on__lte=F("last_attended_on"),
+                ),
+                then=Value(Phase.MIDDLE.value),
+            ),
+        ]
+    return courses.annotate(
+        attended=Coalesce(Subquery(count), 0),
+        last_attended_on=Subquery(last_day.values("day")[:1]),
+        current_phase=Case(*whens, default=Value(Phase.INITIAL.value)),
+    )
 
 
 def week_bounds(today: date) -> tuple[datetime, datetime]:

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count
+
 from iptclinic.courses.models import Appointment, Course, CourseTimeline
 from iptclinic.ipt.phases import Phase
 from iptclinic.ipt.problem_areas import DisputeStage, ProblemArea
@@ -60,9 +62,18 @@ def goals_with_progress(course: Course, timeline: CourseTimeline) -> list[GoalPr
 
     ``timeline`` (already built by the page) numbers the sessions the ratings were given in.
     """
-    goals = list(
-        Goal.objects.filter(course=course, retired_at__isnull=True).prefetch_related("ratings")
+    return _progress(_current_goals([course.pk]), timeline)
+
+
+def _current_goals(course_ids: list[int]) -> list[Goal]:
+    return list(
+        Goal.objects.filter(course_id__in=course_ids, retired_at__isnull=True).prefetch_related(
+            "ratings"
+        )
     )
+
+
+def _progress(goals: Iterable[Goal], timeline: CourseTimeline) -> list[GoalProgress]:
     numbers = {r.appointment.pk: r.number for r in timeline.rows}
     return [
         GoalProgress(
@@ -127,15 +138,41 @@ def technique_choices(recommended: set[str]) -> list[tuple[str, str]]:
     ]
 
 
-def initial_phase_summary(course: Course, timeline: CourseTimeline) -> dict[str, Any]:
-    """What a client's page shows about one course's inventory, focus, agreement and goals."""
+def initial_phase_summaries(
+    courses: list[tuple[Course, CourseTimeline]],
+) -> dict[int, dict[str, Any]]:
+    """What a client's page shows about each course's inventory, focus, agreement and goals, by
+    course id: seven queries for the page, however many courses the client has had."""
+    ids = [course.pk for course, _ in courses]
+
+    def counts(model: type[Relationship] | type[LifeEvent]) -> dict[int, int]:
+        rows = model.objects.filter(course_id__in=ids).order_by().values("course_id")
+        return dict(rows.annotate(n=Count("id")).values_list("course_id", "n"))
+
+    def by_course(rows: Iterable[Any]) -> dict[int, Any]:
+        found: dict[int, Any] = {}
+        for row in rows:  # in the model's order: the first row of a course is the one shown
+            found.setdefault(row.course_id, row)
+        return found
+
+    people, events = counts(Relationship), counts(LifeEvent)
+    focus = by_course(FocusDecision.objects.filter(course_id__in=ids, superseded_at__isnull=True))
+    formulations = by_course(Formulation.objects.filter(course_id__in=ids))
+    agreements = by_course(TreatmentAgreement.objects.filter(course_id__in=ids))
+    overrides = by_course(MiddlePhaseOverride.objects.filter(course_id__in=ids))
+    goals: dict[int, list[Goal]] = {course_id: [] for course_id in ids}
+    for goal in _current_goals(ids):
+        goals[goal.course_id].append(goal)
     return {
-        "course": course,
-        "people": Relationship.objects.filter(course=course).count(),
-        "events": LifeEvent.objects.filter(course=course).count(),
-        "focus": FocusDecision.objects.filter(course=course, superseded_at__isnull=True).first(),
-        "formulation": Formulation.objects.filter(course=course).first(),
-        "agreement": TreatmentAgreement.objects.filter(course=course).first(),
-        "override": MiddlePhaseOverride.objects.filter(course=course).first(),
-        "goals": goals_with_progress(course, timeline),
+        course.pk: {
+            "course": course,
+            "people": people.get(course.pk, 0),
+            "events": events.get(course.pk, 0),
+            "focus": focus.get(course.pk),
+            "formulation": formulations.get(course.pk),
+            "agreement": agreements.get(course.pk),
+            "override": overrides.get(course.pk),
+            "goals": _progress(goals[course.pk], timeline),
+        }
+        for course, timeline in courses
     }

@@ -320,7 +320,15 @@ class RiskAlert(models.Model):
 
     class Meta:
         ordering = ["-raised_at", "-id"]
-        indexes = [models.Index(fields=["client", "reviewed_at"])]
+        indexes = [
+            models.Index(fields=["client", "reviewed_at"]),
+            # The caseload and duty lists look for the few open alerts among a million reviewed.
+            models.Index(
+                fields=["client", "escalate_at"],
+                condition=Q(reviewed_at__isnull=True),
+                name="risk_alert_open_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(questionnaire__isnull=False)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -49,20 +49,18 @@ OUTCOME_MEASURES = (PHQ9.code, GAD7.code)
 # --- Alerts -------------------------------------------------------------------------------------
 
 
-def with_open_alerts(clients: QuerySet[Client]) -> QuerySet[Client]:
-    """Clients with their open alerts in ``client.open_alerts``: one extra query for the list."""
-    return clients.prefetch_related(
-        Prefetch(
-            "risk_alerts",
-            queryset=RiskAlert.objects.open().order_by("raised_at", "id"),
-            to_attr="open_alerts",
-        )
+def caseload_alerts(clients: QuerySet[Client]) -> list[RiskAlert]:
+    """Open alerts of the given clients, overdue first, then oldest.
+
+    The clients stay a subquery: one indexed query on open alerts, however many clients the
+    person can see (a list of 85,000 ids was a 586 KB statement at trust scale).
+    """
+    alerts = (
+        RiskAlert.objects.open()
+        .filter(client__in=clients.values("pk"))
+        .select_related("client__therapist")
+        .order_by("raised_at", "id")
     )
-
-
-def caseload_alerts(clients: Iterable[Client]) -> list[RiskAlert]:
-    """The open alerts of clients loaded by :func:`with_open_alerts`: overdue first, then oldest."""
-    alerts = [alert for client in clients for alert in client.open_alerts]
     return sorted(alerts, key=lambda a: (not a.is_escalated, a.raised_at, a.pk))
 
 

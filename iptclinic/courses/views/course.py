@@ -18,7 +18,7 @@ from iptclinic.audit.views import record_view
 from iptclinic.clients.access import can_edit_clinical_record, client_for, visible_clients
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.measures.models import RiskAlert
-from iptclinic.measures.selectors import caseload_alerts, duty_alerts, with_open_alerts
+from iptclinic.measures.selectors import caseload_alerts, duty_alerts
 
 from .. import requests as session_requests
 from .. import services
@@ -40,15 +40,21 @@ ATTENTION_ON_CASELOAD = 10
 
 @staff_required()
 def caseload(request: HttpRequest) -> HttpResponse:
-    clients = with_open_alerts(visible_clients(request.user))  # measures: risk alerts
-    rows = build_caseload(clients)
+    clients = visible_clients(request.user)
+    work = build_caseload(clients, timezone.localdate())
+    rows = work.open.rows
     start, end = week_bounds(timezone.localdate())
     # The safety net (issue 8): the person's own work queue heads the page.
     attention = item_rows(open_items(own_items(request.user))[:ATTENTION_ON_CASELOAD])
+    # measures (issue 4): open risk alerts of every client the person sees, on the list or not.
+    risk_alerts = caseload_alerts(clients)
     record_list_view(
         actor=request.user,
         action="caseload.view",
         clients=[row.client for row in rows]
+        + work.waiting.rows
+        + [course.referral.client for course in work.ended.rows]
+        + [alert.client for alert in risk_alerts]
         + [row.item.client for row in attention if row.item.client_id],
     )
     return render(
@@ -57,7 +63,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
         {
             "attention": attention,
             "attention_status": safety_net_status(request.user.team),
+            "work": work,
             "rows": rows,
+            "alerted_client_ids": {alert.client_id for alert in risk_alerts},
             "this_week": sessions_between(rows, start, end),
             "week_start": start,
             "to_write": [
@@ -66,9 +74,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
                 if row.timeline
                 for item in row.timeline.records_to_write
             ],
-            "waiting": [row for row in rows if not row.course],
-            # measures (issue 4): open risk alerts, and escalated ones for the duty clinician.
-            "risk_alerts": caseload_alerts(row.client for row in rows),
+            "risk_alerts": risk_alerts,
             "duty_alerts": duty_alerts(request.user),
         },
     )

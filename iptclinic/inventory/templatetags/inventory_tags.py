@@ -6,10 +6,9 @@ from typing import Any
 
 from django import template
 
-from iptclinic.courses.models import Course, CourseTimeline
 from iptclinic.ipt.variants import Variant
 
-from .. import selectors, sharing
+from .. import sharing
 from ..cases import area_name as _area_name
 
 register = template.Library()
@@ -29,12 +28,11 @@ def focus_work_section(work: dict[str, Any]) -> dict[str, Any]:
 
 
 @register.inclusion_tag("inventory/_course_summary.html", takes_context=True)
-def initial_phase_summary(
-    context: dict[str, Any], course: Course, timeline: CourseTimeline
-) -> dict[str, Any]:
-    """A client's page: the inventory, focus, agreement and goals with progress of one course."""
+def initial_phase_summary(context: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
+    """A client's page: the inventory, focus, agreement and goals with progress of one course,
+    from ``selectors.initial_phase_summaries`` (loaded for all the client's courses at once)."""
     return {
-        **selectors.initial_phase_summary(course, timeline),
+        **summary,
         "can_edit": context.get("can_edit", False),
         "client": context.get("client"),
     }
