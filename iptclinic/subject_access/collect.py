@@ -364,6 +364,8 @@ NOT_COPIED: dict[str, str] = {
     "subject_access.thirdparty": "The review of this request, not part of the record.",
     "retention.disposaldecision": "The service's decision about keeping the record, not a record "
     "about the person.",
+    "reports.storedoutcome": "Figures worked out again from the referral, sessions and "
+    "questionnaires, which are copied, for the service's outcomes report.",
 }
 """Models linked to a client that are not copied row by row, and why."""
 

@@ -1,7 +1,6 @@
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 from iptclinic.clients.selectors import search_name
@@ -15,7 +14,10 @@ SEARCH_NAME_INDEX = GinIndex(
 
 
 def add_name_search_index(apps, schema_editor):
+    # Not Django's TrigramExtension: going backwards it asks for pg_extension on SQLite too.
+    # Going back leaves the extension: other databases' objects may use it.
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         schema_editor.add_index(apps.get_model("clients", "Client"), SEARCH_NAME_INDEX)
 
 
@@ -53,7 +55,5 @@ class Migration(migrations.Migration):
                 name="referral_open_idx",
             ),
         ),
-        # Django's CreateExtension does nothing on a database other than PostgreSQL.
-        TrigramExtension(),
         migrations.RunPython(add_name_search_index, remove_name_search_index),
     ]
