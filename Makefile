@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
 LOGIN ?= tess
-.PHONY: help run test test-clock lint format bench backup restore demo demo-code migrate system-packages nhsuk-frontend clean
+.PHONY: help run test test-clock lint format bench bench-data bench-load backup restore demo demo-code migrate system-packages nhsuk-frontend clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -74,6 +74,10 @@ test-clock: $(DEV_STAMP) system-packages $(OIDC_PROVIDER) ## The suite again at 
 
 bench: $(STAMP) ## Measure page and rule speed (see bench/README.md)
 	$(BIN)/python bench/run.py
+
+SIZE ?= 1k
+bench-data: $(DEV_STAMP) ## Build invented trust-scale data for the load bench: make bench-data SIZE=tiny|1k|10k|100k [BENCH_DATABASE_URL=...]
+	DJANGO_DEBUG=0 $(BIN)/python bench/data.py $(SIZE)
 
 backup: $(STAMP) ## Back up the database to a new owner-only file: make backup FILE=path (docs/operations/backup-and-restore.md)
 	$(BIN)/python manage.py backup $(FILE)
