@@ -79,6 +79,10 @@ SIZE ?= 1k
 bench-data: $(DEV_STAMP) ## Build invented trust-scale data for the load bench: make bench-data SIZE=tiny|1k|10k|100k [BENCH_DATABASE_URL=...]
 	DJANGO_DEBUG=0 $(BIN)/python bench/data.py $(SIZE)
 
+bench-load: $(DEV_STAMP) ## Load each page with wrk under gunicorn against the bench data and a floor app; exit 1 on a missed target (bench/README.md)
+	@command -v wrk >/dev/null || scripts/system-packages
+	$(BIN)/python bench/load.py
+
 backup: $(STAMP) ## Back up the database to a new owner-only file: make backup FILE=path (docs/operations/backup-and-restore.md)
 	$(BIN)/python manage.py backup $(FILE)
 

@@ -49,11 +49,12 @@ def database_url() -> str:
     return os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
 
 
-if __name__ == "__main__":
+import django  # noqa: E402
+from django.apps import apps  # noqa: E402
+
+if not apps.ready:  # run as a script or by bench/load.py; the tests have set Django up already
     os.environ["DATABASE_URL"] = database_url()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iptclinic.settings")
-    import django
-
     django.setup()
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction  # noqa: E402
