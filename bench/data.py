@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -380,15 +381,15 @@ class Generator:
 
     # --- planning ---------------------------------------------------------------------------
 
-    def plan(self, staff: Staff) -> list[list[PlannedCourse]]:
-        """Each client's courses, oldest first; an empty list is a client waiting unallocated."""
+    def plan(self, staff: Staff) -> Iterator[list[PlannedCourse]]:
+        """Each client's courses, oldest first; an empty list is a client waiting unallocated.
+        A generator, so that only one batch of plans is held at a time."""
         rng = self.rng
         therapists = staff.therapists
         open_left = {t.pk: rng.randint(*OPEN_COURSES) for t in therapists}
-        plans: list[list[PlannedCourse]] = []
         for index in range(self.count):
             if rng.random() < WAITING_SHARE:
-                plans.append([])
+                yield []
                 continue
             therapist = therapists[index % len(therapists)]
             courses = []
@@ -400,8 +401,7 @@ class Generator:
             if rng.random() < SECOND_REFERRAL_SHARE:
                 earlier = courses[0].received_on - timedelta(days=rng.randint(200, 900))
                 courses.insert(0, self.ended_course(index, therapist, latest=earlier))
-            plans.append(courses)
-        return plans
+            yield courses
 
     def _shape(self, course: PlannedCourse) -> PlannedCourse:
         course.severity = self.rng.uniform(11, 23)
@@ -497,7 +497,7 @@ class Generator:
             bar = tqdm(total=self.count, unit="client", desc=f"bench data {self.size}")
         for first in range(0, self.count, BATCH_CLIENTS):
             with transaction.atomic():
-                self.write_clients(staff, plans[first : first + BATCH_CLIENTS], first, chain)
+                self.write_clients(staff, list(islice(plans, BATCH_CLIENTS)), first, chain)
                 chain.write(self.writer)
             if bar is not None:
                 bar.update(min(BATCH_CLIENTS, self.count - first))

@@ -30,6 +30,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.error import HTTPError
+from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -168,6 +170,7 @@ def gunicorn(application: str) -> Iterator[str]:
             f"--workers={WORKERS}",
             f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
+            "--timeout=300",  # a slow page under load is measured, not killed
         ],
         cwd=ROOT,
         env=os.environ | {"PYTHONPATH": str(ROOT)},
@@ -225,7 +228,19 @@ def wrk(name: str, url: str, session_cookie: str) -> Result:
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors:.*timeout (\d+)", out)
     failures = (int(bad.group(1)) if bad else 0) + (int(errors.group(1)) if errors else 0)
+    drain(url)
     return Result(name, rate, p50, p99, failures)
+
+
+def drain(url: str) -> None:
+    """Wait for the requests wrk left queued to be answered: a sync worker answers them after wrk
+    has gone, and the next page must not be measured behind them."""
+    root = "/".join(url.split("/")[:3]) + "/"
+    try:
+        with urlopen(root, timeout=600) as response:  # noqa: S310 - our own server
+            response.read()
+    except HTTPError:
+        pass
 
 
 def judge(result: Result, floor: Result, baseline: dict[str, dict[str, float]] | None) -> None:
