@@ -64,9 +64,13 @@ from django.utils import timezone  # noqa: E402
 from iptclinic.accounts.models import Role, Team, User  # noqa: E402
 from iptclinic.audit import chain as hash_chain  # noqa: E402
 from iptclinic.audit.models import AuditChainHead, AuditEvent  # noqa: E402
-from iptclinic.clients.management.commands.load_demo import DEMO_ENDING, NOTES  # noqa: E402
+from iptclinic.clients.management.commands.load_demo import (  # noqa: E402
+    DEMO_ENDING,
+    NO_RISK_FOUND,
+    NOTES,
+)
 from iptclinic.clients.models import Client, Referral  # noqa: E402
-from iptclinic.courses.models import Appointment, Course, RiskLevel, SessionRecord  # noqa: E402
+from iptclinic.courses.models import Appointment, Course, SessionRecord  # noqa: E402
 from iptclinic.courses.schedule import weekly_slots  # noqa: E402
 from iptclinic.endings.models import EndingRecord  # noqa: E402
 from iptclinic.ipt.attendance import Attendance  # noqa: E402
@@ -178,6 +182,23 @@ def therapist_count(clients: int) -> int:
 
 
 M = TypeVar("M", bound=models.Model)
+
+
+def letter(
+    client: Client, course: Course, kind: LetterKind, by: User, at: datetime
+) -> IssuedLetter:
+    """A letter issued in English (its files are not made: no page reads them in bulk)."""
+    return IssuedLetter(
+        client=client,
+        course=course,
+        kind=kind,
+        language="en",
+        language_name="English",
+        translation_status="Original wording.",
+        subject=kind.label,
+        issued_by=by,
+        issued_at=at,
+    )
 
 
 def value_preparer(field: models.Field) -> Callable[[Any], Any] | None:
@@ -729,13 +750,7 @@ class Generator:
             agenda="Questionnaires, the week's events, then the focus.",
             notes=NOTES[phase],
             tasks_done=tasks,
-            suicidal_thoughts="no",
-            suicidal_plans="no",
-            suicidal_intent="no",
-            self_harm="no",
-            harm_to_others="no",
-            safeguarding_concern="no",
-            risk_level=RiskLevel.NONE,
+            **NO_RISK_FOUND,
             created_by_id=plan.therapist.pk,
             signed_at=signed,
             signed_by_id=plan.therapist.pk,
@@ -852,16 +867,8 @@ class Generator:
                     )
                 )
             letters.append(
-                IssuedLetter(
-                    client=client,
-                    course=course,
-                    kind=LetterKind.GP_SUMMARY,
-                    language="en",
-                    language_name="English",
-                    translation_status="Original wording.",
-                    subject="End-of-therapy summary",
-                    issued_by=plan.therapist,
-                    issued_at=when + timedelta(days=1),
+                letter(
+                    client, course, LetterKind.GP_SUMMARY, plan.therapist, when + timedelta(days=1)
                 )
             )
             chain.add(
@@ -878,28 +885,24 @@ class Generator:
             (c, p, course) for (c, p), course in zip(planned, courses, strict=True)
         ):
             letters.append(
-                IssuedLetter(
-                    client=client,
-                    course=course,
-                    kind=LetterKind.APPOINTMENTS,
-                    language="en",
-                    language_name="English",
-                    translation_status="Original wording.",
-                    subject="Your appointments",
-                    issued_by=plan.therapist,
-                    issued_at=self.at(plan.start - timedelta(days=7)),
+                letter(
+                    client,
+                    course,
+                    LetterKind.APPOINTMENTS,
+                    plan.therapist,
+                    self.at(plan.start - timedelta(days=7)),
                 )
             )
         self.insert(EndingRecord, endings)
-        for letter in self.insert(IssuedLetter, letters):
+        for issued in self.insert(IssuedLetter, letters):
             chain.add(
                 self.event(
-                    letter.issued_by,
-                    letter.client_id,
-                    letter,
+                    issued.issued_by,
+                    issued.client_id,
+                    issued,
                     "letter.issue",
-                    letter.issued_at,
-                    {"kind": letter.kind},
+                    issued.issued_at,
+                    {"kind": issued.kind},
                 )
             )
 
