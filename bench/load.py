@@ -246,8 +246,12 @@ def drain(url: str) -> None:
 def judge(result: Result, floor: Result, baseline: dict[str, dict[str, float]] | None) -> None:
     result.throughput_ratio = result.requests_per_second / floor.requests_per_second
     result.p99_ratio = result.p99_ms / floor.p99_ms
-    result.cost = 1 / result.throughput_ratio if result.throughput_ratio else float("inf")
     missed = []
+    if not result.requests_per_second:
+        # Every request took longer than the run: no latency to report, no cost to compare.
+        result.missed = f"no request answered in {SECONDS} s"
+        return
+    result.cost = 1 / result.throughput_ratio
     if result.errors:
         missed.append(f"{result.errors} failed requests")
     if result.throughput_ratio < MIN_THROUGHPUT_RATIO:
@@ -256,7 +260,7 @@ def judge(result: Result, floor: Result, baseline: dict[str, dict[str, float]] |
         missed.append(f"p99 > {MAX_P99_RATIO:g}x floor")
     if result.bytes is not None and result.bytes > MAX_BYTES:
         missed.append("over 200 KB")
-    if baseline and result.name in baseline:
+    if baseline and baseline.get(result.name, {}).get("cost"):
         result.growth = result.cost / baseline[result.name]["cost"]
         if result.growth > MAX_GROWTH:
             missed.append(f"cost > {MAX_GROWTH:g}x at 1k")
