@@ -30,8 +30,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.error import HTTPError
-from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -171,6 +169,7 @@ def gunicorn(application: str) -> Iterator[str]:
             f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
             "--timeout=300",  # a slow page under load is measured, not killed
+            "--preload",  # the app is imported once, before the workers start
         ],
         cwd=ROOT,
         env=os.environ | {"PYTHONPATH": str(ROOT)},
@@ -187,8 +186,9 @@ def gunicorn(application: str) -> Iterator[str]:
                 time.sleep(0.1)
         yield base
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        # Quick shutdown: the requests wrk left queued are dropped, not answered for minutes.
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -200,9 +200,19 @@ def milliseconds(text: str) -> float:
 
 
 def wrk(name: str, url: str, session_cookie: str) -> Result:
-    """One wrk run: ``SECONDS`` at ``CONNECTIONS`` connections, after one warming request."""
+    """One wrk run: ``SECONDS`` at ``CONNECTIONS`` connections, after two seconds that warm
+    every worker (templates, connections)."""
     subprocess.run(  # noqa: S603
-        ["wrk", "-t1", "-c1", "-d1s", "-H", f"Cookie: {session_cookie}", url],
+        [
+            "wrk",
+            "-t1",
+            f"-c{WORKERS * 2}",
+            "-d2s",
+            "--timeout=30s",
+            "-H",
+            f"Cookie: {session_cookie}",
+            url,
+        ],
         check=True,
         capture_output=True,
     )
@@ -228,19 +238,7 @@ def wrk(name: str, url: str, session_cookie: str) -> Result:
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors:.*timeout (\d+)", out)
     failures = (int(bad.group(1)) if bad else 0) + (int(errors.group(1)) if errors else 0)
-    drain(url)
     return Result(name, rate, p50, p99, failures)
-
-
-def drain(url: str) -> None:
-    """Wait for the requests wrk left queued to be answered: a sync worker answers them after wrk
-    has gone, and the next page must not be measured behind them."""
-    root = "/".join(url.split("/")[:3]) + "/"
-    try:
-        with urlopen(root, timeout=600) as response:  # noqa: S310 - our own server
-            response.read()
-    except HTTPError:
-        pass
 
 
 def judge(result: Result, floor: Result, baseline: dict[str, dict[str, float]] | None) -> None:
@@ -291,14 +289,17 @@ def table(results: list[Result], floors: list[Result], heading: str) -> str:
 
 
 def measure(
-    run: Callable[[str, str, str], Result], floor_base: str, app_base: str, chosen: list[Page]
+    run: Callable[[str, str, str], Result], floor_base: str, chosen: list[Page]
 ) -> tuple[list[Result], list[Result]]:
     floor_cookie = cookie(signed_in(chosen[0].username))
     floors = [run(f"{FLOOR} (before)", f"{floor_base}/floor/", floor_cookie)]
     results = []
     for page in chosen:
-        # A fresh session per page: the outcomes CSV asks for a recent confirmation.
-        result = run(page.name, app_base + page.url, cookie(signed_in(page.username)))
+        # A server of its own for each page, so that no page is measured behind the requests
+        # the last one left queued; a fresh session, as the outcomes CSV asks for a recent
+        # confirmation.
+        with gunicorn("iptclinic.wsgi") as app_base:
+            result = run(page.name, app_base + page.url, cookie(signed_in(page.username)))
         result.queries, result.bytes = count(page)
         results.append(result)
         print(f"  {page.name}: {result.requests_per_second:.1f} req/s", flush=True)
@@ -318,8 +319,8 @@ def main() -> int:
         f"{SECONDS} s a page",
         flush=True,
     )
-    with gunicorn("bench.floor.wsgi:application") as floor_base, gunicorn("iptclinic.wsgi") as app:
-        floors, results = measure(wrk, floor_base, app, chosen)
+    with gunicorn("bench.floor.wsgi:application") as floor_base:
+        floors, results = measure(wrk, floor_base, chosen)
     floor = Result(
         FLOOR,
         sum(f.requests_per_second for f in floors) / len(floors),
