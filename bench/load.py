@@ -159,6 +159,9 @@ def free_port() -> int:
 @contextmanager
 def gunicorn(application: str) -> Iterator[str]:
     port = free_port()
+    RESULTS.mkdir(exist_ok=True)
+    # Its log holds the requests cut off by the quick shutdown after each run: noise, kept aside.
+    log = (RESULTS / "gunicorn.log").open("a")
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and app
         [
             sys.executable,
@@ -173,6 +176,7 @@ def gunicorn(application: str) -> Iterator[str]:
         ],
         cwd=ROOT,
         env=os.environ | {"PYTHONPATH": str(ROOT)},
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -182,13 +186,16 @@ def gunicorn(application: str) -> Iterator[str]:
                 break
             except OSError:
                 if server.poll() is not None:
-                    raise SystemExit(f"gunicorn {application} stopped at start") from None
+                    raise SystemExit(
+                        f"gunicorn {application} stopped at start: see {log.name}"
+                    ) from None
                 time.sleep(0.1)
         yield base
     finally:
         # Quick shutdown: the requests wrk left queued are dropped, not answered for minutes.
         server.send_signal(signal.SIGINT)
         server.wait(timeout=60)
+        log.close()
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
