@@ -10,7 +10,7 @@ LOGIN ?= tess
 # Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal
-.PHONY: help run test test-clock lint format bench backup restore demo demo-code migrate system-packages nhsuk-frontend two-nodes clean
+.PHONY: help run test test-clock lint format bench bench-data bench-load backup restore demo demo-code migrate system-packages nhsuk-frontend two-nodes clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -82,6 +82,14 @@ bench: $(STAMP) ## Measure page and rule speed (see bench/README.md)
 
 two-nodes: $(STAMP) ## Prove a deployment of several nodes: two gunicorn nodes and two workers on a throwaway PostgreSQL database (docs/deploy.md)
 	$(BIN)/python scripts/two-nodes
+
+SIZE ?= 1k
+bench-data: $(DEV_STAMP) ## Build invented trust-scale data for the load bench: make bench-data SIZE=tiny|1k|10k|100k [BENCH_DATABASE_URL=...]
+	DJANGO_DEBUG=0 $(BIN)/python bench/data.py $(SIZE)
+
+bench-load: $(DEV_STAMP) ## Load each page with wrk under gunicorn against the bench data and a floor app; exit 1 on a missed target (bench/README.md)
+	@command -v wrk >/dev/null || scripts/system-packages
+	$(BIN)/python bench/load.py
 
 backup: $(STAMP) ## Back up the database to a new owner-only file: make backup FILE=path (docs/operations/backup-and-restore.md)
 	$(BIN)/python manage.py backup $(FILE)

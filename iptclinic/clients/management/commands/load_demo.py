@@ -158,6 +158,18 @@ DEMO_ENDING = {
     "disposition": "discharge",
 }
 
+# A session's risk check that found nothing (also the bench data's, bench/data.py).
+NO_RISK_FOUND = {
+    "suicidal_thoughts": "no",
+    "suicidal_plans": "no",
+    "suicidal_intent": "no",
+    "self_harm": "no",
+    "harm_to_others": "no",
+    "safeguarding_concern": "no",
+    "risk_level": RiskLevel.NONE,
+    "risk_action": "",
+}
+
 NOTES = {
     "initial": "Reviewed symptoms with the PHQ-9 and GAD-7. Talked about the important people in their life and what changed when the low mood began.",
     "middle": "Looked at a recent disagreement in detail and at what each person expected. Agreed one thing to try before next week.",
@@ -360,14 +372,7 @@ class Command(DemoCommand):
                 "agenda": "Questionnaires, the week's events, then the focus.",
                 "notes": NOTES[phase],
                 "tasks_done": [task.code for task in checklist],
-                "suicidal_thoughts": "no",
-                "suicidal_plans": "no",
-                "suicidal_intent": "no",
-                "self_harm": "no",
-                "harm_to_others": "no",
-                "safeguarding_concern": "no",
-                "risk_level": RiskLevel.NONE,
-                "risk_action": "",
+                **NO_RISK_FOUND,
             },
             expected_version=None,
         )
