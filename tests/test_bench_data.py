@@ -12,7 +12,7 @@ from bench.data import Generator, NotOurs, made_here
 from iptclinic.accounts.models import Team
 from iptclinic.audit.models import AuditEvent
 from iptclinic.audit.verify import verify
-from iptclinic.clients.models import Client
+from iptclinic.clients.models import Client, Referral
 from iptclinic.courses.models import Appointment, Course, SessionRecord
 from iptclinic.endings.models import EndingRecord
 from iptclinic.ipt.attendance import Attendance
@@ -22,6 +22,8 @@ from iptclinic.ipt.nhs_number import is_valid_nhs_number
 from iptclinic.ipt.scoring import score
 from iptclinic.letters.models import IssuedLetter
 from iptclinic.measures.models import QuestionnaireResponse, RiskAlert
+from iptclinic.reports.models import StoredOutcome
+from iptclinic.reports.services import outcome_drift
 
 
 class TestTheTinySet(TestCase):
@@ -49,6 +51,10 @@ class TestTheTinySet(TestCase):
         assert Client.objects.filter(therapist=None).exists(), "some people wait unallocated"
         assert IssuedLetter.objects.count() >= courses.count()
         assert RiskAlert.objects.exists()
+
+    def test_the_outcomes_report_has_a_stored_row_for_every_referral(self):
+        assert StoredOutcome.objects.count() == Referral.objects.count()
+        assert outcome_drift() == []
 
     def test_every_nhs_number_is_valid_and_unique(self):
         numbers = list(Client.objects.values_list("nhs_number", flat=True))
