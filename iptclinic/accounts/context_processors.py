@@ -1,6 +1,7 @@
 """Template context every page needs: the signed-in person's team and their open items."""
 
 from collections.abc import Callable
+from functools import cache
 
 from django.http import HttpRequest
 
@@ -16,6 +17,8 @@ def team(request: HttpRequest) -> dict[str, object]:
 
 
 def _open_items_of(user: object) -> Callable[[], int]:
+    # A page may show the count twice (the menu and the caseload's heading): counted once.
+    @cache
     def count() -> int:
         from iptclinic.attention.models import Item
 

@@ -19,6 +19,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -96,9 +97,10 @@ def open_courses(clients: QuerySet[Client]) -> QuerySet[Course]:
 
 T = TypeVar("T")
 ENDED_RECENTLY_DAYS = 90
-# Longer sections are found through the client list's search instead. Open courses carry the
-# week's sessions, records and prompts, so a supervisor's whole list of them fits.
-OPEN_COURSES_SHOWN = 200
+# Longer sections are found through the client list's search instead. A therapist's open
+# courses (25-40) fit; each carries its whole timeline, so a supervisor's or a lead's longer list
+# is cut here rather than built and rendered whole (docs/lists.md).
+OPEN_COURSES_SHOWN = 50
 OTHERS_SHOWN = 50
 
 
@@ -125,10 +127,10 @@ class Caseload:
 
 
 def _section(queryset: QuerySet[T], shown: int) -> Section[T]:
-    rows = list(queryset[: shown + 1])
-    if len(rows) <= shown:
-        return Section(rows=rows, total=len(rows))
-    return Section(rows=rows[:shown], total=queryset.count())
+    # The total rides on each row (a window over every match, counted before the LIMIT): one
+    # query, where a second one to count repeated the whole search.
+    rows = list(queryset.annotate(section_total=Window(Count("pk")))[:shown])
+    return Section(rows=rows, total=rows[0].section_total if rows else 0)
 
 
 def has_open_course() -> Exists:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -118,3 +120,20 @@ def test_when_open_courses_are_cut_the_week_and_records_say_which_courses_they_c
     page = client.get(reverse("courses:caseload")).content.decode()
     assert "Of the 1 open courses listed below" in _section(page, "week-title")
     assert "The first 1 of 2 open courses." in _section(page, "clients-title")
+
+
+def test_a_section_counts_its_rows_in_the_query_that_fetches_them(
+    client: HttpClient, tess: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cut section still says how many there are, without a second search to count them."""
+    monkeypatch.setattr(selectors, "OTHERS_SHOWN", 2)
+    for given in ("Abe", "Bea", "Cy"):
+        make_client(tess, tess, given, "Waiting")
+    client.force_login(tess)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("courses:caseload")).content.decode()
+    assert "The first 2 of 3." in _section(page, "waiting-title")
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+    assert not [sql for sql in counts if "clients_client" in sql]
+    # The menu and the heading both show the number of open items: counted once.
+    assert len([sql for sql in counts if "attention_item" in sql]) == 1
