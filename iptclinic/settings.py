@@ -177,9 +177,13 @@ TEMPLATES = [
 # Forms render with the project's layout (templates/forms/div.html): errors appear once.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+# Seconds a process keeps its database connection between requests: a new PostgreSQL connection
+# costs more than a small page. Development and tests open one per request unless told otherwise
+# (the load bench sets it, to measure as deployed).
+CONN_MAX_AGE = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60" if PRODUCTION else "0"))
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60 if PRODUCTION else 0
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=CONN_MAX_AGE
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -195,7 +199,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # else does (operations.replica). Tests read the primary in its place.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
-        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60 if PRODUCTION else 0
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=CONN_MAX_AGE
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["iptclinic.operations.replica.ReplicaRouter"]
