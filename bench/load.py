@@ -57,6 +57,7 @@ MAX_P99_RATIO = 3.0
 MAX_BYTES = 200 * 1024
 MAX_GROWTH = 1.2
 FLOOR = "floor"
+STACK = "floor's page behind IPT Clinic's stack"
 
 
 @dataclass
@@ -175,7 +176,8 @@ def gunicorn(application: str) -> Iterator[str]:
             "--preload",  # the app is imported once, before the workers start
         ],
         cwd=ROOT,
-        env=os.environ | {"PYTHONPATH": str(ROOT)},
+        # Connections kept between requests, as deployed (docs/deploy.md), for the floor too.
+        env={"DATABASE_CONN_MAX_AGE": "60"} | os.environ | {"PYTHONPATH": str(ROOT)},
         stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
@@ -300,6 +302,10 @@ def measure(
 ) -> tuple[list[Result], list[Result]]:
     floor_cookie = cookie(signed_in(chosen[0].username))
     floors = [run(f"{FLOOR} (before)", f"{floor_base}/floor/", floor_cookie)]
+    # No target: it shows how much of every page's cost is the stack rather than the page.
+    with gunicorn("bench.floor.stack_wsgi:application") as stack_base:
+        stack = run(STACK, f"{stack_base}/floor/", floor_cookie)
+    print(f"  {STACK}: {stack.requests_per_second:.0f} req/s", flush=True)
     results = []
     for page in chosen:
         # A server of its own for each page, so that no page is measured behind the requests
@@ -311,7 +317,7 @@ def measure(
         results.append(result)
         print(f"  {page.name}: {result.requests_per_second:.1f} req/s", flush=True)
     floors.append(run(f"{FLOOR} (after)", f"{floor_base}/floor/", floor_cookie))
-    return floors, results
+    return [*floors, stack], results
 
 
 def main() -> int:
@@ -328,12 +334,13 @@ def main() -> int:
     )
     with gunicorn("bench.floor.wsgi:application") as floor_base:
         floors, results = measure(wrk, floor_base, chosen)
+    plain = [f for f in floors if f.name != STACK]
     floor = Result(
         FLOOR,
-        sum(f.requests_per_second for f in floors) / len(floors),
-        sum(f.p50_ms for f in floors) / len(floors),
-        sum(f.p99_ms for f in floors) / len(floors),
-        sum(f.errors for f in floors),
+        sum(f.requests_per_second for f in plain) / len(plain),
+        sum(f.p50_ms for f in plain) / len(plain),
+        sum(f.p99_ms for f in plain) / len(plain),
+        sum(f.errors for f in plain),
     )
     RESULTS.mkdir(exist_ok=True)
     baseline_file = RESULTS / f"load-1k-{vendor}.json"
