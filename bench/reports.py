@@ -21,21 +21,11 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ["DATABASE_URL"] = database
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iptclinic.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
+import throwaway  # noqa: E402, F401 - Django set up on the throwaway database
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402

@@ -18,7 +18,6 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -28,19 +27,13 @@ from pathlib import Path
 from urllib.error import HTTPError
 from urllib.request import OpenerDirector, Request, build_opener
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ["DATABASE_URL"] = database
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iptclinic.settings")
 # The flood comes through one trusted reverse proxy, so that each attempt can carry its address.
 os.environ["IPTCLINIC_TRUSTED_PROXIES"] = "1"
 
-import django  # noqa: E402
-
-django.setup()
-
+import throwaway  # noqa: E402, F401 - Django set up on the throwaway database
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -121,7 +114,6 @@ def portal_person(therapist: User, client_id: int) -> User:
 
 
 def portal_queries(user: User, url: str) -> int:
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     http = HttpClient()
@@ -444,7 +436,7 @@ def main() -> int:
         PORTAL_SCORES: portal_queries(person, "/portal/scores/"),
     }
     print(
-        f"Database: {django.db.connection.vendor}; {THERAPISTS * CLIENTS_PER_THERAPIST} clients; "
+        f"Database: {connection.vendor}; {THERAPISTS * CLIENTS_PER_THERAPIST} clients; "
         f"{REPEATS} runs each unless shown"
     )
     missed = 0
