@@ -257,7 +257,9 @@ class Table:
         pk = self.next_id
         self.next_id = pk + 1
         values[self.pk_name] = pk
-        row = self.defaults | self.prepared(values)
+        if self.preparers:  # on PostgreSQL most tables have none
+            self.prepared(values)
+        row = self.defaults | values
         if len(row) != len(self.columns):
             self.check_names(values, self.defaults)
         self.rows.append(tuple(row.values()))
