@@ -673,8 +673,8 @@ class Generator:
         self.rows = sum(
             table.written for table in self.writer.tables if table is not out.chain.events
         )
-        out.chain.close()
         self.writer.close()
+        out.chain.close()
         # The rows above bypass the services, which keep the outcomes report's stored rows current.
         rebuild_outcomes()
         with connection.cursor() as cursor:
@@ -851,11 +851,11 @@ class Generator:
         key = (form.code, *answers.values())
         columns = self.scores.get(key)
         if columns is None:
-            score_columns = SimpleNamespace()
-            _apply_score(score_columns, _score(team, form, answers))
-            columns = out.responses.prepared({"answers": answers_to_json(answers)}) | vars(
-                score_columns
-            )
+            # The service's own mapping of a score to a response's fields (it only sets them).
+            score_fields = SimpleNamespace()
+            _apply_score(score_fields, _score(team, form, answers))
+            stored = out.responses.prepared({"answers": answers_to_json(answers)})
+            columns = stored | vars(score_fields)
             self.scores[key] = columns
         return columns
 
