@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from django.db import connection
 from django.db.models import Count, Q
 from django.test import TestCase
 
@@ -142,3 +143,20 @@ def test_it_refuses_a_database_holding_other_data():
     Team.objects.create(name="Riverside IPT Service")
     with pytest.raises(NotOurs):
         made_here()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_build_outside_a_transaction_writes_every_batch(monkeypatch):
+    """Outside a caller's transaction each batch is committed on its own (on PostgreSQL by a
+    thread with a connection of its own, while the next batch is built): all of them arrive."""
+    monkeypatch.setattr("bench.data.BATCH_CLIENTS", 64)
+    generator = Generator("tiny", progress=False)
+    generator.build()
+    assert (generator.writer.thread is not None) == (connection.vendor == "postgresql")
+    tables = generator.writer.tables
+    assert Client.objects.count() == 200
+    assert generator.rows == sum(
+        table.model.objects.count() for table in tables if table.model is not AuditEvent
+    )
+    report = verify()
+    assert report.broken is None and report.events == AuditEvent.objects.count()
