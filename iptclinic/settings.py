@@ -180,7 +180,13 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # Seconds a process keeps its database connection between requests: a new PostgreSQL connection
 # costs more than a small page. Development and tests open one per request unless told otherwise
 # (the load bench sets it, to measure as deployed).
-CONN_MAX_AGE = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60" if PRODUCTION else "0"))
+_conn_max_age = os.environ.get("DATABASE_CONN_MAX_AGE", "60" if PRODUCTION else "0").strip()
+if not _conn_max_age.isdigit():
+    raise ImproperlyConfigured(
+        "DATABASE_CONN_MAX_AGE must be a whole number of seconds, such as 60 (0: a new connection "
+        "for every request)."
+    )
+CONN_MAX_AGE = int(_conn_max_age)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=CONN_MAX_AGE

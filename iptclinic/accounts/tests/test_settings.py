@@ -242,3 +242,27 @@ def test_retired_secret_keys_come_from_the_environment_for_a_rotation() -> None:
         **_production(DJANGO_SECRET_KEY_FALLBACKS=f"{old}, {older}"),
     )
     assert shown.stdout.strip() == "True", shown.stderr
+
+
+@pytest.mark.parametrize(
+    ("environment", "kept_for"),
+    [
+        ({}, "0"),  # development: a connection a request
+        (_production(), "60"),  # production keeps each process's connection, as deploy.md says
+        (_production(DATABASE_CONN_MAX_AGE="5"), "5"),
+        ({"DATABASE_CONN_MAX_AGE": "60"}, "60"),  # the load bench measures as deployed
+    ],
+)
+def test_database_connections_are_kept_for_the_configured_seconds(
+    environment: dict[str, str], kept_for: str
+) -> None:
+    show = "import iptclinic.settings as s; print(s.DATABASES['default']['CONN_MAX_AGE'])"
+    result = _import_settings(show, **environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == kept_for
+
+
+def test_a_connection_lifetime_that_is_not_a_number_is_refused_with_a_clear_message() -> None:
+    result = _import_settings(DATABASE_CONN_MAX_AGE="a minute")
+    assert result.returncode != 0
+    assert "DATABASE_CONN_MAX_AGE must be a whole number of seconds" in result.stderr
