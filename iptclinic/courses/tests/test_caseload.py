@@ -96,12 +96,17 @@ def test_otto_sees_none_of_tess_s_work_on_his_caseload(
     assert not any(name in page for name in ("Ann Open", "Ben Waiting", "Cal Recent"))
 
 
-def test_a_long_section_shows_its_first_rows_and_sends_the_rest_to_the_search(
-    client: HttpClient, tess: User, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def three_waiting_two_shown(tess: User, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(selectors, "OTHERS_SHOWN", 2)
     for given in ("Abe", "Bea", "Cy"):
         make_client(tess, tess, given, "Waiting")
+
+
+@pytest.mark.usefixtures("three_waiting_two_shown")
+def test_a_long_section_shows_its_first_rows_and_sends_the_rest_to_the_search(
+    client: HttpClient, tess: User
+) -> None:
     client.force_login(tess)
     page = client.get(reverse("courses:caseload")).content.decode()
     waiting = _section(page, "waiting-title")
@@ -122,13 +127,11 @@ def test_when_open_courses_are_cut_the_week_and_records_say_which_courses_they_c
     assert "The first 1 of 2 open courses." in _section(page, "clients-title")
 
 
+@pytest.mark.usefixtures("three_waiting_two_shown")
 def test_a_section_counts_its_rows_in_the_query_that_fetches_them(
-    client: HttpClient, tess: User, monkeypatch: pytest.MonkeyPatch
+    client: HttpClient, tess: User
 ) -> None:
     """A cut section still says how many there are, without a second search to count them."""
-    monkeypatch.setattr(selectors, "OTHERS_SHOWN", 2)
-    for given in ("Abe", "Bea", "Cy"):
-        make_client(tess, tess, given, "Waiting")
     client.force_login(tess)
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("courses:caseload")).content.decode()
