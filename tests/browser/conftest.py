@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import ConsoleMessage, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from iptclinic.accounts.models import User
@@ -48,6 +49,23 @@ def assert_accessible(page: Page) -> None:
     """axe-core finds no violation on the page as it stands."""
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def appointment_rows(page: Page):
+    return page.locator("table.appointments tbody tr")
+
+
+def set_attendance(page: Page, row_index: int, status_label: str) -> None:
+    """Save one appointment's attendance on the client page and wait until the course section
+    has been swapped in. The response arrives before htmx swaps it in: a second save started on
+    the old section would be lost in the swap."""
+    row = appointment_rows(page).nth(row_index)
+    (status,) = row.get_by_role("combobox").select_option(label=status_label)
+    with page.expect_response(re.compile(r"/attendance/$")):
+        row.get_by_role("button", name=re.compile("^Save")).click()
+    expect(appointment_rows(page).nth(row_index)).to_have_class(
+        re.compile(rf"\bappointment--{status}\b")
+    )
 
 
 def sign_out(page: Page) -> None:

@@ -12,16 +12,9 @@ from playwright.sync_api import Page, expect
 from iptclinic.letters.formats.pdf import pdf_font_sizes, pdf_text
 from iptclinic.letters.tests.scenes import prepare_client, run_course
 from iptclinic.test import run_background_work
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import set_attendance, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _attend(page: Page, row_index: int) -> None:
-    row = page.locator("table.appointments tbody tr").nth(row_index)
-    row.get_by_role("combobox").select_option(label="Attended")
-    with page.expect_response(re.compile(r"/attendance/$")):
-        row.get_by_role("button", name=re.compile("^Save")).click()
 
 
 def _download(page: Page, link_name: str, tmp_path) -> tuple[str, bytes]:
@@ -45,8 +38,8 @@ def test_a_therapist_ends_the_course_and_sends_the_letters_in_large_print_and_br
     expect(page.get_by_role("note")).to_contain_text("Braille")
 
     # The two ending sessions: attended, and the first one's plan points to the ending record.
-    _attend(page, 10)
-    _attend(page, 11)
+    set_attendance(page, 10, "Attended")
+    set_attendance(page, 11, "Attended")
     expect(page.locator(".course-summary")).to_contain_text("Session 12 of 12")
     page.locator("table.appointments tbody tr").nth(10).get_by_role(
         "link", name=re.compile("Write record")

@@ -9,24 +9,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import sign_in, sign_out
+from tests.browser.conftest import appointment_rows, set_attendance, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # No treatment agreement is recorded in this journey, so the middle phase never starts
 # (decisions.md §6, R04): the initial phase runs on until the ending.
 EXPECTED_PHASES = ["Initial"] * 3 + ["Middle"] * 7 + ["Ending"] * 2
-
-
-def appointment_rows(page: Page):
-    return page.locator("table.appointments tbody tr")
-
-
-def set_attendance(page: Page, row_index: int, status: str) -> None:
-    row = appointment_rows(page).nth(row_index)
-    row.get_by_role("combobox").select_option(label=status)
-    with page.expect_response(re.compile(r"/attendance/$")):
-        row.get_by_role("button", name=re.compile("^Save")).click()
 
 
 def test_a_therapist_carries_a_client_from_referral_to_the_end_of_a_12_session_course(

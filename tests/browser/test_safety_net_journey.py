@@ -17,7 +17,7 @@ from iptclinic.measures import services as measure_services
 from iptclinic.measures.tests.helpers import gad7_total, phq9_total
 from iptclinic.notifications.channels import Recording
 from iptclinic.test import attend_next, run_background_work
-from tests.browser.conftest import sign_in, sign_out
+from tests.browser.conftest import set_attendance, sign_in, sign_out
 
 LONDON = ZoneInfo("Europe/London")
 # The personas' course is opened on this Tuesday (six weeks of Tuesday sessions behind it), so
@@ -133,12 +133,8 @@ def test_missed_sessions_reach_the_supervisor_and_a_reliable_rise_the_therapist(
     base = live_server.url
     sign_in(page, base, "tess")
     page.goto(f"{base}/clients/{cara.pk}/")
-    rows = page.locator("table.appointments tbody tr")
     for index in (5, 6):  # the sessions of 24 November and 1 December
-        row = rows.nth(index)
-        row.get_by_role("combobox").select_option(label="Did not attend")
-        with page.expect_response(re.compile(r"/attendance/$")):
-            row.get_by_role("button", name=re.compile("^Save")).click()
+        set_attendance(page, index, "Did not attend")
 
     the_clock_runs(time_machine, datetime(2026, 12, 1, 11, 5, tzinfo=LONDON))
     page.get_by_role("link", name=re.compile("^Needs attention")).click()
