@@ -981,7 +981,8 @@ def _deficits(case: Case, findings: Sequence[_Finding]) -> AreaAssessment:
     if suggested:
         return _excluded(
             area,
-            f"{_area_list(suggested)} applies; interpersonal deficits is used only when no "
+            f"{_area_list(suggested)} {'apply' if len(suggested) > 1 else 'applies'}; "
+            "interpersonal deficits is used only when no "
             "grief, dispute or transition can be found.",
             Rule.DEFICITS_RESIDUAL,
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from iptclinic.ipt.case import (
     LifeEvent,
     RelationshipType,
 )
+from iptclinic.ipt.casefile import load_case
 from iptclinic.ipt.focus import (
     REGULAR_CONTACT,
     VAGUE_ONSET_DAYS,
@@ -605,3 +607,30 @@ def test_fortnightly_contact_is_regular_and_drops_the_contact_signal() -> None:
 
     assert "Contact with everyone is monthly or less." in signals(monthly)
     assert "Contact with everyone is monthly or less." not in signals(fortnightly)
+
+
+# --- The examples shipped for these rules ----------------------------------------------------
+
+EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "docs" / "examples"
+
+
+def example(name: str) -> FocusSuggestion:
+    return suggest(load_case((EXAMPLES_DIR / f"{name}.json").read_text(encoding="utf-8")))
+
+
+def test_the_undated_dispute_example_ranks_the_dispute_above_the_return_to_work() -> None:
+    result = example("role-dispute-with-no-dated-row")
+    assert [a.area for a in result.suggested] == [DISPUTE, TRANSITION]
+
+
+def test_the_moved_in_example_is_a_transition_through_the_worsening() -> None:
+    transition = example("role-transition-after-someone-moved-in").areas[0]
+    assert transition.area is TRANSITION and transition.status is SUGGESTED
+    assert Rule.TRANSITION_WORSENED_AFTER in transition.rules
+
+
+def test_the_distant_death_example_is_deficits_with_the_death_kept_in_view() -> None:
+    result = example("interpersonal-deficits-despite-a-distant-death")
+    assert result.areas[0].area is DEFICITS
+    assert Rule.DEFICITS_DEATH_SET_ASIDE in result.areas[0].rules
+    assert result.assessment(GRIEF).status is POSSIBLE
