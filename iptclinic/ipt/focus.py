@@ -324,8 +324,15 @@ class _Notes:
         default_factory=lambda: {area: [] for area in ProblemArea}
     )
 
+    said_once: set[tuple[ProblemArea, str]] = field(default_factory=set)
+
     def add(self, area: ProblemArea, text: str) -> None:
-        if text not in self.by_area[area]:
+        self.by_area[area].append(text)
+
+    def add_once(self, area: ProblemArea, text: str) -> None:
+        """A note that many findings may give (the onset is vague), written once per area."""
+        if (area, text) not in self.said_once:
+            self.said_once.add((area, text))
             self.by_area[area].append(text)
 
 
@@ -436,7 +443,7 @@ def _grief_from_deaths(
             timed = bool(signs) and when.precision is not DatePrecision.YEAR and timing.onset_known
             sure = timed and timing.precise
             if timed and not sure:
-                notes.add(ProblemArea.GRIEF, timing.vague_note())
+                notes.add_once(ProblemArea.GRIEF, timing.vague_note())
             findings.append(
                 replace(
                     base,
@@ -709,7 +716,7 @@ def _dispute_with(
         dated_or_open = open_conflict or bool(conflict_events)
         sure = dated_or_open and (corroborated or symptoms)
         if dated_or_open and not sure and conflict_events and timing.vague:
-            notes.add(ProblemArea.ROLE_DISPUTE, timing.vague_note())
+            notes.add_once(ProblemArea.ROLE_DISPUTE, timing.vague_note())
             also = (*also, Rule.ONSET_VAGUE)
         confidence = Confidence.HIGH if sure else Confidence.MEDIUM
     else:
@@ -904,7 +911,7 @@ def _transition(case: Case, event: LifeEvent, timing: _Timing, notes: _Notes) ->
         timed = timing.onset_known and event.when.precision is not DatePrecision.YEAR
         sure = (timed and timing.precise) or worse
         if timed and not sure:
-            notes.add(ProblemArea.ROLE_TRANSITION, timing.vague_note())
+            notes.add_once(ProblemArea.ROLE_TRANSITION, timing.vague_note())
             also = (Rule.ONSET_VAGUE,)
         status, confidence = Status.SUGGESTED, Confidence.HIGH if sure else Confidence.MEDIUM
         rule = Rule.TRANSITION_NEAR_ONSET

@@ -634,3 +634,9 @@ def test_the_distant_death_example_is_deficits_with_the_death_kept_in_view() -> 
     assert result.areas[0].area is DEFICITS
     assert Rule.DEFICITS_DEATH_SET_ASIDE in result.areas[0].rules
     assert result.assessment(GRIEF).status is POSSIBLE
+
+
+def test_the_vague_onset_note_is_written_once_however_many_events_it_concerns() -> None:
+    events = tuple(on(date(2024, month, 10), EventKind.MOVE, f"e{month}") for month in range(1, 13))
+    transition = suggest(case(events=events, **WHOLE_YEAR)).assessment(TRANSITION)
+    assert sum("only roughly" in x for x in transition.exclusions) == 1
