@@ -60,9 +60,13 @@ class InventoryRows:
 
     @property
     def onset_until(self) -> ApproxDate | None:
-        if self.inventory is None or self.inventory.onset_on is None:
+        """The end of the onset period; ``None`` without a start, or (for rows written around
+        the service) one that ends before the start, so that a case can always be built."""
+        onset = self.onset
+        if self.inventory is None or onset is None:
             return None
-        return approx(self.inventory.onset_until_on, self.inventory.onset_until_precision)
+        until = approx(self.inventory.onset_until_on, self.inventory.onset_until_precision)
+        return until if until is not None and until.last_day >= onset.first_day else None
 
 
 def load_rows(course_id: int, variant: Variant) -> InventoryRows:

@@ -269,3 +269,11 @@ def test_another_clients_course_is_not_reached(client, tess, cara_course):
     save_onset(other, tess, onset=DECEMBER, onset_until=FEBRUARY)
     assert Inventory.objects.get(course=other).onset_until_on == date(2025, 2, 1)
     assert not Inventory.objects.filter(course=cara_course).exists()
+
+
+def test_an_onset_period_stored_the_wrong_way_round_is_ignored_not_a_crash(cara_course, tess):
+    facts = save_onset(cara_course, tess, onset=DECEMBER, onset_until=FEBRUARY)
+    Inventory.objects.filter(pk=facts.pk).update(onset_until_on=date(2024, 1, 1))
+    rows = load_rows(cara_course.pk, cara_course.variant_enum)
+    assert rows.onset == DECEMBER and rows.onset_until is None
+    assert build_case(rows, date(2025, 9, 1)).onset_until is None
