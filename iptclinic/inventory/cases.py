@@ -58,6 +58,16 @@ class InventoryRows:
             return None
         return approx(self.inventory.onset_on, self.inventory.onset_precision)
 
+    @property
+    def onset_until(self) -> ApproxDate | None:
+        """The end of the onset period; ``None`` without a start, or (for rows written around
+        the service) one that ends before the start, so that a case can always be built."""
+        onset = self.onset
+        if self.inventory is None or onset is None:
+            return None
+        until = approx(self.inventory.onset_until_on, self.inventory.onset_until_precision)
+        return until if until is not None and until.last_day >= onset.first_day else None
+
 
 def load_rows(course_id: int, variant: Variant) -> InventoryRows:
     """Four queries whatever the size of the inventory (people prefetched onto events)."""
@@ -78,6 +88,7 @@ def relationship_case(row: models.Relationship) -> Relationship:
         person_id=row.person_id,
         label=row.label,
         relationship_type=RelationshipType(row.relationship_type),
+        second_type=RelationshipType(row.second_type) if row.second_type else None,
         status=LifeStatus(row.status),
         date_of_death=approx(row.died_on, row.died_precision),
         closeness_now=row.closeness_now,
@@ -121,6 +132,7 @@ def event_case(row: models.LifeEvent) -> LifeEvent:
         people=tuple(person.person_id for person in row.people.all()),
         mood_rating=row.mood_rating,
         ed_symptom_note=row.ed_symptom_note,
+        symptoms_worsened=row.symptoms_worsened,
     )
 
 
@@ -131,6 +143,7 @@ def build_case(rows: InventoryRows, assessed_on: date) -> Case:
         assessed_on=assessed_on,
         variant=rows.variant,
         onset=rows.onset,
+        onset_until=rows.onset_until,
         chronic_course=bool(inventory and inventory.chronic_course),
         relationships=tuple(relationship_case(r) for r in rows.relationships),
         events=tuple(event_case(e) for e in rows.events),

@@ -224,6 +224,7 @@ class RelationshipForm(NoColon, CheckedTextForm, forms.ModelForm):
             "closeness_now",
             "closeness_before",
             "contact_frequency",
+            "second_type",
             "importance",
             "can_confide",
             "knows_how_patient_feels",
@@ -251,6 +252,7 @@ class RelationshipForm(NoColon, CheckedTextForm, forms.ModelForm):
         labels = {
             "label": "Name or pseudonym",
             "relationship_type": "Who they are",
+            "second_type": "Also (a second role)",
             "status": "Status",
             "contact_frequency": "Contact",
             "satisfying": "What is good about it",
@@ -274,6 +276,7 @@ class RelationshipForm(NoColon, CheckedTextForm, forms.ModelForm):
             "label": "A first name, a nickname or a pseudonym: this person is not a client of "
             "the service and may not know they are written about. A group is fine "
             "(“church choir”).",
+            "second_type": "For someone in two roles, such as a sister who is also a colleague.",
             **{
                 name: LIST_HELP
                 for name in (
@@ -310,6 +313,10 @@ class RelationshipForm(NoColon, CheckedTextForm, forms.ModelForm):
         self.fields["label"].widget.attrs.update(autocomplete="off", autofocus=True)
         for name in ("contact_frequency", "conflict", "dispute_stage"):
             self.fields[name].choices = [("", "Not recorded"), *self.fields[name].choices[1:]]
+        self.fields["second_type"].choices = [
+            ("", "No second role"),
+            *self.fields["second_type"].choices[1:],
+        ]
         self.tags = {tag["area"]: tag["reason"] for tag in instance.areas} if instance.pk else {}
         for area in areas_for(variant):
             self.fields[f"tag_{area.value}"] = forms.BooleanField(
@@ -347,6 +354,12 @@ class RelationshipForm(NoColon, CheckedTextForm, forms.ModelForm):
                 "died",
                 "A date of death needs the status “Deceased”. Change the status or clear the date.",
             )
+        second = data.get("second_type")
+        if second and second == data.get("relationship_type"):
+            self.add_error(
+                "second_type",
+                "The second role is the same as the first. Choose another or leave it empty.",
+            )
         areas = []
         for area in areas_for(self.variant):
             tagged = data.get(f"tag_{area.value}")
@@ -368,7 +381,7 @@ class RelationshipForm(NoColon, CheckedTextForm, forms.ModelForm):
         data["died_on"] = died.when if died else None
         data["died_precision"] = died.precision.value if died else "day"
         data["areas"] = self.cleaned_data["areas"]
-        for name in ("contact_frequency", "conflict", "dispute_stage"):
+        for name in ("contact_frequency", "conflict", "dispute_stage", "second_type"):
             data[name] = data.get(name) or ""
         return data
 
@@ -382,6 +395,13 @@ class EpisodeForm(NoColon, CheckedTextForm, forms.Form):
         required=False,
         not_future="The start of the current episode cannot be in the future.",
     )
+    onset_until = ApproxDateField(
+        label="If it came on over a period, when that period ended",
+        required=False,
+        not_future="The end of the period the low mood began in cannot be in the future.",
+        help_text="For example “February 2026” for “over the winter”. Leave empty for a single "
+        "date.",
+    )
     chronic_course = forms.BooleanField(
         label="Long-standing low mood (a chronic course)", required=False
     )
@@ -391,6 +411,17 @@ class EpisodeForm(NoColon, CheckedTextForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: gives way rather than say what she needs. One a line.",
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        onset, until = data.get("onset"), data.get("onset_until")
+        if until is not None and onset is None and "onset" not in self.errors:
+            self.add_error("onset", "Give when the low mood began, or clear when it ended.")
+        elif until is not None and onset is not None and until.last_day < onset.first_day:
+            self.add_error(
+                "onset_until", "The period the low mood began in cannot end before it starts."
+            )
+        return data
 
 
 class LifeEventForm(NoColon, CheckedTextForm, forms.ModelForm):
@@ -415,8 +446,9 @@ class LifeEventForm(NoColon, CheckedTextForm, forms.ModelForm):
 
     class Meta:
         model = LifeEvent
-        fields = ["kind", "description", "mood_rating", "ed_symptom_note"]
+        fields = ["kind", "description", "mood_rating", "ed_symptom_note", "symptoms_worsened"]
         labels = {
+            "symptoms_worsened": "Symptoms got worse after this",
             "kind": "Kind of event",
             "description": "What happened",
             "ed_symptom_note": "Eating symptoms at the time",

@@ -57,6 +57,7 @@ RELATIONSHIP_LABELS = {
 CONTACT_LABELS = {
     ContactFrequency.DAILY: "Every day or most days",
     ContactFrequency.WEEKLY: "Every week",
+    ContactFrequency.FORTNIGHTLY: "Every two or three weeks",
     ContactFrequency.MONTHLY: "Every month",
     ContactFrequency.RARELY: "Rarely",
     ContactFrequency.NONE: "No contact",
@@ -74,6 +75,8 @@ EVENT_LABELS = {
     EventKind.BIRTH: "Birth of a child",
     EventKind.DIAGNOSIS: "Diagnosis of an illness",
     EventKind.CARING: "Became a carer",
+    EventKind.CARING_ENDED: "Stopped caring for someone",
+    EventKind.JOINED_HOUSEHOLD: "Someone came to live with them",
     EventKind.CHILDREN_LEAVING: "Children left home",
     EventKind.EDUCATION_START: "Started school, college or university",
     EventKind.EDUCATION_END: "Left school, college or university",
@@ -93,6 +96,11 @@ class Inventory(models.Model):
     )
     onset_on = models.DateField(null=True, blank=True)
     onset_precision = models.CharField(
+        max_length=5, choices=_choices(DatePrecision), default=DatePrecision.MONTH
+    )
+    # When the low mood came on over a period ("over the winter"): the end of that period.
+    onset_until_on = models.DateField(null=True, blank=True)
+    onset_until_precision = models.CharField(
         max_length=5, choices=_choices(DatePrecision), default=DatePrecision.MONTH
     )
     chronic_course = models.BooleanField(default=False)
@@ -117,6 +125,10 @@ class Relationship(models.Model):
     relationship_type = models.CharField(
         max_length=20, choices=_choices(RelationshipType, RELATIONSHIP_LABELS)
     )
+    # A second role of the same person (a sister who is also a colleague).
+    second_type = models.CharField(
+        max_length=20, choices=_choices(RelationshipType, RELATIONSHIP_LABELS), blank=True
+    )
     status = models.CharField(max_length=10, choices=_choices(LifeStatus), default=LifeStatus.ALIVE)
     died_on = models.DateField(null=True, blank=True)
     died_precision = models.CharField(
@@ -125,7 +137,7 @@ class Relationship(models.Model):
     closeness_now = models.PositiveSmallIntegerField(null=True, blank=True)
     closeness_before = models.PositiveSmallIntegerField(null=True, blank=True)
     contact_frequency = models.CharField(
-        max_length=10, choices=_choices(ContactFrequency, CONTACT_LABELS), blank=True
+        max_length=15, choices=_choices(ContactFrequency, CONTACT_LABELS), blank=True
     )
     importance = models.PositiveSmallIntegerField(null=True, blank=True)
     can_confide = models.BooleanField(null=True, blank=True)
@@ -195,6 +207,7 @@ class LifeEvent(models.Model):
     people = models.ManyToManyField(Relationship, blank=True, related_name="events")
     mood_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     ed_symptom_note = models.TextField(blank=True)
+    symptoms_worsened = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -86,13 +86,26 @@ def save_episode_facts(
     chronic_course: bool,
     patterns: str,
     expected_version: int | None,
+    onset_until: ApproxDate | None = None,
 ) -> Inventory:
-    """When the current episode began, whether it is chronic, and patterns across relationships."""
+    """When the current episode began (a date, or a period up to ``onset_until``), whether it is
+    chronic, and patterns across relationships."""
     _ensure_open(course)
     _not_future(onset, "The start of the current episode", "onset")
+    _not_future(onset_until, "The end of the period the low mood began in", "onset_until")
+    if onset_until is not None and onset is None:
+        raise InventoryRuleError(
+            "Give when the low mood began before saying when that period ended.", "onset"
+        )
+    if onset is not None and onset_until is not None and onset_until.last_day < onset.first_day:
+        raise InventoryRuleError(
+            "The period the low mood began in cannot end before it starts.", "onset_until"
+        )
     values = {
         "onset_on": onset.first_day if onset else None,
         "onset_precision": onset.precision.value if onset else "month",
+        "onset_until_on": onset_until.first_day if onset_until else None,
+        "onset_until_precision": onset_until.precision.value if onset_until else "month",
         "chronic_course": chronic_course,
         "patterns": patterns.strip(),
     }
@@ -126,6 +139,7 @@ def save_episode_facts(
 RELATIONSHIP_FIELDS = [
     "label",
     "relationship_type",
+    "second_type",
     "status",
     "died_on",
     "died_precision",
@@ -174,6 +188,11 @@ def _check_relationship(data: Mapping[str, Any], variant_areas: Sequence[Problem
             )
     if data.get("importance") is not None and data["importance"] not in IMPORTANCE:
         raise InventoryRuleError("Rate importance from 1 to 5, or leave it empty.", "importance")
+    if data.get("second_type") and data.get("second_type") == data.get("relationship_type"):
+        raise InventoryRuleError(
+            "The second role is the same as the first. Choose another or leave it empty.",
+            "second_type",
+        )
     deceased = data.get("status") == LifeStatus.DECEASED
     died = data.get("died_on")
     if died is not None and not deceased:
@@ -284,7 +303,15 @@ def remove_relationship(relationship: Relationship, *, actor: User) -> None:
 
 # --- Timeline ------------------------------------------------------------------------------------
 
-EVENT_FIELDS = ["happened_on", "precision", "kind", "description", "mood_rating", "ed_symptom_note"]
+EVENT_FIELDS = [
+    "happened_on",
+    "precision",
+    "kind",
+    "description",
+    "mood_rating",
+    "ed_symptom_note",
+    "symptoms_worsened",
+]
 
 
 def _check_event(course: Course, data: Mapping[str, Any], people: Sequence[Relationship]) -> None:
@@ -942,6 +969,8 @@ def copy_inventory_forward(source: Course, target: Course, *, actor: User) -> in
             course=target,
             onset_on=facts.onset_on,
             onset_precision=facts.onset_precision,
+            onset_until_on=facts.onset_until_on,
+            onset_until_precision=facts.onset_until_precision,
             chronic_course=facts.chronic_course,
             patterns=facts.patterns,
         )

@@ -49,6 +49,8 @@ class ContactFrequency(StrEnum):
 
     DAILY = "daily"
     WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    """Less often than weekly but more than monthly: every two or three weeks."""
     MONTHLY = "monthly"
     RARELY = "rarely"
     NONE = "none"
@@ -95,6 +97,8 @@ class EventKind(StrEnum):
     INFERTILITY = "infertility"
     DIAGNOSIS = "diagnosis"
     CARING = "caring"
+    CARING_ENDED = "caring_ended"
+    JOINED_HOUSEHOLD = "joined_household"
     CHILDREN_LEAVING = "children_leaving"
     EDUCATION_START = "education_start"
     EDUCATION_END = "education_end"
@@ -167,7 +171,8 @@ class Relationship:
     """One person (or group) in the interpersonal inventory (ipt-method.md §2.1, §2.4).
 
     Rings count from the centre: 1 is the closest. ``None`` always means "not recorded", never
-    "no". The grief signs and ``dispute_stage`` are the therapist's judgement, recorded because
+    "no". ``second_type`` is a second role the same person holds (a sister who is also a
+    colleague), so that one person is not entered twice. The grief signs and ``dispute_stage`` are the therapist's judgement, recorded because
     the data cannot show them (decisions.md §11).
     """
 
@@ -203,6 +208,7 @@ class Relationship:
     dispute_stage: DisputeStage | None = None
     areas: tuple[AreaTag, ...] = ()
     notes: str = ""
+    second_type: RelationshipType | None = None
 
 
 @dataclass(frozen=True)
@@ -211,7 +217,9 @@ class LifeEvent:
 
     ``people`` holds person ids from the inventory. ``mood_rating`` (0 = worst, 10 = best) is the
     service user's rating of their mood at the time; ``ed_symptom_note`` is for eating-disorder
-    courses (§3.5).
+    courses (§3.5). ``symptoms_worsened`` records that the low mood (or, in eating-disorder work,
+    the eating symptoms) got worse after this event: the link of symptoms to events that the
+    timeline is drawn to show (§2.3).
     """
 
     event_id: str
@@ -221,6 +229,7 @@ class LifeEvent:
     people: tuple[str, ...] = ()
     mood_rating: int | None = None
     ed_symptom_note: str = ""
+    symptoms_worsened: bool = False
 
 
 @dataclass(frozen=True)
@@ -258,18 +267,28 @@ class Case:
     """Everything the focus suggester reads about one episode (ipt-method.md §2.4, §3.7).
 
     ``assessed_on`` is the "today" of every recency rule, so that a suggestion can be reproduced
-    later from the same file. ``onset`` is when the current episode began, if known.
+    later from the same file. ``onset`` is when the current episode began, if known; when it
+    began over a period ("over the winter"), ``onset_until`` is the end of that period, and the
+    onset is the span from the first day of ``onset`` to the last day of ``onset_until``.
     """
 
     assessed_on: date
     variant: Variant = Variant.LEAFLET
     onset: ApproxDate | None = None
+    onset_until: ApproxDate | None = None
     chronic_course: bool = False
     relationships: tuple[Relationship, ...] = ()
     events: tuple[LifeEvent, ...] = ()
     earlier_episodes: tuple[EarlierEpisode, ...] = ()
     patterns: tuple[str, ...] = ()
     windows: SuggestionWindows = DEFAULT_WINDOWS
+
+    def __post_init__(self) -> None:
+        if self.onset_until is not None:
+            if self.onset is None:
+                raise ValueError("the end of the onset period needs its start")
+            if self.onset_until.last_day < self.onset.first_day:
+                raise ValueError("the onset period ends before it starts")
 
     def person(self, person_id: str) -> Relationship | None:
         """The relationship with this id (the first, should two share it), or ``None``."""

@@ -287,6 +287,15 @@ class _Reader:
         assessed_on = self.day(obj, "assessed_on", root)
         onset = self.approx_date(obj, "onset", root)
         self.not_after(onset, ("onset",), assessed_on)
+        onset_until = self.approx_date(obj, "onset_until", root)
+        self.not_after(onset_until, ("onset_until",), assessed_on)
+        if onset_until is not None and onset is None:
+            self.fail(("onset_until",), 'the end of the onset period needs "onset", its start')
+        if onset_until is not None and onset is not None and onset_until.last_day < onset.first_day:
+            self.fail(
+                ("onset_until",),
+                f"{onset_until.iso()} is before the onset's start {onset.iso()}",
+            )
         relationships = tuple(
             self.relationship(item, path, assessed_on)
             for path, item in self.items(obj, "relationships", root)
@@ -309,6 +318,7 @@ class _Reader:
             assessed_on=assessed_on,
             variant=self.choice(obj, "variant", root, Variant) or Variant.LEAFLET,
             onset=onset,
+            onset_until=onset_until,
             chronic_course=self.flag(obj, "chronic_course", root) or False,
             relationships=relationships,
             events=events,
@@ -358,6 +368,9 @@ class _Reader:
             areas.append(AreaTag(area, self.text(tag, "reason", tag_path)))
         relationship_type = self.choice(obj, "type", path, RelationshipType)
         assert relationship_type is not None
+        second_type = self.choice(obj, "second_type", path, RelationshipType)
+        if second_type is relationship_type:
+            self.fail(path + ("second_type",), 'is the same as the first role, "type"')
         return Relationship(
             person_id=self.text(obj, "id", path, blank_ok=False),
             label=self.text(obj, "label", path, blank_ok=False, kind=TextKind.NAME),
@@ -391,6 +404,7 @@ class _Reader:
             dispute_stage=self.choice(obj, "dispute_stage", path, DisputeStage),
             areas=tuple(areas),
             notes=self.text(obj, "notes", path),
+            second_type=second_type,
         )
 
     def event(self, value: object, path: _Path, assessed_on: date, people: set[str]) -> LifeEvent:
@@ -416,6 +430,7 @@ class _Reader:
             people=named,
             mood_rating=self.number(obj, "mood_rating", path, MOOD),
             ed_symptom_note=self.text(obj, "ed_symptom_note", path),
+            symptoms_worsened=self.flag(obj, "symptoms_worsened", path) or False,
         )
 
 
@@ -424,6 +439,7 @@ _CASE_OPTIONAL = (
     "format",
     "variant",
     "onset",
+    "onset_until",
     "chronic_course",
     "events",
     "earlier_episodes",
@@ -438,6 +454,7 @@ _WINDOW_FIELDS = {
 _PERSON_REQUIRED = ("id", "label", "type")
 _GRIEF_SIGNS = ("avoids_talking_about_death", "mourning_avoided", "symptoms_tied_to_death")
 _PERSON_OPTIONAL = (
+    "second_type",
     "status",
     "date_of_death",
     "closeness_now",
@@ -467,7 +484,7 @@ _PERSON_OPTIONAL = (
     "notes",
 )
 _EVENT_REQUIRED = ("id", "when", "kind", "description")
-_EVENT_OPTIONAL = ("people", "mood_rating", "ed_symptom_note")
+_EVENT_OPTIONAL = ("people", "mood_rating", "ed_symptom_note", "symptoms_worsened")
 
 
 def _positions(text: str) -> tuple[dict[_Path, int], _Path | None]:
@@ -564,6 +581,8 @@ def case_to_json(case: Case) -> str:
     }
     if case.onset is not None:
         data["onset"] = case.onset.iso()
+    if case.onset_until is not None:
+        data["onset_until"] = case.onset_until.iso()
     if case.chronic_course:
         data["chronic_course"] = True
     if case.windows != SuggestionWindows():

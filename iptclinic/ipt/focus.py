@@ -73,8 +73,15 @@ MINOR_IMPORTANCE = 2
 """A relationship the service user rates at most this (of 5) is not a key relationship (PRODUCT)."""
 
 REGULAR_CONTACT: frozenset[ContactFrequency] = frozenset(
-    {ContactFrequency.DAILY, ContactFrequency.WEEKLY}
+    {ContactFrequency.DAILY, ContactFrequency.WEEKLY, ContactFrequency.FORTNIGHTLY}
 )
+"""Contact more often than monthly counts as regular (ipt-method.md §3.4 "low contact"; PRODUCT:
+every two or three weeks is not the "monthly or less" of an isolated person)."""
+
+VAGUE_ONSET_DAYS = 92
+"""A known onset covering more than this many days (about a season: a year, or a long span) is
+vague: timing alone cannot then make a suggestion highly confident (PRODUCT, mirroring the rule
+that an event dated only to the year is not "sure")."""
 
 
 class Status(StrEnum):
@@ -127,7 +134,12 @@ class Rule(StrEnum):
     DEFICITS_NOT_IN_VARIANT = "deficits.not_in_variant"
     DEFICITS_DEATH_OVERRIDES = "deficits.death_overrides"
     DEFICITS_RESIDUAL = "deficits.only_when_nothing_else_applies"
+    DEFICITS_DEATH_SET_ASIDE = "deficits.death_not_relevant"
+    DISPUTE_WORSENED_AFTER_CONFLICT = "dispute.symptoms_worsened_after_conflict"
+    TRANSITION_WORSENED_AFTER = "transition.symptoms_worsened_after_change"
+    ONSET_VAGUE = "timing.vague_onset"
     AT_MOST_TWO = "focus.at_most_two_suggested"
+    LEVEL = "focus.level_with_another_area"
 
 
 @dataclass(frozen=True)
@@ -192,13 +204,24 @@ class _Finding:
     stage_recorded: bool = False
     normal_grief_note: str = ""
     from_death: bool = False
+    relevant_death: bool = False
+    death_set_aside: str = ""
+    who: str = ""
+    signs: bool = False
+    when: ApproxDate | None = None
+    link: int = 0
+    closeness: int | None = None
+    also: tuple[Rule, ...] = ()
 
 
 @dataclass(frozen=True)
 class _Timing:
-    """The reference period (the onset, or the assessment date when the onset is unknown)."""
+    """The reference period: the onset (a date or a span), or the assessment date when the onset
+    is unknown. ``reference`` is its start and ``reference_end`` its end (the same date unless
+    the onset was recorded as a span)."""
 
     reference: ApproxDate
+    reference_end: ApproxDate
     onset_known: bool
     window_start: date
     window_end: date
@@ -206,6 +229,40 @@ class _Timing:
     @property
     def name(self) -> str:
         return "the onset" if self.onset_known else "the assessment"
+
+    @property
+    def is_span(self) -> bool:
+        return self.reference_end != self.reference
+
+    @property
+    def first_day(self) -> date:
+        return self.reference.first_day
+
+    @property
+    def last_day(self) -> date:
+        return self.reference_end.last_day
+
+    @property
+    def vague(self) -> bool:
+        """A known onset that covers more than :data:`VAGUE_ONSET_DAYS` (a year, or a long span)."""
+        return self.onset_known and (self.last_day - self.first_day).days + 1 > VAGUE_ONSET_DAYS
+
+    @property
+    def precise(self) -> bool:
+        """The onset is known closely enough for timing to count towards high confidence."""
+        return self.onset_known and not self.vague
+
+    def onset_text(self) -> str:
+        if self.is_span:
+            return f"{self.reference} to {self.reference_end}"
+        return str(self.reference)
+
+    def vague_note(self) -> str:
+        return (
+            f"The low mood is known to have begun only roughly ({self.onset_text()}), so how "
+            "close in time an event was cannot be relied on; confidence is not marked high for "
+            "timing alone."
+        )
 
     def in_window(self, span: ApproxDate) -> bool:
         return span.first_day <= self.window_end and span.last_day >= self.window_start
@@ -218,31 +275,45 @@ class _Timing:
 
         Middles, not edges, so that "October" is not ranked a day away from a November onset.
         """
-        return abs((_middle(span) - _middle(self.reference)).days)
+        reference_middle = date.fromordinal(
+            (self.first_day.toordinal() + self.last_day.toordinal()) // 2
+        )
+        return abs((_middle(span) - reference_middle).days)
 
     def relative(self, span: ApproxDate) -> str:
-        """ "3 months before the onset", in the coarser of the two dates' precisions."""
-        ref = self.reference
-        coarse = max(span.precision, ref.precision, key=_PRECISION_ORDER.__getitem__)
-        if coarse is DatePrecision.YEAR:
-            gap, unit = ref.when.year - span.when.year, "year"
-        elif coarse is DatePrecision.MONTH:
-            gap = (ref.when.year - span.when.year) * 12 + ref.when.month - span.when.month
-            unit = "month"
-        else:
-            gap, unit = (ref.when - span.when).days, "day"
-        if gap == 0:
-            return f"in the same {unit} as {self.name}" if unit != "day" else f"at {self.name}"
-        side = "before" if gap > 0 else "after"
-        size = abs(gap)
-        amount = _duration(size) if unit == "day" else f"{size} {unit}{'s' if size > 1 else ''}"
-        return f"{amount} {side} {self.name}"
+        """ "3 months before the onset", in the coarser of the two dates' precisions. For an
+        onset recorded as a span, an event inside it is "during the onset", and others are
+        placed against the span's start or end."""
+        if not self.is_span:
+            return _relative_to(span, self.reference, self.name)
+        if span.first_day <= self.last_day and span.last_day >= self.first_day:
+            return f"during {self.name} ({self.onset_text()})"
+        if span.last_day < self.first_day:
+            return _relative_to(span, self.reference, "the start of the onset")
+        return _relative_to(span, self.reference_end, "the end of the onset")
 
     def window_text(self) -> str:
         return (
             f"between {_day(self.window_start)} and {_day(self.window_end)} "
             f"(the window around {self.name})"
         )
+
+
+def _relative_to(span: ApproxDate, ref: ApproxDate, name: str) -> str:
+    coarse = max(span.precision, ref.precision, key=_PRECISION_ORDER.__getitem__)
+    if coarse is DatePrecision.YEAR:
+        gap, unit = ref.when.year - span.when.year, "year"
+    elif coarse is DatePrecision.MONTH:
+        gap = (ref.when.year - span.when.year) * 12 + ref.when.month - span.when.month
+        unit = "month"
+    else:
+        gap, unit = (ref.when - span.when).days, "day"
+    if gap == 0:
+        return f"in the same {unit} as {name}" if unit != "day" else f"at {name}"
+    side = "before" if gap > 0 else "after"
+    size = abs(gap)
+    amount = _duration(size) if unit == "day" else f"{size} {unit}{'s' if size > 1 else ''}"
+    return f"{amount} {side} {name}"
 
 
 @dataclass
@@ -253,8 +324,16 @@ class _Notes:
         default_factory=lambda: {area: [] for area in ProblemArea}
     )
 
+    said_once: set[tuple[ProblemArea, str]] = field(default_factory=set)
+
     def add(self, area: ProblemArea, text: str) -> None:
         self.by_area[area].append(text)
+
+    def add_once(self, area: ProblemArea, text: str) -> None:
+        """A note that many findings may give (the onset is vague), written once per area."""
+        if (area, text) not in self.said_once:
+            self.said_once.add((area, text))
+            self.by_area[area].append(text)
 
 
 def suggest(case: Case, windows: SuggestionWindows | None = None) -> FocusSuggestion:
@@ -312,6 +391,11 @@ def _grief_from_deaths(
             people=(source_id,) if source is SourceKind.RELATIONSHIP else (),
             importance=importance,
             from_death=True,
+            who=who,
+            signs=bool(signs),
+            when=when,
+            link=1 if signs else 0,
+            closeness=person.closeness_now if person else None,
         )
         sign_evidence = (
             (
@@ -356,9 +440,17 @@ def _grief_from_deaths(
                 )
             )
         elif timing.in_window(when):
-            sure = bool(signs) and when.precision is not DatePrecision.YEAR and timing.onset_known
+            timed = bool(signs) and when.precision is not DatePrecision.YEAR and timing.onset_known
+            sure = timed and timing.precise
+            if timed and not sure:
+                notes.add_once(ProblemArea.GRIEF, timing.vague_note())
             findings.append(
-                replace(base, confidence=Confidence.HIGH if sure else Confidence.MEDIUM)
+                replace(
+                    base,
+                    confidence=Confidence.HIGH if sure else Confidence.MEDIUM,
+                    link=base.link + 1,
+                    also=() if sure or not timed else (Rule.ONSET_VAGUE,),
+                )
             )
         elif signs:
             findings.append(replace(base, rule=Rule.GRIEF_COMPLICATED))
@@ -377,7 +469,35 @@ def _grief_from_deaths(
                 f"{who} died {_on(when)}, well before {timing.name}, and no sign of a "
                 "complicated course is recorded.",
             )
-    return [_minor_death(f, case) for f in findings]
+    return [_relevance(_minor_death(f, case), timing) for f in findings]
+
+
+def _relevance(finding: _Finding, timing: _Timing) -> _Finding:
+    """Whether a death is a *relevant* death, the kind that rules out interpersonal deficits.
+
+    Source: ipt-method.md §3.4 (FIRM, Weissman 2018): deficits needs "no relevant death"; §3.6
+    (FIRM): a discovered death overrides deficits. Which deaths are relevant is PRODUCT: any
+    death with a recorded sign of a complicated course, or the therapist's link to the low mood;
+    otherwise the death of someone not rated unimportant (importance above
+    ``MINOR_IMPORTANCE``, or not rated), before or around the onset or undated. A death rated
+    unimportant, or one after the window around the onset, does not rule deficits out; it
+    stays visible under grief. Hazard H-130.
+    """
+    if finding.signs:
+        return replace(finding, relevant_death=True)
+    if finding.importance is not None and finding.importance <= MINOR_IMPORTANCE:
+        why = f"{finding.who} is rated {finding.importance} of 5 for importance"
+    elif finding.when is not None and timing.after_window(finding.when):
+        why = f"{finding.who} died after {timing.name}, outside the window around it"
+    else:
+        return replace(finding, relevant_death=True)
+    return replace(
+        finding,
+        death_set_aside=(
+            f"{why}, and no sign of a complicated course is recorded, so this death does not "
+            "rule out interpersonal deficits. Check it with the service user."
+        ),
+    )
 
 
 def _minor_death(finding: _Finding, case: Case) -> _Finding:
@@ -479,6 +599,8 @@ def _grief_from_losses(case: Case, timing: _Timing, notes: _Notes) -> list[_Find
                 people=event.people,
                 proximity=timing.proximity(event.when),
                 importance=_importance(case, event.people),
+                link=int(near),
+                closeness=_closeness(case, event.people),
             )
         )
     return findings
@@ -501,11 +623,20 @@ def _disputes(case: Case, timing: _Timing, notes: _Notes) -> list[_Finding]:
     conflicts_near_onset = _events_by_person(
         e for e in case.events if e.kind is EventKind.CONFLICT and timing.in_window(e.when)
     )
+    worse_after_conflict = _events_by_person(
+        e for e in case.events if e.kind is EventKind.CONFLICT and e.symptoms_worsened
+    )
     findings = []
     for person in case.relationships:
         if person.status is LifeStatus.DECEASED:
             continue
-        finding = _dispute_with(person, conflicts_near_onset.get(person.person_id, []), timing)
+        finding = _dispute_with(
+            person,
+            conflicts_near_onset.get(person.person_id, []),
+            worse_after_conflict.get(person.person_id, []),
+            timing,
+            notes,
+        )
         if finding is not None:
             findings.append(finding)
         elif person.expectations_met is False:
@@ -538,36 +669,55 @@ def _disputes(case: Case, timing: _Timing, notes: _Notes) -> list[_Finding]:
                 people=event.people,
                 proximity=timing.proximity(event.when),
                 importance=_importance(case, event.people),
+                link=1 + int(event.symptoms_worsened),
             )
         )
     return findings
 
 
 def _dispute_with(
-    person: Relationship, conflict_events: Sequence[LifeEvent], timing: _Timing
+    person: Relationship,
+    conflict_events: Sequence[LifeEvent],
+    worse_after: Sequence[LifeEvent],
+    timing: _Timing,
+    notes: _Notes,
 ) -> _Finding | None:
     """The dispute signal in one relationship, or ``None`` (rules as in :func:`_disputes`).
 
-    ``conflict_events`` are the conflicts naming this person in the window, in timeline order.
+    ``conflict_events`` are the conflicts naming this person in the window, in timeline order;
+    ``worse_after`` are the conflicts naming this person after which the symptoms got worse.
+
+    How strongly the dispute is tied to the episode (``link``, used for ranking) does not need a
+    dated conflict: ipt-method.md §3.2 (FIRM [S20]) says to look for relationships that changed
+    around the onset, and §3.7 (IPT-ED) for symptoms that follow contact. One point for a change
+    around the onset (recorded change, moved out on the circle, or a conflict dated near the
+    onset) and one for symptoms that follow contact or got worse after a conflict (PRODUCT).
     """
     pid = person.person_id
     open_conflict = person.conflict is Conflict.OPEN
     ended = person.status is LifeStatus.ESTRANGED or person.judged_beyond_repair is True
     hidden = person.conflict is Conflict.COVERT or person.talking_stopped is True
-    disagreement = open_conflict or ended or hidden or bool(conflict_events)
+    disagreement = open_conflict or ended or hidden or bool(conflict_events) or bool(worse_after)
     quiet = _quiet_signs(person)
     if person.expectations_met is True:
         return None
+    symptoms = person.symptoms_follow_contact or bool(worse_after)
     strong = person.expectations_met is False and (disagreement or bool(quiet))
-    if not strong and not (disagreement or person.symptoms_follow_contact):
+    if not strong and not (disagreement or symptoms):
         return None
     minor = person.importance is not None and person.importance <= MINOR_IMPORTANCE
-    corroborated = bool(conflict_events) or bool(person.recent_change)
+    moved_out = _moved_out(person)
+    changed = bool(conflict_events) or bool(person.recent_change) or moved_out
+    timed = bool(conflict_events) and timing.precise
+    corroborated = timed or bool(person.recent_change)
+    also: tuple[Rule, ...] = (Rule.DISPUTE_WORSENED_AFTER_CONFLICT,) if worse_after else ()
     if strong and not minor:
         status = Status.SUGGESTED
-        sure = (open_conflict or bool(conflict_events)) and (
-            corroborated or person.symptoms_follow_contact
-        )
+        dated_or_open = open_conflict or bool(conflict_events)
+        sure = dated_or_open and (corroborated or symptoms)
+        if dated_or_open and not sure and conflict_events and timing.vague:
+            notes.add_once(ProblemArea.ROLE_DISPUTE, timing.vague_note())
+            also = (*also, Rule.ONSET_VAGUE)
         confidence = Confidence.HIGH if sure else Confidence.MEDIUM
     else:
         status, confidence = Status.POSSIBLE, Confidence.LOW
@@ -577,18 +727,24 @@ def _dispute_with(
         status=status,
         confidence=confidence,
         rule=Rule.DISPUTE_UNMET_WITH_CONFLICT if strong else Rule.DISPUTE_INCOMPLETE,
-        evidence=_dispute_evidence(person, conflict_events, quiet, timing, minor=minor),
+        evidence=_dispute_evidence(
+            person, conflict_events, worse_after, quiet, timing, minor=minor
+        ),
         people=(pid,),
         proximity=min((timing.proximity(e.when) for e in conflict_events), default=None),
         importance=person.importance,
         stage=stage,
         stage_recorded=recorded,
+        link=int(changed) + int(symptoms),
+        closeness=person.closeness_now,
+        also=also,
     )
 
 
 def _dispute_evidence(
     person: Relationship,
     conflict_events: Sequence[LifeEvent],
+    worse_after: Sequence[LifeEvent],
     quiet: Sequence[str],
     timing: _Timing,
     *,
@@ -625,11 +781,37 @@ def _dispute_evidence(
         Evidence(
             SourceKind.EVENT,
             event.event_id,
-            f"Conflict with {who}: {_quoted(event)} ({event.when}), {timing.relative(event.when)}.",
+            f"Conflict with {who}: {_quoted(event)} ({event.when}), {timing.relative(event.when)}"
+            + ("; the symptoms got worse after it" if event.symptoms_worsened else "")
+            + f".{_eating_note(event)}",
         )
         for event in conflict_events
     )
+    evidence.extend(
+        Evidence(
+            SourceKind.EVENT,
+            event.event_id,
+            f"The symptoms got worse after a conflict with {who}: {_quoted(event)} "
+            f"({event.when}), {timing.relative(event.when)}.{_eating_note(event)}",
+        )
+        for event in worse_after
+        if event not in conflict_events
+    )
     return tuple(evidence)
+
+
+def _eating_note(event: LifeEvent) -> str:
+    """The eating-symptom note of an event, shown with it when it is evidence (§3.5)."""
+    note = event.ed_symptom_note.strip().rstrip(".")
+    return f" Eating symptoms at the time: {note}." if note else ""
+
+
+def _moved_out(person: Relationship) -> bool:
+    return (
+        person.closeness_now is not None
+        and person.closeness_before is not None
+        and person.closeness_now > person.closeness_before
+    )
 
 
 def _quiet_signs(person: Relationship) -> list[str]:
@@ -638,11 +820,7 @@ def _quiet_signs(person: Relationship) -> list[str]:
     signs = []
     if person.topics_avoided:
         signs.append("avoids talking about " + ", ".join(person.topics_avoided))
-    if (
-        person.closeness_now is not None
-        and person.closeness_before is not None
-        and person.closeness_now > person.closeness_before
-    ):
+    if _moved_out(person):
         signs.append(
             f"moved out from ring {person.closeness_before} to ring {person.closeness_now} of "
             "the closeness circle since the onset"
@@ -698,6 +876,12 @@ def _transitions(case: Case, timing: _Timing, notes: _Notes) -> list[_Finding]:
     episode continues, may keep it going (§3.0 "onset or persistence") and is possible only.
     Where the variant counts non-death losses as grief, those events go to grief instead
     (§3.1 VARIANT).
+
+    Symptoms that got worse after the change (§2.3: the timeline shows how symptoms track
+    events; §3.0 "onset or persistence", FIRM) tie it to the episode whatever its date: after
+    the window, or with no onset recorded, such a change is suggested (medium confidence); well
+    before a recorded onset it is possible, and the onset may be later than the true start
+    (PRODUCT). Within the window a worsening corroborates the change.
     """
     losses_are_grief = not variant_config(case.variant).grief_requires_death
     findings = []
@@ -710,34 +894,64 @@ def _transitions(case: Case, timing: _Timing, notes: _Notes) -> list[_Finding]:
                 f"{_quoted(event)} is counted as a loss under grief in this variant.",
             )
             continue
-        near = timing.in_window(event.when)
-        if not near and not timing.after_window(event.when):
-            notes.add(
-                ProblemArea.ROLE_TRANSITION,
-                f"{_quoted(event)} ({event.when}) is well before {timing.name}.",
-            )
-            continue
-        sure = near and timing.onset_known and event.when.precision is not DatePrecision.YEAR
-        if near:
-            status, confidence = Status.SUGGESTED, Confidence.HIGH if sure else Confidence.MEDIUM
-        else:
-            status, confidence = Status.POSSIBLE, Confidence.LOW
-        why = f"A life change: {_quoted(event)} ({event.when}), {timing.relative(event.when)}"
-        if not near:
-            why += "; it came after the episode began and may be keeping it going"
-        findings.append(
-            _Finding(
-                area=ProblemArea.ROLE_TRANSITION,
-                status=status,
-                confidence=confidence,
-                rule=Rule.TRANSITION_NEAR_ONSET if near else Rule.TRANSITION_SINCE_ONSET,
-                evidence=(Evidence(SourceKind.EVENT, event.event_id, why + "."),),
-                people=event.people,
-                proximity=timing.proximity(event.when),
-                importance=_importance(case, event.people),
-            )
-        )
+        finding = _transition(case, event, timing, notes)
+        if finding is not None:
+            findings.append(finding)
     return findings
+
+
+def _transition(case: Case, event: LifeEvent, timing: _Timing, notes: _Notes) -> _Finding | None:
+    """One life change as a transition finding, or ``None`` (rules as in :func:`_transitions`)."""
+    near = timing.in_window(event.when)
+    after = timing.after_window(event.when)
+    worse = event.symptoms_worsened
+    why = f"A life change: {_quoted(event)} ({event.when}), {timing.relative(event.when)}"
+    also: tuple[Rule, ...] = ()
+    if near:
+        timed = timing.onset_known and event.when.precision is not DatePrecision.YEAR
+        sure = (timed and timing.precise) or worse
+        if timed and not sure:
+            notes.add_once(ProblemArea.ROLE_TRANSITION, timing.vague_note())
+            also = (Rule.ONSET_VAGUE,)
+        status, confidence = Status.SUGGESTED, Confidence.HIGH if sure else Confidence.MEDIUM
+        rule = Rule.TRANSITION_NEAR_ONSET
+        if worse:
+            why += "; the symptoms got worse after it"
+            also = (*also, Rule.TRANSITION_WORSENED_AFTER)
+    elif worse and (after or not timing.onset_known):
+        status, confidence = Status.SUGGESTED, Confidence.MEDIUM
+        rule = Rule.TRANSITION_WORSENED_AFTER
+        why += "; the symptoms got worse after it, so it may be keeping the episode going"
+    elif worse:
+        status, confidence = Status.POSSIBLE, Confidence.LOW
+        rule = Rule.TRANSITION_WORSENED_AFTER
+        why += (
+            "; it is well before the onset, but the symptoms got worse after it. Check whether "
+            "the low mood began earlier than recorded"
+        )
+    elif after:
+        status, confidence = Status.POSSIBLE, Confidence.LOW
+        rule = Rule.TRANSITION_SINCE_ONSET
+        why += "; it came after the episode began and may be keeping it going"
+    else:
+        notes.add(
+            ProblemArea.ROLE_TRANSITION,
+            f"{_quoted(event)} ({event.when}) is well before {timing.name}.",
+        )
+        return None
+    return _Finding(
+        area=ProblemArea.ROLE_TRANSITION,
+        status=status,
+        confidence=confidence,
+        rule=rule,
+        evidence=(Evidence(SourceKind.EVENT, event.event_id, why + "." + _eating_note(event)),),
+        people=event.people,
+        proximity=timing.proximity(event.when),
+        importance=_importance(case, event.people),
+        link=int(near) + int(worse),
+        closeness=_closeness(case, event.people),
+        also=also,
+    )
 
 
 # --- Interpersonal deficits ------------------------------------------------------------------
@@ -761,19 +975,21 @@ def _deficits(case: Case, findings: Sequence[_Finding]) -> AreaAssessment:
             "grief and loss, disputes and transitions.",
             Rule.DEFICITS_NOT_IN_VARIANT,
         )
-    deaths = [f for f in findings if f.from_death]
-    if deaths:
+    if any(f.relevant_death for f in findings):
         return _excluded(
             area,
             "A death is recorded that may bear on the episode, and a discovered death "
             "overrides interpersonal deficits.",
             Rule.DEFICITS_DEATH_OVERRIDES,
         )
+    set_aside = tuple(_unique(f.death_set_aside for f in findings if f.death_set_aside))
+    findings = [f for f in findings if not f.death_set_aside]
     suggested = sorted({f.area for f in findings if f.status is Status.SUGGESTED})
     if suggested:
         return _excluded(
             area,
-            f"{_area_list(suggested)} applies; interpersonal deficits is used only when no "
+            f"{_area_list(suggested)} {'apply' if len(suggested) > 1 else 'applies'}; "
+            "interpersonal deficits is used only when no "
             "grief, dispute or transition can be found.",
             Rule.DEFICITS_RESIDUAL,
         )
@@ -807,12 +1023,14 @@ def _deficits(case: Case, findings: Sequence[_Finding]) -> AreaAssessment:
     rules = (
         (Rule.DEFICITS_SUPPORT, Rule.DEFICITS_RESIDUAL) if held_back else (Rule.DEFICITS_SUPPORT,)
     )
+    if set_aside:
+        rules = (*rules, Rule.DEFICITS_DEATH_SET_ASIDE)
     return AreaAssessment(
         area=area,
         status=status,
         confidence=confidence,
         evidence=tuple(evidence),
-        exclusions=held_back,
+        exclusions=(*set_aside, *held_back),
         rules=rules,
     )
 
@@ -853,7 +1071,6 @@ def _deficit_signals(case: Case) -> list[Evidence]:
 
 _STATUS_ORDER = {Status.SUGGESTED: 0, Status.POSSIBLE: 1, Status.EXCLUDED: 2}
 _CONFIDENCE_ORDER = {Confidence.HIGH: 0, Confidence.MEDIUM: 1, Confidence.LOW: 2}
-_AREA_ORDER = {area: i for i, area in enumerate(ProblemArea)}
 
 
 def _finding_key(f: _Finding) -> tuple[int, int, int, int]:
@@ -890,7 +1107,7 @@ def _assess(
         confidence=best.confidence,
         evidence=tuple(_unique(e for f in findings for e in f.evidence)),
         exclusions=tuple(notes),
-        rules=tuple(_unique(f.rule for f in findings)),
+        rules=tuple(_unique(r for f in findings for r in (f.rule, *f.also))),
         people=tuple(_unique(p for f in findings for p in f.people)),
         dispute_stage=stage_source.stage if stage_source else None,
         dispute_stage_recorded=stage_source.stage_recorded if stage_source else False,
@@ -931,27 +1148,72 @@ def _excluded(area: ProblemArea, reason: str, rule: Rule) -> AreaAssessment:
     )
 
 
-def _rank(assessments: list[AreaAssessment], findings: Sequence[_Finding]) -> list[AreaAssessment]:
-    """Order: status, then deficits last, then nearness to onset, then importance.
+FIXED_ORDER = (ProblemArea.GRIEF, ProblemArea.ROLE_DISPUTE, ProblemArea.ROLE_TRANSITION)
+"""The last resort when two areas are level on every ranking rule (PRODUCT): grief first, as a
+death must not be missed (ipt-method.md §3.1 "hidden" deaths, §3.6 a discovered death
+overrides); then a dispute, as it is with a current person and can be worked on directly; then a
+transition. Such a tie is always shown to the therapist as a tie."""
 
-    Source: ipt-method.md §3.6 priority (CONVENTION/PRODUCT): the area tied in time to the
-    onset first, then the one most important to the person, deficits last; §3.7.
+
+def _rank(assessments: list[AreaAssessment], findings: Sequence[_Finding]) -> list[AreaAssessment]:
+    """Order the areas by stated rules, best first; name any tie that the rules cannot break.
+
+    Source: ipt-method.md §3.6 priority (CONVENTION/PRODUCT) and §3.7: first the area tied to
+    the onset or persistence of the episode, then the one most important to the person,
+    deficits last. Spelled out (PRODUCT):
+
+    1. status (suggested, possible, excluded); deficits after the other areas;
+    2. how strongly the area is tied to the episode (``link``: 0–2 points, one for timing —
+       dated near the onset, or for a dispute a relationship that changed around it — and one
+       for symptoms — they follow contact, got worse after the event, or are linked to the
+       death);
+    3. confidence;
+    4. importance the service user gives the people involved;
+    5. days between the dated evidence and the onset (dated evidence before undated), then how
+       close the people involved are on the circle (inner ring first);
+    6. the amount of evidence recorded;
+    7. otherwise the areas are level: :data:`FIXED_ORDER` places them and each is marked as
+       level with the other, so the therapist can see the order is not a preference.
     """
 
-    def key(a: AreaAssessment) -> tuple[int, int, int, int, int, int]:
+    def key(a: AreaAssessment) -> tuple[int, ...]:
         mine = [f for f in findings if f.area is a.area and f.status is a.status]
-        proximity = min((f.proximity for f in mine if f.proximity is not None), default=1 << 30)
-        importance = max((f.importance or 0 for f in mine), default=0)
+        rings = [f.closeness for f in mine if f.closeness is not None]
         return (
             _STATUS_ORDER[a.status],
             a.area is ProblemArea.INTERPERSONAL_DEFICITS,
-            proximity,
-            -importance,
+            -max((f.link for f in mine), default=0),
             _CONFIDENCE_ORDER[a.confidence] if a.confidence else 3,
-            _AREA_ORDER[a.area],
+            -max((f.importance or 0 for f in mine), default=0),
+            min((f.proximity for f in mine if f.proximity is not None), default=1 << 30),
+            min(rings, default=1 << 10),
+            -len(a.evidence),
         )
 
-    return sorted(assessments, key=key)
+    def fixed(a: AreaAssessment) -> int:
+        return FIXED_ORDER.index(a.area) if a.area in FIXED_ORDER else len(FIXED_ORDER)
+
+    ranked = sorted(assessments, key=lambda a: (*key(a), fixed(a)))
+    keys = [key(a) for a in ranked]
+    result = []
+    for i, a in enumerate(ranked):
+        level = [
+            other.area
+            for j, other in enumerate(ranked)
+            if j != i and keys[j] == keys[i] and other.status is not Status.EXCLUDED
+        ]
+        if level and a.status is not Status.EXCLUDED:
+            a = replace(
+                a,
+                exclusions=(
+                    *a.exclusions,
+                    f"Level with {_area_list(level).lower()} on every ranking rule; the order "
+                    "shown between them is not a preference. Choose with the service user.",
+                ),
+                rules=(*a.rules, Rule.LEVEL),
+            )
+        result.append(a)
+    return result
 
 
 def _cap_suggested(ranked: list[AreaAssessment]) -> tuple[AreaAssessment, ...]:
@@ -1010,11 +1272,13 @@ def _no_focus_reason(
 
 def _timing(case: Case, windows: SuggestionWindows) -> _Timing:
     reference = case.onset or ApproxDate(case.assessed_on)
+    end = case.onset_until or reference
     return _Timing(
         reference=reference,
+        reference_end=end,
         onset_known=case.onset is not None,
         window_start=reference.first_day - windows.before_onset,
-        window_end=reference.last_day + windows.after_onset,
+        window_end=end.last_day + windows.after_onset,
     )
 
 
@@ -1023,12 +1287,20 @@ def _importance(case: Case, people: Iterable[str]) -> int | None:
     return max(ratings, default=None)
 
 
+def _closeness(case: Case, people: Iterable[str]) -> int | None:
+    rings = [p.closeness_now for pid in people if (p := case.person(pid)) and p.closeness_now]
+    return min(rings, default=None)
+
+
 def _is_deceased(person: Relationship | None) -> bool:
     return person is not None and person.status is LifeStatus.DECEASED
 
 
 def _who(person: Relationship) -> str:
-    return f"{person.label} ({person.relationship_type.value.replace('_', ' ')})"
+    roles = [person.relationship_type.value.replace("_", " ")]
+    if person.second_type is not None:
+        roles.append(person.second_type.value.replace("_", " "))
+    return f"{person.label} ({' and '.join(roles)})"
 
 
 def _quoted(event: LifeEvent) -> str:

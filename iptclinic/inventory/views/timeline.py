@@ -65,6 +65,7 @@ def _context(request: HttpRequest, course: Course, **extra: Any) -> dict[str, An
         "events": rows.events,
         "episodes": rows.episodes,
         "onset": rows.onset,
+        "onset_until": rows.onset_until,
         "facts": facts,
         "eating_disorder": eating_disorder(course),
         "episode_form": EarlierEpisodeForm(prefix="earlier"),
@@ -72,6 +73,9 @@ def _context(request: HttpRequest, course: Course, **extra: Any) -> dict[str, An
             initial={
                 "version": facts.version if facts else 0,
                 "onset": format_approx_date(facts.onset_on, facts.onset_precision) if facts else "",
+                "onset_until": format_approx_date(facts.onset_until_on, facts.onset_until_precision)
+                if facts
+                else "",
                 "chronic_course": facts.chronic_course if facts else False,
                 "patterns": facts.patterns if facts else "",
             },
@@ -107,6 +111,7 @@ def timeline_facts(request: HttpRequest, course_id: int) -> HttpResponse:
                 course,
                 actor=request.user,
                 onset=form.cleaned_data["onset"],
+                onset_until=form.cleaned_data["onset_until"],
                 chronic_course=form.cleaned_data["chronic_course"],
                 patterns=form.cleaned_data["patterns"],
                 expected_version=form.cleaned_data["version"],

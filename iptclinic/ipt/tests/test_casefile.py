@@ -13,7 +13,16 @@ from hypothesis import given, settings
 
 from iptclinic.cli import main
 from iptclinic.ipt import casefile
-from iptclinic.ipt.case import ApproxDate, Case, DatePrecision, LifeStatus, SuggestionWindows
+from iptclinic.ipt.case import (
+    ApproxDate,
+    Case,
+    ContactFrequency,
+    DatePrecision,
+    EventKind,
+    LifeStatus,
+    RelationshipType,
+    SuggestionWindows,
+)
 from iptclinic.ipt.casefile import (
     CaseFileError,
     case_to_json,
@@ -539,3 +548,100 @@ def test_the_short_example_in_the_document_gives_what_the_document_says() -> Non
     assert [a.status for a in result.areas] == [Status.SUGGESTED] + [Status.EXCLUDED] * 3
     assert result.areas[0].area is ProblemArea.ROLE_TRANSITION
     assert result.areas[0].confidence is not None and result.areas[0].confidence.value == "high"
+
+
+# --- The facts added for sharper suggestions (issue 14) ---------------------------------------
+
+RICHER = (
+    SMALL.replace('"onset": "2024-11",', '"onset": "2024-11",\n  "onset_until": "2025-01",')
+    .replace(
+        '"type": "partner",',
+        '"type": "partner",\n      "second_type": "colleague",\n      "contact_frequency": "fortnightly",',
+    )
+    .replace(
+        '"people": ["mum"]}',
+        '"people": ["mum"]},\n'
+        '    {"id": "e2", "when": "2024-10", "kind": "joined_household", "description": "Dad moved in",'
+        ' "symptoms_worsened": true},\n'
+        '    {"id": "e3", "when": "2024-09", "kind": "caring_ended", "description": "Stopped caring"}',
+    )
+)
+
+
+def test_the_new_facts_are_read_and_written_back() -> None:
+    case = load_case(RICHER)
+    assert case.onset_until == ApproxDate(date(2025, 1, 1), DatePrecision.MONTH)
+    sam = case.person("sam")
+    assert sam is not None and sam.second_type is RelationshipType.COLLEAGUE
+    assert sam.contact_frequency is ContactFrequency.FORTNIGHTLY
+    kinds = {e.event_id: (e.kind, e.symptoms_worsened) for e in case.events}
+    assert kinds["e2"] == (EventKind.JOINED_HOUSEHOLD, True)
+    assert kinds["e3"] == (EventKind.CARING_ENDED, False)
+    assert load_case(case_to_json(case)) == case
+    written = json.loads(case_to_json(case))
+    assert written["onset_until"] == "2025-01"
+    assert "symptoms_worsened" not in written["events"][2]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "words"),
+    [
+        (
+            '"onset": "2024-11",',
+            '"onset_until": "2024-12",',
+            "onset_until",
+            'the end of the onset period needs "onset", its start',
+        ),
+        (
+            '"onset": "2024-11",',
+            '"onset": "2024-11",\n  "onset_until": "2024-10",',
+            "onset_until",
+            "2024-10 is before the onset's start 2024-11",
+        ),
+        (
+            '"onset": "2024-11",',
+            '"onset": "2024-11",\n  "onset_until": "2025-04",',
+            "onset_until",
+            "2025-04 is after the assessment date 2025-03-10",
+        ),
+        (
+            '"type": "partner",',
+            '"type": "partner",\n      "second_type": "partner",',
+            "relationships[1].second_type",
+            'is the same as the first role, "type"',
+        ),
+        (
+            '"type": "partner",',
+            '"type": "partner",\n      "second_type": "boss",',
+            "relationships[1].second_type",
+            "'boss' is not one of: partner",
+        ),
+        (
+            '"people": ["mum"]}',
+            '"people": ["mum"], "symptoms_worsened": "yes"}',
+            "events[0].symptoms_worsened",
+            'expected true or false, got "yes"',
+        ),
+        (
+            '"conflict": "open"',
+            '"conflict": "open",\n      "contact_frequency": "biweekly"',
+            "relationships[1].contact_frequency",
+            "'biweekly' is not one of: daily, weekly, fortnightly, monthly",
+        ),
+    ],
+    ids=[
+        "an onset end without a start",
+        "an onset that ends before it starts",
+        "an onset end after the assessment",
+        "a second role the same as the first",
+        "an unknown second role",
+        "a worsening that is not true or false",
+        "an unknown contact frequency",
+    ],
+)
+def test_the_new_facts_refuse_bad_values_naming_the_field(
+    old: str, new: str, path: str, words: str
+) -> None:
+    err = error_for(SMALL.replace(old, new))
+    assert err.path == path
+    assert words in err.problem

@@ -705,10 +705,11 @@ def _approx(draw: st.DrawFn, latest: date, optional: bool = False) -> ApproxDate
 def _relationship(draw: st.DrawFn, pid: str, assessed_on: date) -> Relationship:
     status = draw(_STATUS)
     dead = status is LifeStatus.DECEASED
+    kind = draw(_TYPE)
     return Relationship(
         person_id=pid,
         label=draw(_TEXT),
-        relationship_type=draw(_TYPE),
+        relationship_type=kind,
         status=status,
         date_of_death=_approx(draw, assessed_on, optional=True) if dead else None,
         closeness_now=draw(_RING),
@@ -731,6 +732,7 @@ def _relationship(draw: st.DrawFn, pid: str, assessed_on: date) -> Relationship:
         mourning_avoided=dead and draw(st.booleans()),
         symptoms_tied_to_death=dead and draw(st.booleans()),
         dispute_stage=None if dead else draw(_STAGE),
+        second_type=draw(st.one_of(st.none(), _TYPE.filter(lambda t: t is not kind))),
     )
 
 
@@ -752,6 +754,8 @@ def cases(draw: st.DrawFn) -> Case:
                 description=draw(_TEXT),
                 people=tuple(sorted({ids[draw(_INDEX) % len(ids)] for _ in ids[:2]})),
                 mood_rating=draw(_MOOD),
+                symptoms_worsened=draw(st.booleans()),
+                ed_symptom_note=draw(st.sampled_from(["", "binges most days"])),
             )
         )
     custom = draw(st.booleans())
@@ -760,10 +764,19 @@ def cases(draw: st.DrawFn) -> Case:
         if custom
         else SuggestionWindows()
     )
+    onset = _approx(draw, assessed_on, optional=True)
+    onset_until = None
+    if onset is not None and draw(st.booleans()):
+        onset_until = ApproxDate(
+            min(onset.last_day + timedelta(days=draw(_WINDOW)), assessed_on), draw(_PRECISION)
+        )
+        if onset_until.last_day < onset.first_day:
+            onset_until = None
     return Case(
         assessed_on=assessed_on,
         variant=draw(_VARIANT),
-        onset=_approx(draw, assessed_on, optional=True),
+        onset=onset,
+        onset_until=onset_until,
         chronic_course=draw(st.booleans()),
         relationships=relationships,
         events=tuple(events),
@@ -801,7 +814,16 @@ def test_all_four_areas_are_present_exactly_once(generated: Case) -> None:
 @given(cases())
 def test_deficits_never_ranks_first_when_another_area_fires(generated: Case) -> None:
     result = suggest(generated)
-    others_fire = any(a.status is not EXCLUDED for a in result.areas if a.area is not DEFICITS)
+    # A death that is not relevant (rated unimportant, or after the onset, with no sign of a
+    # complicated course) stays possible under grief but does not hold deficits back.
+    set_aside = Rule.DEFICITS_DEATH_SET_ASIDE in result.assessment(DEFICITS).rules
+    if set_aside:
+        assert result.assessment(GRIEF).status is not SUGGESTED
+    others_fire = any(
+        a.status is not EXCLUDED
+        for a in result.areas
+        if a.area is not DEFICITS and not (set_aside and a.area is GRIEF)
+    )
     if others_fire:
         assert result.areas[0].area is not DEFICITS
     if result.assessment(DEFICITS).status is SUGGESTED:
