@@ -32,4 +32,6 @@ def scene(tess: User, cara: Client) -> dict[str, object]:
         "jonah_course": jonah_course,
         "jonah_sessions": jonah_sessions,
         "today": timezone.localdate(),
+        # How the meeting form names Cara's last session (and its recording).
+        "cara_label": f"Session 4, {timezone.localdate(cara_sessions[-1].starts_at):%-d %b %Y}",
     }
