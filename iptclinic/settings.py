@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "iptclinic.retention",
     "iptclinic.history",
     "iptclinic.operations",
+    "iptclinic.supervision",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("messages/", include("iptclinic.notifications.urls")),
     path("team/people/", include("iptclinic.accounts.people.urls")),
     path("history/", include("iptclinic.history.urls")),
+    path("supervision/", include("iptclinic.supervision.urls")),
     path("", include("iptclinic.courses.urls")),
     path("", include("iptclinic.inventory.urls")),
     path("", include("iptclinic.measures.urls")),

@@ -7,7 +7,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from iptclinic.accounts.models import User
 from iptclinic.attention.models import Item
 from iptclinic.attention.services import sync_team
-from iptclinic.clients.models import Client, NeedsTold
+from iptclinic.clients.models import Client, NeedsTold, RecordingConsent
 from iptclinic.courses import services as course_services
 from iptclinic.courses.models import Addendum, SessionRequest
 from iptclinic.courses.requests import set_appointment_place
@@ -32,6 +32,7 @@ from iptclinic.measures import services as measure_services
 from iptclinic.measures.models import DutyShift
 from iptclinic.portal.models import ContactMessage, RecordQuestion
 from iptclinic.subject_access.models import SubjectAccessRequest, ThirdParty
+from iptclinic.supervision.models import Action, CaseDiscussed, Meeting, RecordingReviewed
 from iptclinic.test import attend_next, open_course_for
 
 
@@ -219,7 +220,45 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
         preferred_contact="phone",
         changed=["large_print"],
     )
+    # Supervision (issue 13): the client's consent to recording, and a meeting about them that
+    # heard the attended session and set an action (made directly: the walk needs only that they
+    # exist). The supervisor is the therapist's, or the therapist where they have none.
+    consent = RecordingConsent.objects.create(
+        client=client,
+        given_on=course.start_date,
+        recorded_by=therapist,
+        recorded_at=course.created_at,
+    )
+    meeting = Meeting.objects.create(
+        team=client.team,
+        supervisor=therapist.supervisor or therapist,
+        therapist=therapist,
+        met_on=course.start_date,
+        agreed="Keep to the focus.",
+        recorded_at=course.created_at,
+    )
+    CaseDiscussed.objects.create(meeting=meeting, course=course, appointment=attended, note="Met.")
+    RecordingReviewed.objects.create(meeting=meeting, appointment=attended, consent=consent)
+    action_item = Item.objects.create(
+        team=client.team,
+        owner=therapist,
+        owner_role="therapist",
+        kind="supervision_action",
+        key=f"supervision_action:{meeting.pk}:1",
+        from_rule=False,
+        title="Send the leaflet.",
+        subject_type="supervision_meeting",
+        subject_id=meeting.pk,
+        recurs=False,
+        since=course.created_at,
+        due=course.created_at,
+    )
+    Action.objects.create(
+        meeting=meeting, text="Send the leaflet.", due_on=course.start_date, item=action_item
+    )
     return {
+        "meeting_id": meeting.pk,
+        "therapist_id": therapist.pk,
         "message_id": message.pk,
         "question_id": question.pk,
         "told_id": told.pk,

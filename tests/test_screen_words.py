@@ -56,6 +56,9 @@ MUST_REACH = {
     "letters:issue",
     "reports:outcomes",
     "portal:home",
+    "supervision:overview",
+    "supervision:meeting",
+    "clients:recording_consent",
 }
 
 

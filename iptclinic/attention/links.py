@@ -56,6 +56,8 @@ def act_link(item: Item) -> tuple[str, str]:
         return reverse("portal:staff_message", args=[item.subject_id]), "Read it"
     if item.subject_type == "record_question" and item.subject_id:
         return reverse("portal:staff_question", args=[item.subject_id]), "Read the question"
+    if kind is NeedKind.SUPERVISION_ACTION and item.subject_id:  # supervision (issue 13)
+        return reverse("supervision:meeting", args=[item.subject_id]), "Open the supervision record"
     if kind is NeedKind.MESSAGE_FAILED:
         return reverse("notifications:sent"), "See the messages sent"
     if item.client_id:

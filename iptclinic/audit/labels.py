@@ -166,6 +166,14 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "retention.review": "Looked at a record to review how long it is kept",
         "retention.keep": "Decided to keep a record for longer",
         "retention.destroy": "Destroyed a record at the end of its retention period",
+        # Supervision (issue 13)
+        "supervision.overview": "Looked at the supervision overview of their supervisees",
+        "supervision.list": "Looked at a list of supervision meetings",
+        "supervision.form": "Opened a supervision record listing a therapist's clients",
+        "supervision.record": "Recorded a supervision meeting that discussed the client",
+        "supervision.read": "Read a supervision meeting that discussed the client",
+        "recording_consent.give": "Recorded the client's consent to recording sessions",
+        "recording_consent.withdraw": "Recorded that the client withdrew consent to recording",
     }
 )
 
@@ -225,6 +233,7 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "portal_my_needs": "Looked at their communication needs in the portal",
         "portal_information_easy_read": "Read the easy-read information in the portal",
         "needs_told": "Looked at the communication needs told in the portal",
+        "recording_consent": "Looked at the client's consent to recording sessions",
         "portal_my_therapy": "Looked at their therapy in the portal",
         "portal_sharing": "Looked at what the client sees in the portal",
         "portal_suggestion": "Looked at a suggestion from the portal",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cached_property
 
 from django.conf import settings
@@ -274,3 +275,45 @@ class NeedsTold(models.Model):
 
     def __str__(self) -> str:
         return f"Needs told on {self.told_at:%d %b %Y}"
+
+
+class RecordingConsent(models.Model):
+    """The client's consent to their sessions being recorded for supervision (issue 13).
+
+    A new row each time consent is given; withdrawing sets the day it was withdrawn. Captured in
+    the clinic by the therapist. Whether a recording may be reviewed is the core's rule
+    (``ipt.supervision.recording_may_be_reviewed``).
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="recording_consents")
+    given_on = models.DateField("consent given on")
+    withdrawn_on = models.DateField("consent withdrawn on", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(withdrawn_on__isnull=True),
+                name="one_standing_recording_consent_per_client",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
+                name="recording_consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent to recording from {self.given_on:%d %b %Y}"
+
+    @property
+    def period(self) -> tuple[date, date | None]:
+        return (self.given_on, self.withdrawn_on)

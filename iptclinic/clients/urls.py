@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import needs_views, views
+from . import needs_views, recording_views, views
 
 app_name = "clients"
 urlpatterns = [
@@ -17,4 +17,10 @@ urlpatterns = [
     ),
     # needs told in the portal (issue 11, item 6)
     path("<int:client_id>/needs-told/<int:told_id>/", needs_views.needs_told, name="needs_told"),
+    # supervision (issue 13): consent to recording sessions, captured in the clinic
+    path(
+        "<int:client_id>/recording-consent/",
+        recording_views.recording_consent,
+        name="recording_consent",
+    ),
 ]

@@ -20,6 +20,7 @@ from iptclinic.history.selectors import last_correction, with_corrections
 from iptclinic.inventory.selectors import initial_phase_summaries
 from iptclinic.ipt.phases import Phase
 from iptclinic.lib.concurrency import EditConflict
+from iptclinic.supervision.selectors import last_discussed_for
 
 from . import services
 from .access import (
@@ -162,6 +163,8 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
             "can_edit": can_edit_clinical_record(request.user, client),
             "can_edit_details": can_edit_details(request.user, client),
             "can_allocate": can_allocate(request.user),
+            # supervision (issue 13): seen by the therapist and their supervisor
+            "last_discussed": last_discussed_for(request.user, client),
         },
     )
 

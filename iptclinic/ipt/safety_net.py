@@ -80,6 +80,8 @@ class NeedKind(StrEnum):
     PORTAL_SUGGESTION = "portal_suggestion"  # "Add someone", "This isn't right"
     NEEDS_TO_CONFIRM = "needs_to_confirm"  # communication needs or language told by the person
     RECORD_QUESTION = "record_question"  # a question about an entry of "who has looked"
+    # Set by a supervisor in a supervision meeting for the therapist (the supervision app).
+    SUPERVISION_ACTION = "supervision_action"
 
 
 PORTAL_KINDS = frozenset(
@@ -101,6 +103,7 @@ RULE_KINDS = frozenset(NeedKind) - {
     NeedKind.UNUSUAL_ACCESS,
     NeedKind.SUBJECT_ACCESS,
     NeedKind.RETENTION_DUE,
+    NeedKind.SUPERVISION_ACTION,
     *PORTAL_KINDS,
 }
 
@@ -131,6 +134,7 @@ KIND_LABELS: Mapping[NeedKind, str] = MappingProxyType(
         NeedKind.PORTAL_SUGGESTION: "A client suggested a change to their therapy record",
         NeedKind.NEEDS_TO_CONFIRM: "A client told us their communication needs",
         NeedKind.RECORD_QUESTION: "A client asked who looked at their record",
+        NeedKind.SUPERVISION_ACTION: "An action from supervision",
     }
 )
 
@@ -161,6 +165,7 @@ GONE: Mapping[NeedKind, str] = MappingProxyType(
         NeedKind.PORTAL_SUGGESTION: "The suggestion was accepted or discussed.",
         NeedKind.NEEDS_TO_CONFIRM: "The needs were confirmed.",
         NeedKind.RECORD_QUESTION: "The question was answered.",
+        NeedKind.SUPERVISION_ACTION: "The action was done.",
     }
 )
 """What closed an item by itself: its cause is no longer there."""

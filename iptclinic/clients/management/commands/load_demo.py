@@ -286,6 +286,50 @@ class Command(DemoCommand):
                 self._course(client, demo, staff[demo.therapist], today)
             if client.portal_user_id:
                 self._portal(client, staff["tess"])
+        self._supervision(sam, staff["tess"], today)
+
+    def _supervision(self, sam: User, tess: User, today: date) -> None:
+        """Supervision (issue 13): Cara consented to recording before her first session; Sam met
+        Tess yesterday, discussed Cara and Amira, heard Cara's last session before the meeting,
+        and set Tess an action that is open in her Needs attention."""
+        from iptclinic.clients.recording import give_recording_consent
+        from iptclinic.supervision.services import ActionInput, CaseInput, record_meeting
+
+        courses = {
+            course.referral.client.given_name: course
+            for course in Course.objects.filter(
+                referral__client__therapist=tess,
+                referral__client__given_name__in=["Cara", "Amira"],
+                state=CourseState.ACTIVE,
+            ).select_related("referral__client")
+        }
+        cara, amira = courses["Cara"], courses["Amira"]
+        give_recording_consent(
+            cara.referral.client, actor=tess, given_on=cara.start_date - timedelta(days=1)
+        )
+        met_on = today - timedelta(days=1)
+        heard = (
+            cara.appointments.filter(status=Attendance.ATTENDED, starts_at__date__lt=met_on)
+            .order_by("starts_at")
+            .last()
+        )
+        record_meeting(
+            actor=sam,
+            therapist=tess,
+            met_on=met_on,
+            agreed="Keep the focus on Cara's role transition; plan the ending with Amira.",
+            cases=[
+                CaseInput(cara, heard, "Heard the recording: good work on the new role."),
+                CaseInput(amira, None, "Two sessions left: talk about the ending and relapse."),
+            ],
+            recordings=[heard] if heard else [],
+            actions=[
+                ActionInput(
+                    "Give Amira the relapse prevention leaflet before the last session.",
+                    today + timedelta(days=7),
+                )
+            ],
+        )
 
     def _portal(self, client: Client, therapist: User) -> None:
         """What Cara's portal shows in the demo: the parts of her therapy Tess chose to share, and
