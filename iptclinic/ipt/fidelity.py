@@ -208,6 +208,14 @@ class ItemDifference:
     first: Mark
     second: Mark
 
+    @property
+    def first_label(self) -> str:
+        return MARK_LABELS[self.first].lower()
+
+    @property
+    def second_label(self) -> str:
+        return MARK_LABELS[self.second].lower()
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -222,6 +230,12 @@ class Comparison:
         """The second score minus the first, in percentage points; None if either counts none."""
         a, b = self.first.fraction, self.second.fraction
         return None if a is None or b is None else (b - a) * 100
+
+    @property
+    def points_apart(self) -> int | None:
+        """How far apart the two scores are, in whole percentage points (halves rounded up)."""
+        gap = self.gap
+        return None if gap is None else int(abs(gap) + Fraction(1, 2))
 
     @property
     def overall_differs(self) -> bool:
