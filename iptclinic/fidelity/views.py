@@ -58,7 +58,7 @@ def rate(request: HttpRequest, appointment_id: int) -> HttpResponse:
         sources=sources_for(request.user, client),
         rating=rating,
     )
-    status = 400 if form.is_bound else 200
+    status = 200
     if form.is_bound and form.is_valid():
         try:
             services.rate_session(
