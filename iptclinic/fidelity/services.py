@@ -57,7 +57,7 @@ def rate_session(
     # One rating at a time per session: the first fixes the checklist, and a second first must
     # find it rather than make another.
     appointment = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("course__referral__client__therapist")
         .get(pk=appointment.pk)
     )
