@@ -11,7 +11,7 @@ counted, since a session works on some strategies, not all of them.
 Source: ``domain/ipt-method.md`` §5.2 (the IPT Quality and Adherence Scale: self and supervisor
 ratings of the same session are compared in supervision; item-by-item 0-2 scoring) and §1.2-1.4,
 §3.1-3.4 for the items. This is a short adherence checklist for feedback in supervision, not a
-validated competence scale and never a score on the therapist (PRODUCT, decisions issue 13).
+validated competence scale and never a score on the therapist (PRODUCT, issue 13; docs/fidelity.md).
 
 Plain Python, no Django: the app stores the checklist with the first rating and calls these
 functions to score and compare.
