@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "iptclinic.portal",
     "iptclinic.reports",
     "iptclinic.endings",
+    "iptclinic.fidelity",
     "iptclinic.letters",
     "django_tasks",
     "django_tasks_db",

@@ -12,6 +12,8 @@ from iptclinic.courses import services as course_services
 from iptclinic.courses.models import Addendum, SessionRequest
 from iptclinic.courses.requests import set_appointment_place
 from iptclinic.endings.models import EndingRecord
+from iptclinic.fidelity.selectors import new_checklist
+from iptclinic.fidelity.services import rate_session
 from iptclinic.inventory import services as inventory_services
 from iptclinic.inventory.models import (
     FocusDecision,
@@ -165,6 +167,9 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
     )
     rating = GoalRating.objects.create(goal=goal, appointment=attended, rating=3)
     focus_work = SessionFocusWork.objects.create(appointment=attended, updated_by=therapist)
+    # Adherence (issue 13): the therapist's own rating of the recorded session.
+    checklist = new_checklist(attended)[2]
+    rate_session(attended, therapist, "self", {item.code: 2 for item in checklist})
     # portal appointments (issue 11): a place and a client's request about the next session.
     booked = course.appointments.filter(status="planned").order_by("starts_at").last()
     set_appointment_place(booked, actor=therapist, place="Room 4", video_link="")

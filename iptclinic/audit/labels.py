@@ -58,6 +58,9 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "portal.reminder_choice": "Chose how to be reminded of sessions",
         "team.reminders": "Changed the team's appointment reminders",
         "session_record.create": "Wrote a session record",
+        # Adherence ratings (issue 13): feedback between a therapist and their supervisor
+        "adherence.rate": "Rated adherence to IPT in a session",
+        "adherence.update": "Changed their adherence rating of a session",
         "session_record.update": "Changed a session record",
         "session_record.sign": "Signed a session record",
         "session_record.addendum": "Added a note to a signed session record",
@@ -239,6 +242,8 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "portal_suggestion": "Looked at a suggestion from the portal",
         "subject_access": "Looked at the requests for a copy of the whole record",
         "subject_access_request": "Looked at a request for a copy of the whole record",
+        "adherence": "Looked at the adherence ratings of a course",
+        "adherence_rate": "Opened a session to rate adherence to IPT",
     }
 )
 
@@ -262,6 +267,9 @@ LOOKING = frozenset(
         "subject_access.release",
         "subject_access.download",
         "retention.review",
+        # Rating adherence reads a session; it is feedback to staff, not a change to the record.
+        "adherence.rate",
+        "adherence.update",
     }
 )
 

@@ -41,6 +41,8 @@ ERASED = frozenset(
         "courses.SessionRecord",
         "courses.SessionRequest",
         "endings.EndingRecord",
+        "fidelity.AdherenceChecklist",
+        "fidelity.AdherenceRating",
         "inventory.EarlierEpisode",
         "inventory.FocusDecision",
         "inventory.Formulation",

@@ -411,6 +411,13 @@ NOT_COPIED: dict[str, str] = {
     "about the person.",
     "reports.storedoutcome": "Figures worked out again from the referral, sessions and "
     "questionnaires, which are copied, for the service's outcomes report.",
+    # Decision for the data protection officer (docs/fidelity.md): adherence ratings are feedback
+    # between a therapist and their supervisor on the therapist's work, not information about the
+    # person, and are never shown to them.
+    "fidelity.adherencechecklist": "Staff feedback on the therapist's work (the items a session's "
+    "adherence was rated on), not information about the person.",
+    "fidelity.adherencerating": "Staff feedback on the therapist's work (a therapist's or "
+    "supervisor's rating of a session's adherence), not information about the person.",
 }
 """Models linked to a client that are not copied row by row, and why."""
 
@@ -490,8 +497,16 @@ def _audit_rows(client: Client) -> list[Row]:
     return rows
 
 
+STAFF_FEEDBACK_PAGES = frozenset({"adherence", "adherence_rate"})
+"""Pages of feedback between a therapist and their supervisor: the copy says only that the
+record was looked at in supervision, as the feedback itself is not copied (docs/fidelity.md)."""
+
+
 def what_happened(event: AuditEvent) -> str:
     """An audit event in a few words: looked at a page, or a change of a kind of record."""
+    page = str(event.detail.get("page", "")) if event.action == "client.view" else ""
+    if page in STAFF_FEEDBACK_PAGES or event.action.startswith("adherence."):
+        return "Looked at the record (supervision)"
     if event.action == "client.view":
         page = str(event.detail.get("page", "")).replace("_", " ")
         return f"Looked at the record ({page})" if page else "Looked at the record"

@@ -17,6 +17,7 @@ from iptclinic.accounts.decorators import staff_required
 from iptclinic.accounts.models import User
 from iptclinic.audit.views import record_view
 from iptclinic.clients.access import can_edit_clinical_record
+from iptclinic.fidelity.selectors import record_link
 from iptclinic.inventory import services as inventory_services
 from iptclinic.inventory.forms import FocusWorkForm
 from iptclinic.inventory.selectors import focus_work_context
@@ -203,6 +204,8 @@ def _session_record_page(
             "focus_work": focus_work and {**focus_work, "latest_work": conflict["latest_work"]},
             "latest": conflict["latest"],
             "refused_addendum": addendum,
+            # Adherence (issue 13): the link to rate this session, for its therapist or supervisor.
+            "adherence": record and record_link(request.user, appointment),
         },
         status=400 if addendum else status,
     )

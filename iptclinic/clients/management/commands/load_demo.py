@@ -286,6 +286,7 @@ class Command(DemoCommand):
                 self._course(client, demo, staff[demo.therapist], today)
             if client.portal_user_id:
                 self._portal(client, staff["tess"])
+                self._adherence(client, staff["tess"], sam)
         self._supervision(sam, staff["tess"], today)
 
     def _supervision(self, sam: User, tess: User, today: date) -> None:
@@ -352,6 +353,40 @@ class Command(DemoCommand):
             strict=False,
         ):
             set_appointment_place(appointment, actor=therapist, place=place, video_link=video_link)
+
+    def _adherence(self, client: Client, therapist: User, supervisor: User) -> None:
+        """Tess's own adherence ratings of three of Cara's sessions, and Sam's rating of one of
+        them from being in the room, which differs from hers (issue 13)."""
+        from iptclinic.fidelity.selectors import new_checklist
+        from iptclinic.fidelity.services import rate_session
+
+        course = Course.objects.get(referral__client=client, state=CourseState.ACTIVE)
+        sessions = list(
+            course.appointments.filter(status=Attendance.ATTENDED, record__isnull=False).order_by(
+                "starts_at"
+            )
+        )
+        # Sessions 2, 4 and 5: an initial one and two of the middle phase, with their strategies.
+        for number in (2, 4, 5):
+            appointment = sessions[number - 1]
+            items = new_checklist(appointment)[2]
+            marks: dict[str, int | None] = {item.code: 2 for item in items}
+            if number == 2:
+                marks["history_and_medication"] = 1
+            if number == 5:  # two strategies worked on; the rest not this session
+                strategies = [item.code for item in items if item.kind == "strategy"]
+                marks.update(dict.fromkeys(strategies[2:]))
+                marks["techniques"] = 1
+            rate_session(appointment, therapist, "self", marks)
+        # Sam sat in on session 4: the options to try were not agreed, and the strategies less
+        # than Tess thought.
+        fourth = sessions[3]
+        items = new_checklist(fourth)[2]
+        seen: dict[str, int | None] = {
+            item.code: 1 if item.kind == "strategy" else 2 for item in items
+        }
+        seen.update({"options_to_try": 0, "interval_question": 1})
+        rate_session(fourth, supervisor, "present", seen)
 
     def _course(self, client: Client, demo: DemoClient, therapist: User, today: date) -> None:
         start = today - timedelta(weeks=demo.weeks_ago)
