@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.utils import timezone
 
 from iptclinic.accounts.models import User
 from iptclinic.audit import services as audit
+from iptclinic.clients.recording import consent_periods
 from iptclinic.courses.models import Appointment, SessionRecord
 from iptclinic.ipt.fidelity import RatingError, check_answers
+from iptclinic.ipt.supervision import recording_may_be_reviewed
 from iptclinic.lib.concurrency import EditConflict, save_if_unchanged
 
 from .access import sources_for
@@ -76,8 +79,15 @@ def rate_session(
             "The therapist rates their own sessions; the supervisor rates from a recording or "
             "from being in the session."
         )
-    # The recording-consent check goes here, in issue 13's supervision work: a "recording" rating
-    # is refused unless the client agreed to the recording being reviewed (docs/fidelity.md).
+    # A recording is heard under the same rule as in a supervision meeting: one unbroken consent
+    # covering the day of the session and today.
+    if source is Source.RECORDING and not recording_may_be_reviewed(
+        consent_periods(client), timezone.localdate(appointment.starts_at), timezone.localdate()
+    ):
+        raise AdherenceError(
+            "This session cannot be rated from a recording: the client's consent to recording "
+            "did not cover the day of the session, or it has been withdrawn since."
+        )
     if (
         not appointment.is_attended
         or not SessionRecord.objects.filter(appointment=appointment).exists()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from iptclinic.accounts.models import User
 from iptclinic.clients.models import Client
+from iptclinic.clients.recording import give_recording_consent
 from iptclinic.courses import services as course_services
 from iptclinic.courses.models import Appointment, Course
 from iptclinic.fidelity.models import AdherenceChecklist
@@ -26,6 +29,13 @@ def course_with_records(client: Client, therapist: User, sessions: int = 5) -> C
     course.middle_phase_allowed_on = course.start_date
     course.save(update_fields=["middle_phase_allowed_on"])
     return course
+
+
+def consent_to_recording(course: Course, therapist: User) -> None:
+    """The client agreed to recording the day before the course began."""
+    give_recording_consent(
+        course.referral.client, actor=therapist, given_on=course.start_date - timedelta(days=1)
+    )
 
 
 def session(course: Course, number: int) -> Appointment:

@@ -7,13 +7,14 @@ from django.utils import timezone
 
 from iptclinic.accounts.models import Role
 from iptclinic.audit.models import AuditEvent
+from iptclinic.clients.recording import give_recording_consent, withdraw_recording_consent
 from iptclinic.fidelity.models import AdherenceChecklist, AdherenceRating, Source
 from iptclinic.fidelity.services import AdherenceError, rate_session
 from iptclinic.inventory.models import FocusDecision
 from iptclinic.lib.concurrency import EditConflict
 from iptclinic.test import attend_next, make_user
 
-from .helpers import course_with_records, marks, session
+from .helpers import consent_to_recording, course_with_records, marks, session
 
 
 @pytest.fixture
@@ -93,8 +94,34 @@ def test_a_service_lead_who_supervises_the_therapist_rates_as_their_supervisor(t
     lead = make_user(team, "lena", [Role.SERVICE_LEAD, Role.SUPERVISOR])
     tess.supervisor = lead
     tess.save(update_fields=["supervisor"])
+    consent_to_recording(course, tess)
     middle = session(course, 4)
     assert rate_session(middle, lead, "recording", marks(middle)).rater == lead
+
+
+def test_a_rating_from_a_recording_needs_the_clients_standing_consent(tess, sam, course):
+    """H-116: the rule a supervision meeting follows to hear a recording."""
+    middle = session(course, 4)
+    with pytest.raises(AdherenceError, match="consent to recording did not cover"):
+        rate_session(middle, sam, "recording", marks(middle))
+    # Consent given after the session does not reach back to it.
+    give_recording_consent(course.referral.client, actor=tess, given_on=timezone.localdate())
+    with pytest.raises(AdherenceError, match="consent to recording did not cover"):
+        rate_session(middle, sam, "recording", marks(middle))
+    assert not AdherenceRating.objects.exists()
+    # Being in the session needs no consent to recording.
+    assert rate_session(middle, sam, "present", marks(middle)).source == Source.PRESENT
+
+
+def test_withdrawn_consent_stops_a_rating_from_a_recording(tess, sam, course):
+    consent_to_recording(course, tess)
+    middle = session(course, 4)
+    assert rate_session(middle, sam, "recording", marks(middle)).source == Source.RECORDING
+    withdraw_recording_consent(
+        course.referral.client, actor=tess, withdrawn_on=timezone.localdate()
+    )
+    with pytest.raises(AdherenceError, match="withdrawn since"):
+        rate_session(middle, sam, "recording", marks(middle, 1), expected_version=1)
 
 
 def test_a_session_without_a_record_cannot_be_rated(tess, course):

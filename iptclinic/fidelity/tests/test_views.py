@@ -11,7 +11,7 @@ from iptclinic.audit.models import AuditEvent
 from iptclinic.fidelity.models import AdherenceRating
 from iptclinic.fidelity.services import rate_session
 
-from .helpers import course_with_records, marks, session
+from .helpers import consent_to_recording, course_with_records, marks, session
 
 
 @pytest.fixture
@@ -140,6 +140,7 @@ def test_changing_a_rating_from_a_stale_form_is_refused_with_the_marks_kept(clie
 def test_the_page_shows_both_scores_the_chart_and_where_they_differ(client, tess, sam, course):
     middle = session(course, 4)
     rate_session(middle, tess, "self", marks(middle, 2))
+    consent_to_recording(course, tess)
     rate_session(middle, sam, "recording", marks(middle, 2, measures=0, risk_check=1))
     rate_session(session(course, 5), tess, "self", marks(session(course, 5), 1))
     client.force_login(sam)
