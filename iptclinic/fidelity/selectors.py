@@ -118,6 +118,54 @@ def course_adherence(course: Course, viewer: User) -> CourseAdherence:
     return CourseAdherence(course=course, sessions=sessions)
 
 
+@dataclass(frozen=True)
+class AdherenceSummary:
+    """A course's adherence at a glance, for the supervisor's overview."""
+
+    sessions_rated: int
+    therapist_latest: AdherenceRating | None
+    supervisor_latest: AdherenceRating | None
+    sessions_differing: int
+
+
+def adherence_summaries(course_ids: list[int]) -> dict[int, AdherenceSummary]:
+    """For each course with a rated session: its latest rating of each kind (by session, then by
+    when it was made) and how many sessions the therapist and the supervisor rated differently.
+    One query, whatever the number of courses."""
+    by_checklist: dict[int, list[AdherenceRating]] = {}
+    for rating in AdherenceRating.objects.filter(
+        checklist__appointment__course_id__in=course_ids
+    ).select_related("checklist__appointment"):
+        by_checklist.setdefault(rating.checklist_id, []).append(rating)
+    by_course: dict[int, list[tuple[AdherenceChecklist, list[AdherenceRating]]]] = {}
+    for ratings in by_checklist.values():
+        checklist = ratings[0].checklist
+        by_course.setdefault(checklist.appointment.course_id, []).append((checklist, ratings))
+    summaries = {}
+    for course_id, sessions in by_course.items():
+        sessions.sort(key=lambda pair: pair[0].appointment.starts_at)
+        therapist_latest = supervisor_latest = None
+        differing = 0
+        for checklist, ratings in sessions:
+            own = _latest([r for r in ratings if not r.by_supervisor])
+            supervisor = _latest([r for r in ratings if r.by_supervisor])
+            therapist_latest = own or therapist_latest
+            supervisor_latest = supervisor or supervisor_latest
+            if (
+                own
+                and supervisor
+                and compare(checklist.item_list, own.scores, supervisor.scores).differs
+            ):
+                differing += 1
+        summaries[course_id] = AdherenceSummary(
+            sessions_rated=len(sessions),
+            therapist_latest=therapist_latest,
+            supervisor_latest=supervisor_latest,
+            sessions_differing=differing,
+        )
+    return summaries
+
+
 def own_rating(appointment: Appointment, rater: User) -> AdherenceRating | None:
     return (
         AdherenceRating.objects.filter(checklist__appointment=appointment, rater=rater)

@@ -15,6 +15,7 @@ from iptclinic.clients.access import visible_clients
 from iptclinic.clients.models import Client
 from iptclinic.courses.models import Appointment, Course
 from iptclinic.courses.selectors import OPEN_STATES
+from iptclinic.fidelity.selectors import AdherenceSummary, adherence_summaries
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.safety_net import KIND_LABELS, NeedKind
 from iptclinic.ipt.supervision import (
@@ -36,6 +37,7 @@ class ClientRow:
     records_outstanding: int
     since_discussed: int
     last_discussed: date | None
+    adherence: AdherenceSummary | None
 
     @property
     def off_track_labels(self) -> list[str]:
@@ -88,6 +90,7 @@ def overview(supervisor: User) -> list[SuperviseeSection]:
         .annotate(last=Max("meeting__met_on"))
         .values_list("course_id", "last")
     )
+    adherence = adherence_summaries(course_ids)
     for course in courses:
         client = course.referral.client
         sections[client.therapist_id].rows.append(
@@ -98,6 +101,7 @@ def overview(supervisor: User) -> list[SuperviseeSection]:
                 records_outstanding=unsigned[course.pk],
                 since_discussed=sessions_since_discussed(attended[course.pk], last.get(course.pk)),
                 last_discussed=last.get(course.pk),
+                adherence=adherence.get(course.pk),
             )
         )
     return list(sections.values())

@@ -13,6 +13,8 @@ from iptclinic.accounts.models import Role
 from iptclinic.attention.models import Item
 from iptclinic.attention.services import sync_team
 from iptclinic.audit.models import AuditEvent
+from iptclinic.fidelity.services import rate_session
+from iptclinic.fidelity.tests.helpers import course_with_records, marks, session
 from iptclinic.ipt.safety_net import NeedKind
 from iptclinic.supervision.models import Meeting
 from iptclinic.supervision.services import ActionInput, CaseInput, record_meeting
@@ -122,6 +124,24 @@ def test_the_overview_shows_each_supervisees_clients_and_what_is_off_track(
     assert "Record a meeting with Tess" in response.text
     event = AuditEvent.objects.filter(action="supervision.overview").get()
     assert event.detail["client_ids"] == sorted([cara.pk, s["jonah"].pk])
+
+
+def test_the_overview_shows_adherence_as_last_rated_and_where_ratings_differ(client, sam, tess):
+    nina = make_client(tess, tess, "Nina", "Rated")
+    course = course_with_records(nina, tess)
+    fourth, fifth = session(course, 4), session(course, 5)
+    rate_session(fourth, tess, "self", marks(fourth, 2))
+    rate_session(fourth, sam, "present", marks(fourth, 0))
+    rate_session(fifth, tess, "self", marks(fifth, 1))
+    client.force_login(sam)
+    response = client.get(reverse("supervision:overview"))
+    row = next(r for r in response.context["sections"][0].rows if r.client == nina)
+    assert row.adherence.sessions_rated == 2
+    assert row.adherence.therapist_latest.checklist.appointment == fifth
+    assert row.adherence.supervisor_latest.checklist.appointment == fourth
+    assert row.adherence.sessions_differing == 1
+    assert "Therapist 50%, supervisor 0%" in response.text
+    assert "Rated differently in 1 session" in response.text
 
 
 def test_a_missed_session_shows_the_client_as_off_track(client, sam, tess, cara, s):
