@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -28,11 +27,16 @@ from iptclinic.ipt.lifecycle import (
     EarlyEndReason,
 )
 from iptclinic.ipt.outcomes import Status
-from iptclinic.ipt.service import EIGHTEEN_WEEKS_DAYS, LAST_SESSION_BAND, SIX_WEEKS_DAYS
+from iptclinic.ipt.service import (
+    EIGHTEEN_WEEKS_DAYS,
+    LAST_SESSION_BAND,
+    SIX_WEEKS_DAYS,
+    band_label,
+)
 from iptclinic.reports.models import StoredOutcome
 
-from .models import ReferralTimes
-from .selectors import OPEN_STATES, numbered_sql, outcome_appointments, waiting_referrals
+from .models import CourseFacts, ReferralTimes
+from .selectors import ENDED_STATES, OPEN_STATES, counted_contacts, waiting_referrals
 
 NOT_ALLOCATED = "Not allocated"
 
@@ -134,35 +138,37 @@ def _appointments(team: Team, start: date, end: date, filters: dict[str, str]) -
     status = _choice(filters, "status", {s.value for s in Attendance if s != Attendance.PLANNED})
     band = _choice(filters, "band", {str(n) for n in range(1, LAST_SESSION_BAND + 1)})
     therapist = _therapist_filter(filters)
-    rows = outcome_appointments(team, start, end)
+    rows = counted_contacts(team, start, end)
     title = "Appointments in the period with an attendance recorded"
     if status:
         rows = rows.filter(status=status)
         title = f"{ATTENDANCE_LABELS[Attendance(status)]}: appointments in the period"
     if therapist != "":
-        rows = rows.filter(status_changed_by_id=therapist)
+        rows = rows.filter(clinician_id=therapist)
+        title += ", recorded by one clinician"
     if band:
-        sql, params = numbered_sql(team, start, end)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM ({sql}) b WHERE band = %s", (*params, int(band)))  # noqa: S608
-            ids = [pk for (pk,) in cursor.fetchall()]
-        rows = rows.filter(pk__in=ids)
-        shown = f"{band}+" if int(band) == LAST_SESSION_BAND else band
-        title += f", for session {shown}"
-    rows = rows.select_related("course__referral__client__therapist", "status_changed_by").order_by(
-        "starts_at", "pk"
-    )
+        number = int(band)
+        rows = (
+            rows.filter(session__gte=number)
+            if number == LAST_SESSION_BAND
+            else rows.filter(session=number)
+        )
+        title += f", for session {band_label(number)}"
+    rows = rows.select_related(
+        "appointment__course__referral__client__therapist", "clinician"
+    ).order_by("day", "pk")
     return FigureList(
         title,
-        ["Person", "Appointment", "Attendance", "Recorded by"],
+        ["Person", "Appointment", "Session", "Attendance", "Recorded by"],
         rows,
-        lambda a: Row(
-            a.course.referral.client,
+        lambda fact: Row(
+            fact.appointment.course.referral.client,
             [
                 "",
-                f"{timezone.localtime(a.starts_at):%-d %b %Y %H:%M}",
-                a.status_label,
-                a.status_changed_by.display_name if a.status_changed_by else "",
+                f"{timezone.localtime(fact.appointment.starts_at):%-d %b %Y %H:%M}",
+                str(fact.session),
+                fact.appointment.status_label,
+                fact.clinician.display_name if fact.clinician else "",
             ],
         ),
     )
@@ -192,38 +198,37 @@ COURSE_COLUMNS = ["Person", "Started", "State", "Ended", "Why it ended early", "
 
 def _courses(team: Team, start: date, end: date, filters: dict[str, str]) -> FigureList:
     which = _choice(filters, "which", {"started", "active", "ended", "open"}) or "ended"
-    rows = Course.objects.filter(referral__client__team=team)
+    rows = CourseFacts.objects.filter(team=team)
     titles = {
-        "started": "Courses started in the period",
+        "started": "Courses started (first attended session) in the period",
         "active": "Courses active today",
         "ended": "Courses ended in the period",
-        "open": "Open courses",
+        "open": "Open courses (referred or active) today",
     }
     title = titles[which]
     if which == "started":
-        rows = rows.filter(start_date__range=(start, end)).exclude(state=CourseState.REFERRED)
+        rows = rows.filter(started_on__range=(start, end))
     elif which == "active":
         rows = rows.filter(state=CourseState.ACTIVE)
     elif which == "open":
         rows = rows.filter(state__in=OPEN_STATES)
     else:
-        rows = rows.filter(
-            ended_on__range=(start, end),
-            state__in=[CourseState.COMPLETED.value, CourseState.ENDED_EARLY.value],
-        )
+        rows = rows.filter(ended_on__range=(start, end), state__in=ENDED_STATES)
         if _choice(filters, "early", {"1"}):
             rows = rows.filter(state=CourseState.ENDED_EARLY)
             title = "Courses ended early in the period"
         reason = _choice(filters, "reason", {r.value for r in EarlyEndReason})
         if reason:
             rows = rows.filter(state=CourseState.ENDED_EARLY, early_end_reason=reason)
-            title += f": {EARLY_END_REASON_LABELS[EarlyEndReason(reason)].lower()}"
+            title = f"Courses ended early in the period: {EARLY_END_REASON_LABELS[EarlyEndReason(reason)].lower()}"
     therapist = _therapist_filter(filters)
     if therapist != "":
-        rows = rows.filter(referral__client__therapist_id=therapist)
-        title += ", by the therapist who holds the client now"
-    rows = rows.select_related("referral__client__therapist").order_by("-start_date", "pk")
-    return FigureList(title, COURSE_COLUMNS, rows, _course_row)
+        rows = rows.filter(therapist_id=therapist)
+        title += ", of one therapist's clients"
+    rows = rows.select_related("course__referral__client__therapist").order_by(
+        "-course__start_date", "pk"
+    )
+    return FigureList(title, COURSE_COLUMNS, rows, lambda fact: _course_row(fact.course))
 
 
 def _outcome_text(outcome: StoredOutcome) -> str:

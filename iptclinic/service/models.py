@@ -66,6 +66,9 @@ class ReferralTimes(models.Model):
         related_name="+",
         help_text="Who the referral's results belong to (ipt.service.attribute).",
     )
+    waiting = models.BooleanField(
+        default=False, help_text="Open, with no attended session yet: on the waiting list."
+    )
 
     class Meta:
         indexes = [
@@ -79,7 +82,78 @@ class ReferralTimes(models.Model):
                 name="referral_times_contact_idx",
                 condition=Q(first_contact_on__isnull=False),
             ),
+            models.Index(
+                fields=["team", "received_on"],
+                name="referral_times_waiting_idx",
+                condition=Q(waiting=True),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Times of referral {self.referral_id}"
+
+
+class CourseFacts(models.Model):
+    """A course as the dashboard counts it, with its team and the client's therapist now copied
+    so that each count is one indexed table (derived; kept current with ``ReferralTimes``)."""
+
+    course = models.OneToOneField(
+        "courses.Course", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        help_text="The client's therapist now: a caseload is who holds the client.",
+    )
+    state = models.CharField(max_length=20)
+    started_on = models.DateField(
+        null=True, help_text="The day of the course's first attended session."
+    )
+    ended_on = models.DateField(null=True)
+    early_end_reason = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["team", "state", "therapist"], name="course_facts_state_idx"),
+            models.Index(fields=["team", "started_on"], name="course_facts_started_idx"),
+            models.Index(
+                fields=["team", "ended_on", "early_end_reason"], name="course_facts_ended_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Facts of course {self.course_id}"
+
+
+class ContactFacts(models.Model):
+    """An appointment the attendance rates count: its day, attendance, who recorded it and the
+    session it was for (``ipt.service.sessions_for``). Planned appointments and the service's
+    cancellations of sessions left when a course ended have no row (derived; kept current with
+    ``ReferralTimes``)."""
+
+    appointment = models.OneToOneField(
+        "courses.Appointment", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    status = models.CharField(max_length=24)
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    session = models.PositiveSmallIntegerField(help_text="The session it was for, from 1.")
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["team", "day", "status", "clinician", "session"],
+                name="contact_facts_day_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Facts of appointment {self.appointment_id}"

@@ -12,18 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from urllib.parse import urlencode
 
-from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.expressions import RowRange
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from iptclinic.accounts.models import Team, User
 from iptclinic.clients.models import Referral
-from iptclinic.courses.models import Appointment, Course
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.lifecycle import EARLY_END_REASON_LABELS, CourseState
 from iptclinic.ipt.outcomes import OutcomeCounts, OutcomeRates, rates_of
@@ -37,7 +33,7 @@ from iptclinic.ipt.service import (
 from iptclinic.reports.models import StoredOutcome
 from iptclinic.reports.selectors import COUNTED
 
-from .models import ReferralTimes, TherapistCapacity
+from .models import ContactFacts, CourseFacts, ReferralTimes, TherapistCapacity
 
 OPEN_STATES = (CourseState.REFERRED.value, CourseState.ACTIVE.value)
 NOT_RECORDED = "No one recorded"
@@ -54,74 +50,11 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def left_when_ended() -> Q:
-    """Cancellations by the service of the sessions left when a course ended
-    (``ipt.service.is_left_when_ended``): not counted in any attendance rate."""
-    return Q(
-        status=Attendance.CANCELLED_BY_SERVICE.value,
-        course__ended_on__isnull=False,
-        day__gte=F("course__ended_on"),
-    )
-
-
-def team_appointments(team: Team) -> QuerySet[Appointment]:
-    return Appointment.objects.filter(course__referral__client__team=team)
-
-
-def outcome_appointments(team: Team, start: date, end: date) -> QuerySet[Appointment]:
-    """Appointments in the period with an outcome that counts: attended, did not attend, or
-    cancelled, leaving out the service's cancellations of sessions left when a course ended."""
-    since, until = period_bounds(start, end)
-    return (
-        team_appointments(team)
-        .filter(starts_at__gte=since, starts_at__lt=until)
-        .exclude(status=Attendance.PLANNED.value)
-        .annotate(day=TruncDate("starts_at"))
-        .exclude(left_when_ended())
-    )
-
-
-def numbered_sql(team: Team, start: date, end: date) -> tuple[str, tuple[Any, ...]]:
-    """SQL of the period's counted appointments with the session each was for (``session``:
-    attended sessions of its course before it, plus 1; ``ipt.service.sessions_for``).
-
-    The window runs over every counted appointment of the courses seen in the period up to its end,
-    so a course's earlier sessions number the later ones; the outer query keeps the period's.
-    """
-    since, until = period_bounds(start, end)
-    courses = (
-        Appointment.objects.filter(starts_at__gte=since, starts_at__lt=until)
-        .values("course_id")
-        .distinct()
-    )
-    numbered = (
-        team_appointments(team)
-        .filter(course_id__in=courses, starts_at__lt=until)
-        .exclude(status=Attendance.PLANNED.value)
-        .annotate(day=TruncDate("starts_at"))
-        .exclude(left_when_ended())
-        .annotate(
-            before=Window(
-                Count("pk", filter=Q(status=Attendance.ATTENDED.value)),
-                partition_by=[F("course_id")],
-                order_by=[F("starts_at").asc(), F("pk").asc()],
-                frame=RowRange(start=None, end=-1),
-            )
-        )
-        .values("id", "status", "status_changed_by_id", "starts_at", "before")
-        .order_by()
-    )
-    inner, params = numbered.query.sql_with_params()
-    quote = connection.ops.quote_name
-    # Every part is compiled by Django or is a quoted constant: no text from a request.
-    sql = (
-        f"SELECT n.{quote('id')} AS id, n.{quote('status')} AS status, "  # noqa: S608
-        f"n.{quote('status_changed_by_id')} AS clinician, "
-        f"CASE WHEN n.{quote('before')} + 1 >= {LAST_SESSION_BAND} THEN {LAST_SESSION_BAND} "
-        f"ELSE n.{quote('before')} + 1 END AS band, n.{quote('starts_at')} AS starts_at "
-        f"FROM ({inner}) n WHERE n.{quote('starts_at')} >= %s"
-    )
-    return sql, (*params, since)
+def counted_contacts(team: Team, start: date, end: date) -> QuerySet[ContactFacts]:
+    """Appointments in the period with an attendance that counts: attended, did not attend, or
+    cancelled, without the service's cancellations of sessions left when a course ended (those
+    have no row: ``services.derived_rows``)."""
+    return ContactFacts.objects.filter(team=team, day__range=(start, end))
 
 
 @dataclass(frozen=True)
@@ -242,9 +175,7 @@ def _waits(team: Team, start: date, end: date) -> list[Figure]:
 def waiting_referrals(team: Team) -> QuerySet[Referral]:
     """Open referrals with no attended session yet: the waiting list today, longest wait first."""
     return (
-        Referral.objects.filter(
-            client__team=team, closed_on__isnull=True, times__first_treatment_on__isnull=True
-        )
+        Referral.objects.filter(times__team=team, times__waiting=True)
         .select_related("client", "client__therapist", "times")
         .order_by("received_on", "pk")
     )
@@ -264,24 +195,24 @@ def _attendance_row(group: str, counts: dict[str, int], filters: dict[str, str])
 def _attendance(
     team: Team, start: date, end: date, names: dict[int | None, str]
 ) -> tuple[AttendanceRow, list[AttendanceRow], list[AttendanceRow]]:
-    """Counts by clinician, session band and status in one query over the numbered appointments."""
-    sql, params = numbered_sql(team, start, end)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT clinician, band, status, COUNT(*) FROM ({sql}) b "  # noqa: S608 - our SQL
-            "GROUP BY clinician, band, status",
-            params,
-        )
-        groups = cursor.fetchall()
+    """Counts by clinician, session band and status: one GROUP BY over the period's contacts."""
+    groups = (
+        counted_contacts(team, start, end)
+        .annotate(band=Least(F("session"), Value(LAST_SESSION_BAND)))
+        .values_list("clinician_id", "band", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     total: dict[str, int] = {}
     by_clinician: dict[int | None, dict[str, int]] = {}
     by_band: dict[int, dict[str, int]] = {}
     for clinician, band, status, count in groups:
-        total[status] = total.get(status, 0) + count
-        per = by_clinician.setdefault(clinician, {})
-        per[status] = per.get(status, 0) + count
-        banded = by_band.setdefault(int(band), {})
-        banded[status] = banded.get(status, 0) + count
+        for counts in (
+            total,
+            by_clinician.setdefault(clinician, {}),
+            by_band.setdefault(int(band), {}),
+        ):
+            counts[status] = counts.get(status, 0) + count
     names.update(_names(set(by_clinician) - set(names)))
     return (
         _attendance_row("All", total, {}),
@@ -308,14 +239,13 @@ def _names(ids: set[int | None]) -> dict[int | None, str]:
     return found
 
 
+ENDED_STATES = (CourseState.COMPLETED.value, CourseState.ENDED_EARLY.value)
+
+
 def _drop_out(team: Team, start: date, end: date) -> tuple[Figure, list[Figure]]:
     """Courses ended in the period; those ended early, by reason (one query)."""
     counts = dict(
-        Course.objects.filter(
-            referral__client__team=team,
-            state__in=[CourseState.COMPLETED.value, CourseState.ENDED_EARLY.value],
-            ended_on__range=(start, end),
-        )
+        CourseFacts.objects.filter(team=team, ended_on__range=(start, end), state__in=ENDED_STATES)
         .values_list("early_end_reason")
         .annotate(n=Count("pk"))
         .order_by()
@@ -330,32 +260,31 @@ def _drop_out(team: Team, start: date, end: date) -> tuple[Figure, list[Figure]]
 
 
 def _caseload(team: Team) -> list[CaseloadRow]:
-    """Open courses held by each therapist now, against the capacity the lead set (two queries)."""
-    therapists = list(
-        User.objects.filter(team=team, is_therapist=True, is_active=True)
-        .annotate(
-            open_courses=Count(
-                "caseload__referrals__courses",
-                filter=Q(caseload__referrals__courses__state__in=OPEN_STATES),
-            )
-        )
-        .order_by("last_name", "first_name", "pk")
+    """Open courses held by each therapist now, against the capacity the lead set (3 queries)."""
+    held = dict(
+        CourseFacts.objects.filter(team=team, state__in=OPEN_STATES)
+        .values_list("therapist_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     capacity = dict(
         TherapistCapacity.objects.filter(team=team).values_list("therapist_id", "open_courses")
     )
-    return [CaseloadRow(t, t.open_courses, capacity.get(t.pk)) for t in therapists]
+    therapists = User.objects.filter(team=team, is_therapist=True, is_active=True).order_by(
+        "last_name", "first_name", "pk"
+    )
+    return [CaseloadRow(t, held.get(t.pk, 0), capacity.get(t.pk)) for t in therapists]
 
 
 def _courses(team: Team, start: date, end: date) -> tuple[int, int, int]:
-    counts = Course.objects.filter(referral__client__team=team).aggregate(
-        started=Count("pk", filter=Q(start_date__range=(start, end)) & ~Q(state="referred")),
-        active=Count("pk", filter=Q(state=CourseState.ACTIVE.value)),
-        ended=Count(
-            "pk",
-            filter=Q(ended_on__range=(start, end))
-            & Q(state__in=[CourseState.COMPLETED.value, CourseState.ENDED_EARLY.value]),
-        ),
+    """Courses started (first attended session) and ended in the period, and active today."""
+    started = Q(started_on__range=(start, end))
+    active = Q(state=CourseState.ACTIVE.value)
+    ended = Q(ended_on__range=(start, end), state__in=ENDED_STATES)
+    counts = CourseFacts.objects.filter(Q(team=team) & (started | active | ended)).aggregate(
+        started=Count("pk", filter=started),
+        active=Count("pk", filter=active),
+        ended=Count("pk", filter=ended),
     )
     return counts["started"], counts["active"], counts["ended"]
 
@@ -363,15 +292,18 @@ def _courses(team: Team, start: date, end: date) -> tuple[int, int, int]:
 def _outcomes(team: Team, start: date, end: date, names: dict[int | None, str]) -> list[OutcomeRow]:
     """The stored outcomes of referrals ended in the period, grouped by the clinician they are
     attributed to (``ReferralTimes.delivered_by``): one GROUP BY, the reports app's counts."""
+    delivered = ReferralTimes.objects.filter(referral_id=OuterRef("referral_id")).values(
+        "delivered_by_id"
+    )[:1]
     rows = (
         StoredOutcome.objects.filter(team=team, ended_on__range=(start, end))
-        .values_list("eating_disorder", "referral__times__delivered_by")
+        .annotate(delivered=Subquery(delivered))
+        .values_list("eating_disorder", "delivered")
         .annotate(**COUNTED)
         .order_by()
     )
     grouped = []
-    missing = {row[1] for row in rows} - set(names)
-    names.update(_names(missing))
+    names.update(_names({row[1] for row in rows} - set(names)))
     for row in rows:
         eating_disorder, therapist_id, counts = row[0], row[1], row[2:]
         rates = rates_of(OutcomeCounts(**dict(zip(COUNTED, counts, strict=True))))
@@ -384,8 +316,10 @@ def dashboard(team: Team, start: date, end: date) -> Dashboard:
     """Every figure for ``team`` over ``start``..``end`` (inclusive) and the waiting list today."""
     today = timezone.localdate()
     names: dict[int | None, str] = {}
-    waiting = waiting_referrals(team).order_by()
-    oldest = waiting.order_by("received_on").values_list("received_on", flat=True).first()
+    waiting = ReferralTimes.objects.filter(team=team, waiting=True).aggregate(
+        people=Count("pk"), oldest=Min("received_on")
+    )
+    oldest = waiting["oldest"]
     total, by_therapist, by_session = _attendance(team, start, end, names)
     drop_out, reasons = _drop_out(team, start, end)
     started, active, ended = _courses(team, start, end)
@@ -394,7 +328,7 @@ def dashboard(team: Team, start: date, end: date) -> Dashboard:
         end=end,
         today=today,
         waits=_waits(team, start, end),
-        waiting_list=waiting.count(),
+        waiting_list=waiting["people"],
         waiting_longest_days=(today - oldest).days if oldest else None,
         attendance=total,
         by_therapist=by_therapist,

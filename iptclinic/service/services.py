@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -13,9 +14,15 @@ from django.utils import timezone
 from iptclinic.accounts.models import User
 from iptclinic.audit import services as audit
 from iptclinic.ipt.attendance import Attendance
-from iptclinic.ipt.service import Delivered, attribute, wait_days
+from iptclinic.ipt.service import (
+    Delivered,
+    attribute,
+    is_left_when_ended,
+    sessions_for,
+    wait_days,
+)
 
-from .models import ReferralTimes, TherapistCapacity
+from .models import ContactFacts, CourseFacts, ReferralTimes, TherapistCapacity
 
 TIMES_FIELDS = [
     "team",
@@ -26,6 +33,7 @@ TIMES_FIELDS = [
     "days_to_first_treatment",
     "attended",
     "delivered_by",
+    "waiting",
 ]
 
 
@@ -59,64 +67,124 @@ def set_capacity(therapist: User, *, actor: User, open_courses: int) -> Therapis
     return capacity
 
 
-def times_rows(
-    referral_ids: Iterable[int],
-    *,
-    referral_model: Any,
-    appointment_model: Any,
-    response_model: Any,
-    times_model: Any = ReferralTimes,
-) -> Iterator[Any]:
-    """The ``ReferralTimes`` of these referrals, unsaved, from their records (three queries).
+@dataclass
+class Derived:
+    """The derived rows of some referrals, unsaved: times, course facts and contact facts."""
 
-    Takes the models so that the migration that fills the table runs the same code on its
-    historical models. A session was delivered by whoever recorded the attendance
+    times: list[Any] = field(default_factory=list)
+    courses: list[Any] = field(default_factory=list)
+    contacts: list[Any] = field(default_factory=list)
+
+
+def derived_rows(referral_ids: Iterable[int], *, models: Mapping[str, Any]) -> Derived:
+    """Every derived row of these referrals, from their records, in four queries.
+
+    ``models`` maps "referral", "course", "appointment", "response", "times", "course_facts" and
+    "contact_facts" to model classes, so that the migration that fills the tables runs this same
+    code on its historical models. A session was delivered by whoever recorded the attendance
     (``ipt.service.DELIVERY_RULE``); an attended session with no one recorded counts as attended
     but is delivered by no one.
     """
     ids = sorted(set(referral_ids))
+    found = Derived()
+    referrals = {
+        pk: (team_id, received_on, closed_on, therapist_id)
+        for pk, team_id, received_on, closed_on, therapist_id in models["referral"]
+        .objects.filter(pk__in=ids)
+        .values_list("pk", "client__team_id", "received_on", "closed_on", "client__therapist_id")
+    }
+    courses = list(
+        models["course"]
+        .objects.filter(referral_id__in=ids)
+        .values_list("pk", "referral_id", "state", "ended_on", "early_end_reason")
+        .order_by("pk")
+    )
+    ended_on = {pk: ended for pk, _, _, ended, _ in courses}
+    appointments = (
+        models["appointment"]
+        .objects.filter(course__referral_id__in=ids)
+        .exclude(status=Attendance.PLANNED.value)
+        .values_list(
+            "pk", "course_id", "course__referral_id", "status", "status_changed_by_id", "starts_at"
+        )
+        .order_by("course_id", "starts_at", "pk")
+    )
+    by_course: dict[int, list[tuple[int, int, str, int | None, Any, date]]] = {}
+    for pk, course_id, referral_id, status, clinician, starts_at in appointments:
+        day = timezone.localdate(starts_at)
+        if not is_left_when_ended(status, day, ended_on.get(course_id)):
+            by_course.setdefault(course_id, []).append(
+                (pk, referral_id, status, clinician, starts_at, day)
+            )
     sessions: dict[int, list[Delivered]] = {}
     first_attended: dict[int, date] = {}
-    counted: dict[int, int] = {}
-    attended = (
-        appointment_model.objects.filter(
-            course__referral_id__in=ids, status=Attendance.ATTENDED.value
+    course_started: dict[int, date] = {}
+    attended: dict[int, int] = {}
+    for course_id, rows in by_course.items():
+        numbers = sessions_for([status for _, _, status, _, _, _ in rows])
+        for (pk, referral_id, status, clinician, starts_at, day), number in zip(
+            rows, numbers, strict=True
+        ):
+            found.contacts.append(
+                models["contact_facts"](
+                    appointment_id=pk,
+                    referral_id=referral_id,
+                    team_id=referrals[referral_id][0],
+                    day=day,
+                    status=status,
+                    clinician_id=clinician,
+                    session=number,
+                )
+            )
+            if status != Attendance.ATTENDED.value:
+                continue
+            attended[referral_id] = attended.get(referral_id, 0) + 1
+            course_started.setdefault(course_id, day)
+            if referral_id not in first_attended or day < first_attended[referral_id]:
+                first_attended[referral_id] = day
+            if clinician is not None:
+                sessions.setdefault(referral_id, []).append(Delivered(clinician, starts_at, pk))
+    for pk, referral_id, state, ended, reason in courses:
+        team_id, _, _, therapist_id = referrals[referral_id]
+        found.courses.append(
+            models["course_facts"](
+                course_id=pk,
+                referral_id=referral_id,
+                team_id=team_id,
+                therapist_id=therapist_id,
+                state=state,
+                started_on=course_started.get(pk),
+                ended_on=ended,
+                early_end_reason=reason,
+            )
         )
-        .values_list("course__referral_id", "status_changed_by_id", "starts_at", "pk")
-        .order_by()
-    )
-    for referral_id, clinician, starts_at, pk in attended:
-        counted[referral_id] = counted.get(referral_id, 0) + 1
-        day = timezone.localdate(starts_at)
-        if referral_id not in first_attended or day < first_attended[referral_id]:
-            first_attended[referral_id] = day
-        if clinician is not None:
-            sessions.setdefault(referral_id, []).append(Delivered(clinician, starts_at, pk))
     assessed = dict(
-        response_model.objects.filter(referral_id__in=ids, source="clinic")
+        models["response"]
+        .objects.filter(referral_id__in=ids, source="clinic")
         .values("referral_id")
         .annotate(first=Min("completed_on"))
         .values_list("referral_id", "first")
         .order_by()
     )
-    referrals = referral_model.objects.filter(pk__in=ids).values_list(
-        "pk", "client__team_id", "received_on"
-    )
-    for pk, team_id, received_on in referrals:
+    for pk, (team_id, received_on, closed_on, _) in referrals.items():
         treated = first_attended.get(pk)
         contacts = [day for day in (treated, assessed.get(pk)) if day is not None]
         contact = min(contacts) if contacts else None
-        yield times_model(
-            referral_id=pk,
-            team_id=team_id,
-            received_on=received_on,
-            first_contact_on=contact,
-            first_treatment_on=treated,
-            days_to_first_contact=_days(received_on, contact),
-            days_to_first_treatment=_days(received_on, treated),
-            attended=counted.get(pk, 0),
-            delivered_by_id=attribute(sessions.get(pk, [])),
+        found.times.append(
+            models["times"](
+                referral_id=pk,
+                team_id=team_id,
+                received_on=received_on,
+                first_contact_on=contact,
+                first_treatment_on=treated,
+                days_to_first_contact=_days(received_on, contact),
+                days_to_first_treatment=_days(received_on, treated),
+                attended=attended.get(pk, 0),
+                delivered_by_id=attribute(sessions.get(pk, [])),
+                waiting=closed_on is None and treated is None,
+            )
         )
+    return found
 
 
 def _days(received_on: date, seen_on: date | None) -> int | None:
@@ -126,30 +194,42 @@ def _days(received_on: date, seen_on: date | None) -> int | None:
     return wait_days(received_on, max(seen_on, received_on))
 
 
-def refresh_referral_times(referral_ids: Iterable[int]) -> None:
-    """Recompute and store these referrals' times, in the caller's transaction.
-
-    Called by ``reports.services.refresh_outcomes``, which every service that changes a
-    referral, its attendance or its questionnaires already calls (hazard log H-127).
-    """
-    from iptclinic.clients.models import Referral
-    from iptclinic.courses.models import Appointment
-    from iptclinic.measures.models import QuestionnaireResponse
-
+def save_derived(referral_ids: Iterable[int], *, models: Mapping[str, Any]) -> None:
+    """Work out and store the derived rows of these referrals (replacing any they had)."""
     ids = sorted(set(referral_ids))
     if not ids:
         return
-    rows = list(
-        times_rows(
-            ids,
-            referral_model=Referral,
-            appointment_model=Appointment,
-            response_model=QuestionnaireResponse,
-        )
+    found = derived_rows(ids, models=models)
+    models["contact_facts"].objects.filter(referral_id__in=ids).delete()
+    models["course_facts"].objects.filter(referral_id__in=ids).delete()
+    models["times"].objects.bulk_create(
+        found.times, update_conflicts=True, unique_fields=["referral"], update_fields=TIMES_FIELDS
     )
-    ReferralTimes.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["referral"],
-        update_fields=TIMES_FIELDS,
-    )
+    models["course_facts"].objects.bulk_create(found.courses, batch_size=2000)
+    models["contact_facts"].objects.bulk_create(found.contacts, batch_size=2000)
+
+
+def current_models() -> dict[str, Any]:
+    from iptclinic.clients.models import Referral
+    from iptclinic.courses.models import Appointment, Course
+    from iptclinic.measures.models import QuestionnaireResponse
+
+    return {
+        "referral": Referral,
+        "course": Course,
+        "appointment": Appointment,
+        "response": QuestionnaireResponse,
+        "times": ReferralTimes,
+        "course_facts": CourseFacts,
+        "contact_facts": ContactFacts,
+    }
+
+
+def refresh_referral_times(referral_ids: Iterable[int]) -> None:
+    """Recompute and store these referrals' derived rows, in the caller's transaction.
+
+    Called by ``reports.services.refresh_outcomes``, which every service that changes a
+    referral, its courses, its attendance, its questionnaires or the client's therapist already
+    calls (hazard log H-127).
+    """
+    save_derived(referral_ids, models=current_models())

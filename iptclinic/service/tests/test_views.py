@@ -121,9 +121,13 @@ def test_the_figures_download_as_csv_with_numerators_and_denominators(
         "denominator",
         "percent",
     ]
-    assert rows[
-        [r[3:5] for r in rows].index(["Did not attend", "All"])
-    ][3:] == ["Did not attend", "All", "0", "1", "0.0"]
+    assert rows[[r[3:5] for r in rows].index(["Did not attend", "All"])][3:] == [
+        "Did not attend",
+        "All",
+        "0",
+        "1",
+        "0.0",
+    ]
 
 
 def test_the_lead_sets_a_capacity_and_it_is_audited(client, lee, tess):
