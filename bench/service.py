@@ -94,15 +94,19 @@ def main() -> int:
     setup_test_environment()
     size = bench_size()
     dashboard = reverse("service:dashboard")
-    print(f"Service dashboard and dataset export at {size} ({connection.vendor}), "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"Service dashboard and dataset export at {size} ({connection.vendor}), "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     print("| page | median ms | queries | KB |")
     print("|---|---|---|---|")
     results = {}
     for months in ("3", "12"):
         ms, queries, size_bytes = timed(f"{dashboard}?period={months}", RUNS)
         results[months] = (ms, queries)
-        print(f"| dashboard, last {months} months | {ms:.0f} | {queries} | {size_bytes / 1024:.0f} |")
+        print(
+            f"| dashboard, last {months} months | {ms:.0f} | {queries} | {size_bytes / 1024:.0f} |"
+        )
     for name in ("export_referrals", "export_contacts"):
         url = f"{reverse('service:' + name)}?period=12"
         ms, queries, size_bytes = timed(url, EXPORT_RUNS)
