@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
 from typing import Any
 
@@ -55,7 +54,6 @@ not verified. Codes 6 and 7 (arrived late) are never written: the product does n
 """
 
 
-@lru_cache(maxsize=65536)
 def code(kind: str, pk: int | None) -> str:
     """A pseudonymous code for a record: stable, not reversible without the secret key."""
     if pk is None:
