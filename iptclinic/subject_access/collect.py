@@ -368,10 +368,6 @@ NOT_COPIED: dict[str, str] = {
     "questionnaires, which are copied, for the service's outcomes report.",
     "service.referraltimes": "Dates worked out again from the referral, sessions and "
     "questionnaires, which are copied, for the service lead's figures.",
-    "service.coursefacts": "A copy of the course's state and dates, which are copied, for the "
-    "service lead's figures.",
-    "service.contactfacts": "A copy of each appointment's attendance, which is copied, for the "
-    "service lead's figures.",
 }
 """Models linked to a client that are not copied row by row, and why."""
 
