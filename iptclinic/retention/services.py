@@ -68,6 +68,9 @@ ERASED = frozenset(
         "portal.ContactMessage",
         "portal.RecordQuestion",
         "reports.StoredOutcome",
+        "service.ContactFacts",
+        "service.CourseFacts",
+        "service.ReferralTimes",
         "subject_access.SubjectAccessRequest",
         "subject_access.ThirdParty",
     }
