@@ -138,6 +138,10 @@ class Dashboard:
     outcomes: list[OutcomeRow]
 
     @property
+    def attendance_rows(self) -> list[AttendanceRow]:
+        return [self.attendance]
+
+    @property
     def period(self) -> dict[str, str]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
 
