@@ -10,7 +10,7 @@ LOGIN ?= tess
 # Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal
-.PHONY: help run test test-clock lint format bench bench-data bench-load bench-explain backup restore demo demo-code migrate system-packages nhsuk-frontend two-nodes clean
+.PHONY: help run test test-clock lint format bench bench-data bench-load bench-explain bench-service backup restore demo demo-code migrate system-packages nhsuk-frontend two-nodes clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -93,6 +93,9 @@ bench-load: $(DEV_STAMP) ## Load each page with wrk under gunicorn against the b
 
 bench-explain: $(DEV_STAMP) ## EXPLAIN ANALYZE every query of the load bench's pages on the bench data (PostgreSQL: BENCH_DATABASE_URL=...)
 	DJANGO_DEBUG=0 $(BIN)/python bench/explain.py
+
+bench-service: $(DEV_STAMP) ## Time the service dashboard (3 and 12 months) and the dataset export on the bench data; exit 1 over 300 ms (bench/service.py)
+	DJANGO_DEBUG=0 $(BIN)/python bench/service.py
 
 backup: $(STAMP) ## Back up the database to a new owner-only file: make backup FILE=path (docs/operations/backup-and-restore.md)
 	$(BIN)/python manage.py backup $(FILE)

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "iptclinic.measures",
     "iptclinic.portal",
     "iptclinic.reports",
+    "iptclinic.service",
     "iptclinic.endings",
     "iptclinic.fidelity",
     "iptclinic.letters",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("clients/", include("iptclinic.clients.urls")),
     path("portal/", include("iptclinic.portal.urls")),
     path("reports/", include("iptclinic.reports.urls")),
+    path("service/", include("iptclinic.service.urls")),
     path("retention/", include("iptclinic.retention.urls")),
     path("attention/", include("iptclinic.attention.urls")),
     path("audit/", include("iptclinic.audit.urls")),

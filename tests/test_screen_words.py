@@ -55,6 +55,8 @@ MUST_REACH = {
     "measures:alert",
     "letters:issue",
     "reports:outcomes",
+    "service:dashboard",
+    "service:figure",
     "portal:home",
     "supervision:overview",
     "supervision:meeting",

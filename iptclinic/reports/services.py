@@ -24,6 +24,7 @@ from iptclinic.clients.models import EATING_DISORDERS, Client, Referral
 from iptclinic.courses.models import Course
 from iptclinic.inventory.selectors import focus_areas_by_course
 from iptclinic.measures.selectors import referral_results
+from iptclinic.service.services import refresh_referral_times
 
 from .models import StoredOutcome
 
@@ -105,6 +106,8 @@ def refresh_outcomes(referral_ids: Iterable[int]) -> None:
             unique_fields=["referral"],
             update_fields=STORED_FIELDS,
         )
+        # The service dashboard's waits and attribution, from the same records (H-127).
+        refresh_referral_times(ids)
 
 
 def refresh_client_outcomes(client: Client) -> None:

@@ -71,6 +71,9 @@ ERASED = frozenset(
         "portal.ContactMessage",
         "portal.RecordQuestion",
         "reports.StoredOutcome",
+        "service.ContactFacts",
+        "service.CourseFacts",
+        "service.ReferralTimes",
         "subject_access.SubjectAccessRequest",
         "subject_access.ThirdParty",
         # Supervision (issue 13): what was said and heard about the client; the meeting itself

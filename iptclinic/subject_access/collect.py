@@ -418,6 +418,8 @@ NOT_COPIED: dict[str, str] = {
     "adherence was rated on), not information about the person.",
     "fidelity.adherencerating": "Staff feedback on the therapist's work (a therapist's or "
     "supervisor's rating of a session's adherence), not information about the person.",
+    "service.referraltimes": "Dates worked out again from the referral, sessions and "
+    "questionnaires, which are copied, for the service lead's figures.",
 }
 """Models linked to a client that are not copied row by row, and why."""
 

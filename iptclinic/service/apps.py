@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ServiceConfig(AppConfig):
+    name = "iptclinic.service"
+    label = "service"
+    verbose_name = "Running the service"
