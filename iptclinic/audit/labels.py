@@ -169,7 +169,7 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "retention.review": "Looked at a record to review how long it is kept",
         "retention.keep": "Decided to keep a record for longer",
         "retention.destroy": "Destroyed a record at the end of its retention period",
-        # Supervision (issue 13)
+        # Supervision
         "supervision.overview": "Looked at the supervision overview of their supervisees",
         "supervision.list": "Looked at a list of supervision meetings",
         "supervision.form": "Opened a supervision record listing a therapist's clients",
@@ -177,6 +177,12 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "supervision.read": "Read a supervision meeting that discussed the client",
         "recording_consent.give": "Recorded the client's consent to recording sessions",
         "recording_consent.withdraw": "Recorded that the client withdrew consent to recording",
+        # Running the service
+        "service.dashboard": "Looked at the service's figures for a period",
+        "service.dashboard_csv": "Downloaded the service's figures for a period",
+        "service.figure_list": "Looked at the people behind one of the service's figures",
+        "service.capacity": "Changed how many clients a therapist can hold",
+        "service.export": "Downloaded the service's dataset export for a period",
     }
 )
 

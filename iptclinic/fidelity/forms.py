@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from iptclinic.ipt.fidelity import MARK_LABELS, NOT_THIS_SESSION_LABEL, Item, Mark
+from iptclinic.lib.forms import CheckedTextForm
 
 from .models import Source
 
@@ -18,7 +19,7 @@ def _field_name(index: int) -> str:
     return f"item_{index}"
 
 
-class RatingForm(forms.Form):
+class RatingForm(CheckedTextForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
