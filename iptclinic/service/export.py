@@ -97,6 +97,22 @@ def _from_outcome(field: str, convert: Callable[[Any], str] = _number) -> Callab
     return value
 
 
+def _when_ended(field: str, convert: Callable[[Any], str]) -> Callable[[Any], str]:
+    """An outcome, only once the referral has ended: before that the stored row holds the
+    figures so far, which an analyst would read as a result."""
+
+    def value(referral: Referral) -> str:
+        outcome = _outcome(referral)
+        return convert(getattr(outcome, field)) if outcome and outcome.ended_on else ""
+
+    return value
+
+
+def _token(value: str | None) -> str:
+    """A class as one word for analysts' tools: "finished, no paired scores" → finished_no_paired_scores."""
+    return "" if not value else value.replace(", ", "_").replace(" ", "_")
+
+
 def _from_times(field: str, convert: Callable[[Any], str] = _number) -> Callable[[Any], str]:
     def value(referral: Referral) -> str:
         times = _times(referral)
@@ -243,24 +259,25 @@ REFERRAL_COLUMNS = [
     ),
     Column(
         "recovered",
-        "Y if at caseness at start and below it at the end.",
-        _from_outcome("recovered", _yes_no),
+        "Y if at caseness at start and below it at the end; blank while open.",
+        _when_ended("recovered", _yes_no),
     ),
     Column(
         "reliable_change",
         "reliable_improvement, reliable_deterioration or "
-        "no_reliable_change; blank without paired scores.",
-        _from_outcome("change", str),
+        "no_reliable_change; blank without paired scores or while open.",
+        _when_ended("change", _token),
     ),
     Column(
         "reliable_recovery",
-        "Y if recovered and reliably improved.",
-        _from_outcome("reliable_recovery", _yes_no),
+        "Y if recovered and reliably improved; blank while open.",
+        _when_ended("reliable_recovery", _yes_no),
     ),
     Column(
         "outcome_status",
-        "not_finished, finished_no_paired_scores or finished, as the outcomes report counts it.",
-        _from_outcome("status", str),
+        "not_finished, finished_no_paired_scores or finished, as the outcomes report counts it; "
+        "blank while open.",
+        _when_ended("status", _token),
     ),
     Column(
         "delivered_by_code",

@@ -7,10 +7,12 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from iptclinic.audit.models import AuditEvent
 from iptclinic.courses import services as course_services
 from iptclinic.ipt.attendance import Attendance
+from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason
 from iptclinic.service.models import TherapistCapacity
 from iptclinic.test import VerifiedClient, attend_next, make_client, open_course_for
 
@@ -217,3 +219,25 @@ def test_the_dashboard_costs_the_same_queries_for_1_and_6_clients(
         person = make_client(therapist, therapist, f"More{index}")
         attend_next(open_course_for(person, therapist), therapist, 3)
     assert counted() == few
+
+
+def test_the_outcome_columns_are_blank_while_the_referral_is_open(client, lee, cara_course, tess):
+    """An open referral's stored outcome holds the figures so far: an analyst would read them as
+    a result, so the export gives them only once the referral has ended."""
+    _, second = attend_next(cara_course, tess, 2)
+    client.force_login(lee)
+    outcome_columns = ["recovered", "reliable_change", "reliable_recovery", "outcome_status"]
+
+    def outcome_of_the_referral() -> dict[str, str]:
+        header, row = read_csv(client.get(reverse("service:export_referrals"), {"period": "12"}))
+        return {name: row[header.index(name)] for name in outcome_columns}
+
+    assert outcome_of_the_referral() == dict.fromkeys(outcome_columns, "")
+    course_services.end_course(
+        cara_course,
+        actor=tess,
+        target=CourseState.ENDED_EARLY,
+        ended_on=timezone.localdate(second.starts_at),
+        reason=EarlyEndReason.DROPPED_OUT,
+    )
+    assert outcome_of_the_referral()["outcome_status"] == "finished_no_paired_scores"
