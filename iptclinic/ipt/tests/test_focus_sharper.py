@@ -41,9 +41,16 @@ from iptclinic.ipt.focus import (
 from iptclinic.ipt.problem_areas import ProblemArea
 from iptclinic.ipt.tests.test_focus import (
     ASSESSED,
+    DEFICITS,
+    DISPUTE,
+    EXCLUDED,
+    GRIEF,
     ISOLATED,
     ONSET,
+    POSSIBLE,
+    SUGGESTED,
     SUPPORTIVE,
+    TRANSITION,
     UNMET_OPEN,
     case,
     cases,
@@ -54,11 +61,6 @@ from iptclinic.ipt.tests.test_focus import (
 )
 from iptclinic.ipt.variants import Variant
 
-GRIEF = ProblemArea.GRIEF
-DISPUTE = ProblemArea.ROLE_DISPUTE
-TRANSITION = ProblemArea.ROLE_TRANSITION
-DEFICITS = ProblemArea.INTERPERSONAL_DEFICITS
-SUGGESTED, POSSIBLE, EXCLUDED = Status.SUGGESTED, Status.POSSIBLE, Status.EXCLUDED
 HIGH, MEDIUM, LOW = Confidence.HIGH, Confidence.MEDIUM, Confidence.LOW
 
 WINTER: dict[str, Any] = {
