@@ -44,6 +44,7 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "referral.update": "Corrected a referral",
         # Courses, appointments and session records
         "course.open": "Opened a course of therapy",
+        "course.start_maintenance": "Started maintenance IPT after a course",
         "course.agree_contract": "Recorded the agreed number of sessions",
         "course.change_contract": "Changed the agreed number of sessions",
         "course.renegotiate": "Renegotiated the agreement",
@@ -207,6 +208,7 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "referral_edit": "Opened a referral to correct it",
         "history": "Looked at the earlier versions of a record",
         "course_new": "Opened a new course",
+        "maintenance_new": "Opened the start of maintenance IPT",
         "contract": "Looked at the agreement",
         "course_end": "Opened the ending of the course",
         "ending": "Looked at the ending record",

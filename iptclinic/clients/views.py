@@ -15,6 +15,7 @@ from iptclinic.accounts.models import Role
 from iptclinic.accounts.reauth import recent_authentication_required
 from iptclinic.audit.services import record_list_view
 from iptclinic.audit.views import record_view
+from iptclinic.courses.continuation import maintenance_offers
 from iptclinic.courses.models import Appointment, ContractChange, Course, CourseTimeline
 from iptclinic.history.selectors import last_correction, with_corrections
 from iptclinic.inventory.selectors import initial_phase_summaries
@@ -124,7 +125,7 @@ def _courses_with_timelines(client_id: int) -> list[Course]:
     )
     return list(
         Course.objects.filter(referral__client_id=client_id)
-        .select_related("referral")
+        .select_related("referral", "continues", "continued_by")
         .prefetch_related(
             Prefetch("appointments", queryset=appointments),
             Prefetch(
@@ -160,6 +161,8 @@ def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
             "correction": last_correction(client),
             "courses": _with_summaries(courses),
             "can_open_course": _can_open_course(courses),
+            # issue 14: an ended course whose ending agreed maintenance offers to start it
+            "maintenance_offers": maintenance_offers(courses),
             "can_edit": can_edit_clinical_record(request.user, client),
             "can_edit_details": can_edit_details(request.user, client),
             "can_allocate": can_allocate(request.user),

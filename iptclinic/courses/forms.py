@@ -15,7 +15,13 @@ from iptclinic.clients.models import Referral
 from iptclinic.ipt.lifecycle import EARLY_END_REASON_LABELS, CourseState, EarlyEndReason
 from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
 from iptclinic.ipt.tasks import Task
-from iptclinic.ipt.variants import Variant, variant_choices
+from iptclinic.ipt.variants import (
+    SlotLengthError,
+    Variant,
+    check_slot_minutes,
+    variant_choices,
+    variant_config,
+)
 from iptclinic.lib.forms import CheckedTextForm
 
 from .models import RISK_QUESTIONS, RiskLevel, SessionRecord, YesNo
@@ -52,11 +58,31 @@ def _check_length(form: forms.Form, field: str, variant: Variant) -> None:
         form.add_error(field, str(error))
 
 
+def _opening_choices() -> list[tuple[str, str]]:
+    """The variants a course can open with: maintenance IPT starts from the course it continues."""
+    return [
+        (value, label)
+        for value, label in variant_choices()
+        if not variant_config(value).continues_a_course
+    ]
+
+
+class SlotLengthField(forms.IntegerField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            error_messages={
+                "invalid": "Enter the length in minutes as a whole number, such as 30."
+            },
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            **kwargs,
+        )
+
+
 class OpenCourseForm(CheckedTextForm, forms.Form):
     referral = forms.ModelChoiceField(queryset=Referral.objects.none(), empty_label=None)
     variant = forms.ChoiceField(
         label="IPT variant",
-        choices=variant_choices,
+        choices=_opening_choices,
         initial=Variant.LEAFLET,
     )
     contracted_sessions = ContractLengthField(
@@ -73,6 +99,13 @@ class OpenCourseForm(CheckedTextForm, forms.Form):
     session_time = forms.TimeField(
         label="Time", widget=TimeInput(), error_messages=TIME_ERRORS, initial="10:00"
     )
+    # Issue 14: interpersonal counselling is booked in 30-minute slots "or as configured".
+    slot_minutes = SlotLengthField(
+        label="Length of each session in minutes (interpersonal counselling only)",
+        required=False,
+        help_text="Leave empty for the usual length: appointments of an hour, or 30 minutes for "
+        "interpersonal counselling. Interpersonal counselling sessions can be 20 to 50 minutes.",
+    )
 
     def __init__(self, *args: Any, referrals: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -85,6 +118,32 @@ class OpenCourseForm(CheckedTextForm, forms.Form):
         data = super().clean()
         if data.get("variant"):
             _check_length(self, "contracted_sessions", Variant(data["variant"]))
+            if data.get("slot_minutes") is not None:
+                try:
+                    check_slot_minutes(data["slot_minutes"], data["variant"])
+                except SlotLengthError as error:
+                    self.add_error("slot_minutes", str(error))
+        return data
+
+
+class MaintenanceForm(CheckedTextForm, forms.Form):
+    """Start maintenance IPT after an ended course (issue 14): prefilled, every four weeks."""
+
+    contracted_sessions = ContractLengthField(
+        label="Number of sessions",
+        help_text="Sessions are every four weeks. Provisional until the new agreement.",
+    )
+    start_date = forms.DateField(
+        label="First session on or after", widget=DateInput(), error_messages=DATE_ERRORS
+    )
+    weekday = forms.TypedChoiceField(
+        label="Day of the week", choices=list(enumerate(WEEKDAYS)), coerce=int
+    )
+    session_time = forms.TimeField(label="Time", widget=TimeInput(), error_messages=TIME_ERRORS)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        _check_length(self, "contracted_sessions", Variant.IPT_M)
         return data
 
 

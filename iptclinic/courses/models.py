@@ -24,7 +24,13 @@ from iptclinic.ipt.lifecycle import (
 )
 from iptclinic.ipt.phases import PHASE_LABELS, Phase, PhasePlan, phase_for_session, phase_plan
 from iptclinic.ipt.risk_check import RISK_LEVEL_LABELS
-from iptclinic.ipt.variants import Variant, variant_choices
+from iptclinic.ipt.variants import (
+    Variant,
+    VariantConfig,
+    session_length,
+    variant_choices,
+    variant_config,
+)
 
 
 class Course(models.Model):
@@ -65,6 +71,18 @@ class Course(models.Model):
     # after it) or by a recorded override. Sessions before it stay in the initial phase (R04).
     middle_phase_allowed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Issue 14: the length of each appointment booked for this course, from the variant (an
+    # hour; 30 minutes for interpersonal counselling) or as chosen when the course was opened.
+    slot_minutes = models.PositiveSmallIntegerField(default=60)
+    # Issue 14: a maintenance (or continuation) course names the ended course of the same
+    # referral it continues (decisions.md §7).
+    continues = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+    )
 
     history = kept_history()
 
@@ -95,6 +113,15 @@ class Course(models.Model):
     @property
     def variant_enum(self) -> Variant:
         return Variant(self.variant)
+
+    @property
+    def variant_config(self) -> VariantConfig:
+        return variant_config(self.variant_enum)
+
+    @property
+    def session_minutes(self) -> int:
+        """How long each session lasts, as the client is told (letters, calendars)."""
+        return session_length(self.variant_enum, self.slot_minutes)
 
     def timeline(self) -> CourseTimeline:
         """Appointments in date order with their session number and phase.

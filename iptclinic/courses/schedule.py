@@ -1,7 +1,9 @@
-"""Weekly appointment times that keep their wall-clock time across clock changes.
+"""Weekly (or every-n-weeks) appointment times that keep their wall-clock time across clock changes.
 
 Plain Python: the date arithmetic is done on calendar dates and each slot is then placed in
 the service's time zone, so 10:00 stays 10:00 in March and October (stack-notes.md §8).
+Maintenance IPT's "monthly" sessions are every four weeks on the same weekday (issue 14): no rule
+is needed for the 29th to the 31st, and the client keeps their usual day.
 """
 
 from __future__ import annotations
@@ -17,16 +19,27 @@ def first_on_or_after(start: date, weekday: int) -> date:
     return start + timedelta(days=(weekday - start.weekday()) % 7)
 
 
-def weekly_slots(start: date, weekday: int, at: time, count: int, time_zone: str) -> list[datetime]:
+def weekly_slots(
+    start: date, weekday: int, at: time, count: int, time_zone: str, *, every_weeks: int = 1
+) -> list[datetime]:
+    """``count`` appointments from the first ``weekday`` on or after ``start``, ``every_weeks``
+    calendar weeks apart, each at the wall-clock time ``at`` in ``time_zone``."""
+    if every_weeks < 1:
+        raise ValueError("Appointments are at least a week apart.")
     zone = ZoneInfo(time_zone)
     first = first_on_or_after(start, weekday)
-    return [datetime.combine(first + timedelta(weeks=i), at, tzinfo=zone) for i in range(count)]
+    return [
+        datetime.combine(first + timedelta(weeks=i * every_weeks), at, tzinfo=zone)
+        for i in range(count)
+    ]
 
 
-def week_after(moment: datetime, time_zone: str) -> datetime:
-    """The same wall-clock time one calendar week later, in the service's time zone."""
+def week_after(moment: datetime, time_zone: str, *, weeks: int = 1) -> datetime:
+    """The same wall-clock time ``weeks`` calendar weeks later, in the service's time zone."""
+    if weeks < 1:
+        raise ValueError("The next appointment is at least a week later.")
     zone = ZoneInfo(time_zone)
     local = moment.astimezone(zone)
     return datetime.combine(
-        local.date() + timedelta(weeks=1), local.time().replace(tzinfo=None), tzinfo=zone
+        local.date() + timedelta(weeks=weeks), local.time().replace(tzinfo=None), tzinfo=zone
     )

@@ -24,7 +24,7 @@ from iptclinic.ipt.attendance import MISSED, Attendance
 from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason, check_transition
 from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
 from iptclinic.ipt.tasks import raises_the_ending
-from iptclinic.ipt.variants import Variant
+from iptclinic.ipt.variants import SlotLengthError, Variant, check_slot_minutes, variant_config
 from iptclinic.lib.concurrency import EditConflict, save_if_unchanged
 from iptclinic.lib.text import TextRefused, clean_text
 from iptclinic.measures.models import RiskAlert
@@ -59,12 +59,54 @@ def open_course(
     session_time: time,
     variant: Variant = Variant.LEAFLET,
     time_zone: str = "Europe/London",
+    slot_minutes: int | None = None,
 ) -> Course:
-    """Open a course on a referral and book its weekly one-hour appointments."""
+    """Open a course on a referral and book its appointments.
+
+    The slot length (an hour unless the variant or ``slot_minutes`` says otherwise) and the weeks
+    between sessions come from the variant row (issue 14). A variant that continues a course
+    (maintenance IPT) is opened by ``continuation.start_maintenance`` instead.
+    """
+    config = variant_config(variant)
     try:
         validate_contract_length(contracted_sessions, variant)
-    except ContractLengthError as error:
+        if slot_minutes is not None:
+            check_slot_minutes(slot_minutes, variant)
+    except (ContractLengthError, SlotLengthError) as error:
         raise CourseRuleError(str(error)) from None
+    check_referral_takes_a_course(referral, start_date)
+    if config.continues_a_course:
+        raise CourseRuleError(
+            f"{config.name} continues a course that has ended. Start it from that course."
+        )
+    course = create_and_book(
+        referral,
+        actor=actor,
+        contracted_sessions=contracted_sessions,
+        start_date=start_date,
+        weekday=weekday,
+        session_time=session_time,
+        variant=variant,
+        time_zone=time_zone,
+        slot_minutes=slot_minutes or config.slot_minutes,
+        continues=None,
+    )
+    audit.record(
+        actor=actor,
+        action="course.open",
+        client=referral.client,
+        obj=course,
+        detail={
+            "contracted_sessions": contracted_sessions,
+            "variant": str(variant),
+            "slot_minutes": course.slot_minutes,
+        },
+    )
+    return course
+
+
+def check_referral_takes_a_course(referral: Referral, start_date: date) -> None:
+    """A referral holds one open course at a time, and only while it is open (decisions.md §7)."""
     if not referral.is_open:
         raise CourseRuleError(
             "This referral is closed. Add a new referral before opening a course."
@@ -75,6 +117,23 @@ def open_course(
         )
     if start_date < referral.received_on:
         raise CourseRuleError("A course cannot start before the referral was received.")
+
+
+def create_and_book(
+    referral: Referral,
+    *,
+    actor: User,
+    contracted_sessions: int,
+    start_date: date,
+    weekday: int,
+    session_time: time,
+    variant: Variant,
+    time_zone: str,
+    slot_minutes: int,
+    continues: Course | None,
+) -> Course:
+    """Create the course and book its appointments, checked by the caller, which also audits it
+    (``open_course``, ``continuation.start_maintenance``): one event per change."""
     course = Course.objects.create(
         referral=referral,
         variant=variant,
@@ -83,25 +142,25 @@ def open_course(
         weekday=weekday,
         session_time=session_time,
         time_zone=time_zone,
+        slot_minutes=slot_minutes,
+        continues=continues,
     )
     bulk_create_with_history(
         [
-            Appointment(course=course, starts_at=slot)
+            Appointment(course=course, starts_at=slot, duration_minutes=slot_minutes)
             for slot in weekly_slots(
-                start_date, weekday, session_time, contracted_sessions, time_zone
+                start_date,
+                weekday,
+                session_time,
+                contracted_sessions,
+                time_zone,
+                every_weeks=variant_config(variant).weeks_between_sessions,
             )
         ],
         Appointment,
         default_user=actor,
     )
     refresh_outcomes([referral.pk])
-    audit.record(
-        actor=actor,
-        action="course.open",
-        client=referral.client,
-        obj=course,
-        detail={"contracted_sessions": contracted_sessions, "variant": str(variant)},
-    )
     return course
 
 
@@ -170,7 +229,8 @@ def rebook(
 ) -> Appointment:
     """Book a replacement for a missed appointment, linked to it so the history is kept.
 
-    Without a time, the replacement goes one week after the course's last live appointment,
+    Without a time, the replacement goes one interval (a week; four for maintenance IPT) after the
+    course's last live appointment,
     which moves the expected end of the course (decisions.md §4).
     """
     course = Course.objects.select_for_update().get(pk=appointment.course_id)
@@ -182,11 +242,19 @@ def rebook(
         raise CourseRuleError("This appointment has already been rebooked.")
     if starts_at is None:
         last = course.appointments.exclude(status__in=list(MISSED)).order_by("-starts_at").first()
-        starts_at = week_after((last or appointment).starts_at, course.time_zone)
+        starts_at = week_after(
+            (last or appointment).starts_at,
+            course.time_zone,
+            weeks=course.variant_config.weeks_between_sessions,
+        )
     if starts_at <= appointment.starts_at:
         raise CourseRuleError("The new appointment must be after the one it replaces.")
+    # The replacement keeps the length of the session it replaces (issue 14).
     replacement = Appointment.objects.create(
-        course=course, starts_at=starts_at, replaces=appointment
+        course=course,
+        starts_at=starts_at,
+        replaces=appointment,
+        duration_minutes=appointment.duration_minutes,
     )
     audit.record(
         actor=actor,
@@ -229,8 +297,14 @@ def change_contract(
         )
         new_slots = []
         for _ in range(contracted_sessions - len(live)):
-            last = week_after(last or timezone.now(), course.time_zone)
-            new_slots.append(Appointment(course=course, starts_at=last))
+            last = week_after(
+                last or timezone.now(),
+                course.time_zone,
+                weeks=course.variant_config.weeks_between_sessions,
+            )
+            new_slots.append(
+                Appointment(course=course, starts_at=last, duration_minutes=course.slot_minutes)
+            )
         bulk_create_with_history(new_slots, Appointment, default_user=actor)
     else:
         planned = [a for a in live if a.status == Attendance.PLANNED]

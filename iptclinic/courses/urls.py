@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import course, records
+from .views import course, maintenance, records
 
 app_name = "courses"
 urlpatterns = [
@@ -8,6 +8,11 @@ urlpatterns = [
     path("clients/<int:client_id>/courses/new/", course.course_new, name="new"),
     path("courses/<int:course_id>/contract/", course.course_contract, name="contract"),
     path("courses/<int:course_id>/end/", course.course_end, name="end"),
+    path(
+        "courses/<int:course_id>/maintenance/",
+        maintenance.course_maintenance,
+        name="maintenance",
+    ),
     path(
         "appointments/<int:appointment_id>/attendance/",
         course.appointment_attendance,

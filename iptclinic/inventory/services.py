@@ -953,6 +953,40 @@ def copy_inventory_forward(source: Course, target: Course, *, actor: User) -> in
     Returns the number of relationships copied. The focus, formulation and goals are not copied:
     a continuation course agrees its own (ipt-method.md R21).
     """
+    copied = copy_inventory(source, target)
+    audit.record(
+        actor=actor,
+        action="inventory.copy_forward",
+        client=_client(target),
+        obj=target,
+        detail={"from_course": source.pk, "relationships": copied},
+    )
+    return copied
+
+
+def carry_focus_forward(source: Course, target: Course, *, actor: User) -> FocusDecision | None:
+    """Start ``target`` with the focus ``source`` ended with (maintenance IPT, issue 14).
+
+    The focus "may shift" in maintenance (ipt-method.md §1.5): it is a choice before the new
+    agreement, so the therapist changes it freely until then. Not audited here: the caller's one
+    event names it. Nothing is carried when the source had no focus.
+    """
+    focus = current_focus(source)
+    if focus is None:
+        return None
+    return FocusDecision.objects.create(
+        course=target,
+        areas=list(focus.areas),
+        reason=f"Carried forward from the previous course. {focus.reason}",
+        dispute_stage=focus.dispute_stage,
+        suggested=[],
+        decided_by=actor,
+    )
+
+
+def copy_inventory(source: Course, target: Course) -> int:
+    """The copy of :func:`copy_inventory_forward` without its audit event, for a caller that
+    writes one event for the whole change. Returns the number of relationships copied."""
     _ensure_open(target)
     if source.referral_id != target.referral_id or source.pk == target.pk:
         raise InventoryRuleError(
@@ -996,11 +1030,4 @@ def copy_inventory_forward(source: Course, target: Course, *, actor: User) -> in
         episode.id = None
         episode.course = target
         episode.save()
-    audit.record(
-        actor=actor,
-        action="inventory.copy_forward",
-        client=_client(target),
-        obj=target,
-        detail={"from_course": source.pk, "relationships": len(mapping)},
-    )
     return len(mapping)

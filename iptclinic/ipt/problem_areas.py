@@ -173,6 +173,8 @@ _DISPLAY_LABELS: Mapping[Variant, Mapping[ProblemArea, str]] = MappingProxyType(
                 ProblemArea.INTERPERSONAL_DEFICITS: "Boredom, loneliness and isolation",
             }
         ),
+        # Maintenance IPT (issue 14) uses the manual's names, whichever course it continues.
+        Variant.IPT_M: _MANUAL_LABELS,
     }
 )
 

@@ -22,6 +22,7 @@ class Variant(StrEnum):
     IPT_SR = "ipt_sr"
     IPT_ED = "ipt_ed"
     IPC = "ipc"
+    IPT_M = "ipt_m"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,12 @@ class VariantConfig:
     phases; the middle phase is what lies between. ``ending_prompt_before`` and
     ``ending_deadline_before`` count back from the contracted length N (decisions.md §2, R10).
     ``name`` and ``short_name`` are what staff see; ``source`` (never shown) cites the evidence.
+
+    Booking (issue 14): ``slot_minutes`` is the length of each appointment in the diary (an hour,
+    decisions.md §5); ``slot_minutes_range``, when given, lets the person opening a course choose
+    another length within it, and the session then fills its slot. ``weeks_between_sessions`` is
+    the interval between appointments (1 = weekly). ``continues_a_course`` marks a variant that is
+    only opened as the continuation of an ended course of the same referral (maintenance IPT).
     """
 
     variant: Variant
@@ -48,6 +55,10 @@ class VariantConfig:
     grief_requires_death: bool
     deficits_allowed: bool
     source: str
+    slot_minutes: int = 60
+    slot_minutes_range: tuple[int, int] | None = None
+    weeks_between_sessions: int = 1
+    continues_a_course: bool = False
 
     def __post_init__(self) -> None:
         # A bad row would silently give a course with no middle phase; refuse it at import.
@@ -59,6 +70,15 @@ class VariantConfig:
             raise ValueError(f"{self.variant}: the shortest course would have no middle phase")
         if not 1 <= self.ending_deadline_before <= self.ending_prompt_before:
             raise ValueError(f"{self.variant}: the ending prompt must come before its deadline")
+        if not 1 <= self.session_minutes <= self.slot_minutes:
+            raise ValueError(f"{self.variant}: a session must fit in its appointment slot")
+        low, high = self.slot_minutes_range or (self.slot_minutes, self.slot_minutes)
+        if not 1 <= low <= self.slot_minutes <= high:
+            raise ValueError(f"{self.variant}: the slot length is outside its own range")
+        if self.slot_minutes_range and self.session_minutes != self.slot_minutes:
+            raise ValueError(f"{self.variant}: a chosen slot length is the session length")
+        if self.weeks_between_sessions < 1:
+            raise ValueError(f"{self.variant}: sessions need at least a week between them")
 
     @property
     def label(self) -> str:
@@ -196,8 +216,39 @@ _VARIANT_ROWS = (
         source=(
             "ipt-method.md §1.6 row IPC [S12]: 3–6 brief sessions, session 1 / 2–(5) / last, "
             "first session ≤30 min. UNVERIFIED: default of 4 sessions, 30-minute sessions "
-            "throughout, and raising the ending at session N−1 (prompt and deadline both N−1)."
+            "throughout, and raising the ending at session N−1 (prompt and deadline both N−1). "
+            "Issue 14: booked as 30-minute appointments; UNVERIFIED: the team may choose 20 to 50 "
+            "minutes per course ('or as configured')."
         ),
+        slot_minutes=30,
+        slot_minutes_range=(20, 50),
+    ),
+    VariantConfig(
+        variant=Variant.IPT_M,
+        name="Maintenance IPT",
+        short_name="maintenance IPT",
+        min_sessions=3,
+        max_sessions=36,
+        default_sessions=12,
+        # The first session reviews the acute course and agrees the new contract and focus; the
+        # last is the ending; the sessions between are the maintenance work.
+        initial_sessions=1,
+        ending_sessions=1,
+        ending_prompt_before=2,
+        ending_deadline_before=1,
+        session_minutes=50,
+        grief_requires_death=True,
+        deficits_allowed=True,
+        source=(
+            "ipt-method.md §1.5 and §1.6 row IPT_M [S7][S8]: a separate contract after the acute "
+            "course, less frequent, same techniques, focus may shift; trials 'monthly for up to 3 "
+            "years'; R21 (a new contract). decisions.md §7 (joins its referral). UNVERIFIED: 3–36 "
+            "sessions, default 12; 'monthly' booked as every four weeks on the same weekday and "
+            "time; session 1 initial (review and new contract), the last the ending; the ending "
+            "raised two sessions ahead (N−2), hard warning at N−1; 50-minute sessions in an hour."
+        ),
+        weeks_between_sessions=4,
+        continues_a_course=True,
     ),
 )
 
@@ -212,6 +263,45 @@ def variant_choices() -> list[tuple[str, str]]:
     A callable, so that a new label needs no database migration.
     """
     return [(variant.value, config.label) for variant, config in VARIANTS.items()]
+
+
+class SlotLengthError(ValueError):
+    """An appointment length the variant does not allow; the message says what it allows."""
+
+
+def check_slot_minutes(minutes: int, variant: Variant | str) -> None:
+    """Raise :class:`SlotLengthError` unless ``minutes`` is a slot length the variant allows.
+
+    Source: decisions.md §5 (one-hour slots) and issue 14 (IPC sessions of 30 minutes "or as
+    configured"): the variant's ``slot_minutes_range`` when it has one, else its own slot only.
+    """
+    config = variant_config(variant)
+    low, high = config.slot_minutes_range or (config.slot_minutes, config.slot_minutes)
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise SlotLengthError("The session length must be a whole number of minutes.")
+    if low == high and minutes != low:
+        raise SlotLengthError(
+            f"Sessions under the {config.short_name} variant are booked for {low} minutes; "
+            "leave the length empty."
+        )
+    if not low <= minutes <= high:
+        raise SlotLengthError(
+            f"{config.name} sessions can be {low} to {high} minutes long; "
+            f"{minutes} is too {'short' if minutes < low else 'long'}."
+        )
+
+
+def session_length(variant: Variant | str, slot_minutes: int) -> int:
+    """How long a session lasts, as letters and calendars tell the client.
+
+    The variant's session length (50 minutes in an hour's slot), or the slot itself where the
+    variant lets the length be chosen and the session fills it (issue 14, IPC). Never longer than
+    the slot.
+    """
+    config = variant_config(variant)
+    if config.slot_minutes_range:
+        return slot_minutes
+    return min(config.session_minutes, slot_minutes)
 
 
 def variant_config(variant: Variant | str) -> VariantConfig:

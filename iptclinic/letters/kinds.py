@@ -26,7 +26,6 @@ from iptclinic.inventory.models import Formulation, Goal
 from iptclinic.inventory.selectors import focus_areas_by_course
 from iptclinic.ipt.ending import EndingKind
 from iptclinic.ipt.problem_areas import area_meaning
-from iptclinic.ipt.variants import variant_config
 
 from .models import LetterFormat, LetterKind, Recipient
 from .wording import AREA_EXPLANATIONS, AREA_NAMES, NEXT_STEPS, QUESTIONNAIRE_NAMES
@@ -174,7 +173,7 @@ def appointments_letter(course: Course) -> LetterContent:
     context = _base(client, course) | {
         "sessions": sessions,
         "contracted": course.contracted_sessions,
-        "minutes": variant_config(course.variant_enum).session_minutes,
+        "minutes": course.session_minutes,
         "provisional": course.contract_is_provisional,
     }
     return LetterContent(

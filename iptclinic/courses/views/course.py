@@ -107,6 +107,7 @@ def course_new(request: HttpRequest, client_id: int) -> HttpResponse:
                 weekday=data["weekday"],
                 session_time=data["session_time"],
                 variant=data["variant"],
+                slot_minutes=data["slot_minutes"],
             )
         except services.CourseRuleError as error:
             form.add_error(None, str(error))
@@ -119,7 +120,7 @@ def course_new(request: HttpRequest, client_id: int) -> HttpResponse:
 
 def _timeline_fragment(request: HttpRequest, course: Course, error: str = "") -> HttpResponse:
     course = (
-        Course.objects.select_related("referral__client")
+        Course.objects.select_related("referral__client", "continues", "continued_by")
         .prefetch_related(
             Prefetch(
                 "appointments",
