@@ -17,12 +17,10 @@ from iptclinic.courses import services
 from iptclinic.courses.continuation import maintenance_problem, start_maintenance, suggested_start
 from iptclinic.courses.models import Course
 from iptclinic.courses.services import CourseRuleError
-from iptclinic.endings.tests.helpers import write_ending
+from iptclinic.courses.tests.maintenance_helpers import ended_acute_course
 from iptclinic.inventory import services as inventory_services
 from iptclinic.inventory.models import FocusDecision, Relationship
-from iptclinic.inventory.tests.helpers import dispute_case
 from iptclinic.ipt.attendance import Attendance
-from iptclinic.ipt.lifecycle import CourseState
 from iptclinic.ipt.problem_areas import DisputeStage, ProblemArea
 from iptclinic.ipt.variants import Variant
 from iptclinic.letters.kinds import appointments_letter
@@ -138,27 +136,9 @@ def test_maintenance_ipt_cannot_be_opened_as_a_fresh_course(cara: Client, tess: 
 # --- Maintenance IPT -----------------------------------------------------------------------------
 
 
-def _ended_acute(cara: Client, tess: User, disposition: str = "maintenance") -> Course:
-    """Twelve weekly sessions attended, the last a week ago, ended today with its ending record."""
-    course = open_course_for(cara, tess, weeks_ago=12, contracted=12)
-    dispute_case(course, tess)
-    inventory_services.choose_focus(
-        course,
-        actor=tess,
-        areas=[ProblemArea.ROLE_DISPUTE],
-        reason="The rows with Sam began as the low mood did.",
-        dispute_stage=DisputeStage.IMPASSE,
-    )
-    attend_next(course, tess, 12)
-    write_ending(course, tess, disposition=disposition)
-    return services.end_course(
-        course, actor=tess, target=CourseState.COMPLETED, ended_on=timezone.localdate()
-    )
-
-
 @pytest.fixture
 def acute(cara: Client, tess: User) -> Course:
-    return _ended_acute(cara, tess)
+    return ended_acute_course(cara, tess)
 
 
 def _start(acute: Course, tess: User, **changes: object) -> Course:
@@ -240,7 +220,7 @@ def test_the_focus_may_shift_before_the_new_agreement(acute: Course, tess: User)
 
 
 def test_maintenance_needs_an_ending_that_agreed_it(cara: Client, tess: User) -> None:
-    discharged = _ended_acute(cara, tess, disposition="discharge")
+    discharged = ended_acute_course(cara, tess, disposition="discharge")
 
     assert maintenance_problem(discharged) == (
         "The ending record does not say that maintenance IPT was agreed."
@@ -377,7 +357,7 @@ def test_a_contract_outside_3_to_36_is_refused_and_what_was_typed_is_kept(
 def test_a_discharged_course_offers_no_maintenance(
     client: HttpClient, cara: Client, tess: User
 ) -> None:
-    discharged = _ended_acute(cara, tess, disposition="discharge")
+    discharged = ended_acute_course(cara, tess, disposition="discharge")
 
     page = _signed_in(client, tess).get(reverse("clients:detail", args=[cara.pk]))
     assert reverse("courses:maintenance", args=[discharged.pk]) not in page.content.decode()
