@@ -15,7 +15,7 @@ from iptclinic.accounts.models import Role
 from iptclinic.accounts.reauth import recent_authentication_required
 from iptclinic.audit.services import record_list_view
 from iptclinic.audit.views import record_view
-from iptclinic.courses.continuation import maintenance_offers
+from iptclinic.courses.continuation import maintenance_offers, with_maintenance_agreed
 from iptclinic.courses.models import Appointment, ContractChange, Course, CourseTimeline
 from iptclinic.history.selectors import last_correction, with_corrections
 from iptclinic.inventory.selectors import initial_phase_summaries
@@ -124,7 +124,7 @@ def _courses_with_timelines(client_id: int) -> list[Course]:
         request_count=Count("session_requests")
     )
     return list(
-        Course.objects.filter(referral__client_id=client_id)
+        with_maintenance_agreed(Course.objects.filter(referral__client_id=client_id))
         .select_related("referral", "continues", "continued_by")
         .prefetch_related(
             Prefetch("appointments", queryset=appointments),

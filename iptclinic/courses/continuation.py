@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from iptclinic.accounts.models import User
@@ -58,27 +59,30 @@ def maintenance_problem(course: Course, *, maintenance_agreed: bool | None = Non
     return ""
 
 
-def maintenance_offers(courses: Iterable[Course]) -> set[int]:
-    """Ids of the ended courses whose page offers "Start maintenance IPT": one query for them all.
+def with_maintenance_agreed(courses: QuerySet[Course]) -> QuerySet[Course]:
+    """``courses`` with ``maintenance_agreed``: whether its ending record says maintenance, read in
+    the same query as the courses (so a page's query count does not grow)."""
+    return courses.annotate(
+        maintenance_agreed=Exists(
+            EndingRecord.objects.filter(course=OuterRef("pk"), disposition=Disposition.MAINTENANCE)
+        )
+    )
 
-    Uses what the caller loaded (state, referral, the client's other courses, who continues
-    whom), so a page with many courses keeps a flat query count.
+
+def maintenance_offers(courses: Iterable[Course]) -> set[int]:
+    """Ids of the ended courses whose page offers "Start maintenance IPT".
+
+    ``courses`` are all of one client's courses, from :func:`with_maintenance_agreed` with their
+    referral loaded: no further query, however many there are.
     """
     courses = list(courses)
-    ended = [c.pk for c in courses if not c.is_open]
-    if not ended:
-        return set()
-    agreed = set(
-        EndingRecord.objects.filter(
-            course_id__in=ended, disposition=Disposition.MAINTENANCE
-        ).values_list("course_id", flat=True)
-    )
     continued = {c.continues_id for c in courses if c.continues_id}
     busy = {c.referral_id for c in courses if c.is_open}
     return {
         c.pk
         for c in courses
-        if c.pk in agreed
+        if not c.is_open
+        and getattr(c, "maintenance_agreed", False)
         and c.pk not in continued
         and c.referral_id not in busy
         and c.referral.is_open
