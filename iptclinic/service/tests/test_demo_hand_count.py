@@ -71,4 +71,8 @@ def test_the_lists_behind_the_two_measures_name_the_people_counted(client, demo)
     )
     assert sorted(row.client.given_name for row in missed.context["rows"]) == ["Owen", "Priya"]
     waiting = client.get(reverse("service:figure"), {"period": "12", "figure": "waiting"})
-    assert sorted(row.client.given_name for row in waiting.context["rows"]) == ["Bea", "Jade", "Nadia"]
+    assert sorted(row.client.given_name for row in waiting.context["rows"]) == [
+        "Bea",
+        "Jade",
+        "Nadia",
+    ]
