@@ -81,7 +81,7 @@ class CaseloadRow:
 def open_courses(clients: QuerySet[Client]) -> QuerySet[Course]:
     # Only what the caseload shows: parsing every datetime of thousands of rows is the main cost.
     appointments = Appointment.objects.select_related("record").only(
-        "id", "course_id", "starts_at", "status", "record__id", "record__signed_at"
+        "id", "course_id", "starts_at", "status", "attendee", "record__id", "record__signed_at"
     )
     return (
         # The clients stay a subquery and the state leads an index: open courses are found
