@@ -7,7 +7,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from iptclinic.accounts.models import User
 from iptclinic.attention.models import Item
 from iptclinic.attention.services import sync_team
-from iptclinic.clients.models import Client, NeedsTold, RecordingConsent
+from iptclinic.clients.models import Carer, Client, NeedsTold, RecordingConsent
 from iptclinic.courses import services as course_services
 from iptclinic.courses.models import Addendum, SessionRequest
 from iptclinic.courses.requests import set_appointment_place
@@ -261,7 +261,19 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
     Action.objects.create(
         meeting=meeting, text="Send the leaflet.", due_on=course.start_date, item=action_item
     )
+    # IPT for adolescents (issue 14): a parent who may join sessions and be contacted.
+    carer = Carer.objects.create(
+        client=client,
+        name="Alex Example",
+        relationship="Dad",
+        phone="07700 900123",
+        involve_consent_on=course.start_date,
+        contact_consent_on=course.start_date,
+        recorded_by=therapist,
+        recorded_at=course.created_at,
+    )
     return {
+        "carer_id": carer.pk,
         "meeting_id": meeting.pk,
         "therapist_id": therapist.pk,
         "message_id": message.pk,

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from iptclinic.accounts.models import Role, Team, User, with_role
 from iptclinic.clients.models import Client, Referral
-from iptclinic.courses.models import Appointment, Course
+from iptclinic.courses.models import HELD_CONTRACT_SESSION, RISK_QUESTIONS, Appointment, Course
 from iptclinic.courses.selectors import OPEN_STATES
-from iptclinic.ipt.attendance import Attendance
+from iptclinic.ipt.attendance import Attendance, Attendee
 from iptclinic.ipt.instruments import PHQ9
 from iptclinic.ipt.safety_net import (
     AlertFacts,
@@ -101,6 +101,8 @@ def _sessions(course: Course, asked: dict[int, set[str]], item9: set[int]) -> tu
                 questionnaires=frozenset(asked.get(appointment.pk, ())),
                 risk_asked=appointment.pk in item9
                 or (record is not None and bool(record.suicidal_thoughts)),
+                attendee=Attendee(appointment.attendee),
+                risk_check_complete=record is not None and record.risk_check_complete,
             )
         )
     return tuple(sessions)
@@ -121,9 +123,11 @@ def team_facts(team: Team, now: datetime | None = None) -> TeamFacts:
         "course_id",
         "starts_at",
         "status",
+        "attendee",
         "record__id",
         "record__signed_at",
-        "record__suicidal_thoughts",
+        "record__risk_level",
+        *(f"record__{name}" for name, _ in RISK_QUESTIONS),
     )
     courses = list(
         Course.objects.filter(referral__client__team=team, state__in=OPEN_STATES)
@@ -177,9 +181,7 @@ def team_facts(team: Team, now: datetime | None = None) -> TeamFacts:
     for alert in alerts:
         care.setdefault(alert.client_id, care_team(alert.client, duty, lead))
 
-    attended = Appointment.objects.filter(
-        course__referral=OuterRef("pk"), status=Attendance.ATTENDED
-    )
+    attended = Appointment.objects.filter(HELD_CONTRACT_SESSION, course__referral=OuterRef("pk"))
     waiting = list(
         Referral.objects.filter(
             client__team=team,

@@ -178,6 +178,11 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "supervision.read": "Read a supervision meeting that discussed the client",
         "recording_consent.give": "Recorded the client's consent to recording sessions",
         "recording_consent.withdraw": "Recorded that the client withdrew consent to recording",
+        # IPT for adolescents (issue 14)
+        "carer.add": "Added a parent or carer of the client",
+        "carer.change": "Changed the details or consents of a parent or carer",
+        "appointment.attendee": "Changed who attends an appointment",
+        "appointment.carer_session": "Booked a session with a parent or carer",
         # Running the service
         "service.dashboard": "Looked at the service's figures for a period",
         "service.dashboard_csv": "Downloaded the service's figures for a period",
@@ -252,6 +257,9 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "subject_access_request": "Looked at a request for a copy of the whole record",
         "adherence": "Looked at the adherence ratings of a course",
         "adherence_rate": "Opened a session to rate adherence to IPT",
+        "carers": "Looked at the client's parents and carers",
+        "appointment_attendee": "Opened an appointment to change who attends",
+        "carer_session_new": "Opened a new session with a parent or carer",
     }
 )
 

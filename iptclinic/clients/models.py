@@ -317,3 +317,63 @@ class RecordingConsent(models.Model):
     @property
     def period(self) -> tuple[date, date | None]:
         return (self.given_on, self.withdrawn_on)
+
+
+class Carer(models.Model):
+    """A parent or carer of a young person, for IPT for adolescents (issue 14).
+
+    Recorded by the therapist with the young person's consent to involve them in sessions and,
+    separately, to contact them. Withdrawing a consent clears its day; the history keeps when it
+    stood. A carer has no login: the product never gives them the young person's notes.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="carers")
+    name = models.CharField(max_length=150)
+    relationship = models.CharField(
+        max_length=60, help_text="How the young person names them, for example Mum or Gran."
+    )
+    parental_responsibility = models.BooleanField("has parental responsibility", default=False)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    preferred_contact = models.CharField(
+        "preferred contact method",
+        max_length=10,
+        choices=ContactMethod.choices,
+        default=ContactMethod.PHONE,
+    )
+    involve_consent_on = models.DateField(
+        "consent to involve them given on",
+        null=True,
+        blank=True,
+        help_text="Empty while the young person has not agreed, or has withdrawn, that this "
+        "person joins sessions.",
+    )
+    contact_consent_on = models.DateField(
+        "consent to contact them given on",
+        null=True,
+        blank=True,
+        help_text="Empty while the young person has not agreed, or has withdrawn, that the team "
+        "contacts this person.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    history = kept_history()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship})"
+
+    @property
+    def may_involve(self) -> bool:
+        return self.involve_consent_on is not None
+
+    @property
+    def may_contact(self) -> bool:
+        return self.contact_consent_on is not None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import needs_views, recording_views, views
+from . import carer_views, needs_views, recording_views, views
 
 app_name = "clients"
 urlpatterns = [
@@ -23,4 +23,7 @@ urlpatterns = [
         recording_views.recording_consent,
         name="recording_consent",
     ),
+    # IPT for adolescents (issue 14): the young person's parents or carers
+    path("<int:client_id>/carers/", carer_views.carer_list, name="carers"),
+    path("<int:client_id>/carers/<int:carer_id>/", carer_views.carer_edit, name="carer_edit"),
 ]

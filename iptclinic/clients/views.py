@@ -120,9 +120,9 @@ def client_new(request: HttpRequest) -> HttpResponse:
 
 def _courses_with_timelines(client_id: int) -> list[Course]:
     # portal appointments (issue 11): how many requests the client sent about each one
-    appointments = Appointment.objects.select_related("record", "replacement", "replaces").annotate(
-        request_count=Count("session_requests")
-    )
+    appointments = Appointment.objects.select_related(
+        "record", "replacement", "replaces", "carer"
+    ).annotate(request_count=Count("session_requests"))
     return list(
         with_maintenance_agreed(Course.objects.filter(referral__client_id=client_id))
         .select_related("referral", "continues", "continued_by")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from iptclinic.clients.forms import DATE_ERRORS, DateInput
 from iptclinic.clients.models import Referral
+from iptclinic.ipt.attendance import ATTENDEE_LABELS, needs_carer
 from iptclinic.ipt.lifecycle import EARLY_END_REASON_LABELS, CourseState, EarlyEndReason
 from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
 from iptclinic.ipt.tasks import Task
@@ -337,3 +338,57 @@ class EndCourseForm(CheckedTextForm, forms.Form):
     def early_reason(self) -> EarlyEndReason | None:
         reason = self.cleaned_data.get("reason")
         return EarlyEndReason(reason) if reason and self.target == CourseState.ENDED_EARLY else None
+
+
+class CarerChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        agreed = "" if obj.may_involve else " (has not agreed to join)"
+        return f"{obj.name} ({obj.relationship}){agreed}"
+
+
+class AttendeeForm(CheckedTextForm, forms.Form):
+    """Who a planned appointment is with (IPT for adolescents, issue 14)."""
+
+    attendee = forms.ChoiceField(
+        label="Who attends",
+        choices=[(a.value, label) for a, label in ATTENDEE_LABELS.items()],
+    )
+    carer = CarerChoice(
+        label="Parent or carer",
+        queryset=None,
+        required=False,
+        empty_label="No parent or carer",
+        help_text="Only someone the young person has agreed may join.",
+    )
+
+    def __init__(self, *args: Any, carers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["carer"].queryset = carers
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("attendee") and needs_carer(data["attendee"]) and not data.get("carer"):
+            self.add_error("carer", "Choose the parent or carer who joins this session.")
+        return data
+
+
+class CarerSessionForm(CheckedTextForm, forms.Form):
+    """An extra session with a parent or carer alone (IPT for adolescents, issue 14)."""
+
+    on = forms.DateField(label="Date", widget=DateInput(), error_messages=DATE_ERRORS)
+    at = forms.TimeField(label="Time", widget=TimeInput(), error_messages=TIME_ERRORS)
+    carer = CarerChoice(
+        label="Parent or carer",
+        queryset=None,
+        empty_label=None,
+        help_text="Only someone the young person has agreed may join.",
+    )
+
+    def __init__(self, *args: Any, carers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["carer"].queryset = carers
+
+    def starts_at(self, time_zone: str) -> datetime:
+        return datetime.combine(
+            self.cleaned_data["on"], self.cleaned_data["at"], tzinfo=ZoneInfo(time_zone)
+        )

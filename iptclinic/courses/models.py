@@ -16,7 +16,15 @@ from django.utils import timezone
 
 from iptclinic.history.records import kept_history
 from iptclinic.ipt import risk_check
-from iptclinic.ipt.attendance import ATTENDANCE_LABELS, MISSED, Attendance, session_numbers
+from iptclinic.ipt.attendance import (
+    ATTENDANCE_LABELS,
+    ATTENDEE_LABELS,
+    MISSED,
+    Attendance,
+    Attendee,
+    counts_toward_contract,
+    session_numbers,
+)
 from iptclinic.ipt.lifecycle import (
     EARLY_END_REASON_LABELS,
     STATE_LABELS,
@@ -130,7 +138,10 @@ class Course(models.Model):
         query count flat however many courses a page shows.
         """
         appointments = sorted(self.appointments.all(), key=lambda a: (a.starts_at, a.pk))
-        numbers = session_numbers([Attendance(a.status) for a in appointments])
+        numbers = session_numbers(
+            [Attendance(a.status) for a in appointments],
+            [Attendee(a.attendee) for a in appointments],
+        )
         rows = [
             TimelineRow(
                 appointment=a,
@@ -188,6 +199,15 @@ class CourseTimeline:
     @cached_property
     def last_attended(self) -> TimelineRow | None:
         return self.attended_rows[-1] if self.attended_rows else None
+
+    @cached_property
+    def carer_sessions_held(self) -> int:
+        """Attended appointments with a parent or carer, alone or with the client."""
+        return sum(
+            1
+            for r in self.rows
+            if r.appointment.is_attended and r.appointment.attendee != Attendee.CLIENT
+        )
 
     @cached_property
     def current_phase(self) -> Phase:
@@ -295,6 +315,23 @@ class Appointment(models.Model):
         help_text="For a session by video: the link the client opens to join.",
     )
 
+    # IPT for adolescents (issue 14): who the session is with. A session with the parent or
+    # carer alone is an extra outside the contract (ipt.attendance.counts_toward_contract).
+    attendee = models.CharField(
+        "who attends",
+        max_length=20,
+        choices=[(a.value, label) for a, label in ATTENDEE_LABELS.items()],
+        default=Attendee.CLIENT.value,
+    )
+    carer = models.ForeignKey(
+        "clients.Carer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        help_text="The parent or carer who joins, when one does.",
+    )
+
     history = kept_history()
 
     class Meta:
@@ -315,6 +352,25 @@ class Appointment(models.Model):
     @property
     def is_missed(self) -> bool:
         return Attendance(self.status) in MISSED
+
+    @property
+    def counts_toward_contract(self) -> bool:
+        return counts_toward_contract(self.attendee)
+
+    @property
+    def is_carer_session(self) -> bool:
+        return self.attendee == Attendee.CARER
+
+    @property
+    def with_whom(self) -> str:
+        """ "Parent session: Mum", "With Mum and Jade" or "" for a session with the client alone;
+        ``carer`` and ``course.referral.client`` should be loaded by the caller."""
+        if self.attendee == Attendee.CLIENT:
+            return ""
+        who = self.carer.relationship if self.carer else "parent or carer"
+        if self.attendee == Attendee.CARER:
+            return f"Parent or carer session: {who}"
+        return f"With {who} and {self.course.referral.client.called}"
 
     @property
     def status_label(self) -> str:
@@ -462,3 +518,8 @@ class SessionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.made_at:%Y-%m-%d})"
+
+
+CONTRACT_ATTENDEES = [a.value for a in Attendee if counts_toward_contract(a)]
+HELD_CONTRACT_SESSION = models.Q(status=Attendance.ATTENDED, attendee__in=CONTRACT_ATTENDEES)
+"""An attended appointment that is a session of the contract, for queries that count them."""

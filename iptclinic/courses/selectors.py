@@ -25,12 +25,11 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from iptclinic.clients.models import Client, Referral
-from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.lifecycle import CourseState
 from iptclinic.ipt.phases import ENDING_PROMPT_LABELS, EndingPrompt, Phase, ending_prompt
 from iptclinic.ipt.variants import Variant, variant_config
 
-from .models import Appointment, Course, CourseTimeline
+from .models import HELD_CONTRACT_SESSION, Appointment, Course, CourseTimeline
 
 OPEN_STATES = [CourseState.REFERRED, CourseState.ACTIVE]
 ENDED_STATES = [CourseState.COMPLETED, CourseState.ENDED_EARLY]
@@ -82,7 +81,7 @@ class CaseloadRow:
 def open_courses(clients: QuerySet[Client]) -> QuerySet[Course]:
     # Only what the caseload shows: parsing every datetime of thousands of rows is the main cost.
     appointments = Appointment.objects.select_related("record").only(
-        "id", "course_id", "starts_at", "status", "record__id", "record__signed_at"
+        "id", "course_id", "starts_at", "status", "attendee", "record__id", "record__signed_at"
     )
     return (
         # The clients stay a subquery and the state leads an index: open courses are found
@@ -190,7 +189,7 @@ def with_current_phase(courses: QuerySet[Course]) -> QuerySet[Course]:
     The ranges come from each variant's row in ``ipt.variants``; a test holds this equal to the
     timeline for every variant.
     """
-    attended = Appointment.objects.filter(course=OuterRef("pk"), status=Attendance.ATTENDED)
+    attended = Appointment.objects.filter(HELD_CONTRACT_SESSION, course=OuterRef("pk"))
     count = attended.order_by().values("course").annotate(n=Count("id")).values("n")
     last_day = attended.order_by("-starts_at").annotate(
         day=TruncDate("starts_at", tzinfo=timezone.get_current_timezone())

@@ -20,7 +20,7 @@ from iptclinic.audit import services as audit
 from iptclinic.clients.models import Referral
 from iptclinic.endings.completion import completion_problem
 from iptclinic.history.services import bulk_update_kept, save_with_reason
-from iptclinic.ipt.attendance import MISSED, Attendance
+from iptclinic.ipt.attendance import MISSED, Attendance, Attendee, needs_carer
 from iptclinic.ipt.lifecycle import CourseState, EarlyEndReason, check_transition
 from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
 from iptclinic.ipt.tasks import raises_the_ending
@@ -31,7 +31,14 @@ from iptclinic.measures.models import RiskAlert
 from iptclinic.measures.services import MeasureError, raise_risk_check_alert, review_alert
 from iptclinic.reports.services import refresh_outcomes
 
-from .models import Addendum, Appointment, ContractChange, Course, SessionRecord
+from .models import (
+    HELD_CONTRACT_SESSION,
+    Addendum,
+    Appointment,
+    ContractChange,
+    Course,
+    SessionRecord,
+)
 from .schedule import week_after, weekly_slots
 from .signing import risk_signals, signing_problems
 
@@ -196,8 +203,12 @@ def set_attendance(appointment: Appointment, *, actor: User, status: Attendance)
         raise CourseRuleError(
             "This appointment has been rebooked; change the replacement appointment instead."
         )
-    if status == Attendance.ATTENDED and appointment.status != Attendance.ATTENDED:
-        attended = course.appointments.filter(status=Attendance.ATTENDED).count()
+    if (
+        status == Attendance.ATTENDED
+        and appointment.status != Attendance.ATTENDED
+        and appointment.counts_toward_contract
+    ):
+        attended = course.appointments.filter(HELD_CONTRACT_SESSION).count()
         if attended >= course.contracted_sessions:
             raise CourseRuleError(
                 f"All {course.contracted_sessions} contracted sessions have taken place. "
@@ -255,6 +266,8 @@ def rebook(
         starts_at=starts_at,
         replaces=appointment,
         duration_minutes=appointment.duration_minutes,
+        attendee=appointment.attendee,
+        carer=appointment.carer,
     )
     audit.record(
         actor=actor,
@@ -264,6 +277,76 @@ def rebook(
         detail={"replaces": appointment.pk},
     )
     return replacement
+
+
+def _carer_for_session(course: Course, attendee: Attendee, carer_id: int | None) -> Any:
+    """The carer who joins, checked: theirs, and agreed to by the young person (H-138)."""
+    from iptclinic.clients.models import Carer
+
+    if not needs_carer(attendee):
+        return None
+    client = course.referral.client
+    if carer_id is None:
+        raise CourseRuleError("Choose the parent or carer who joins this session.")
+    carer = Carer.objects.filter(pk=carer_id, client=client).first()
+    if carer is None:
+        raise CourseRuleError("Choose one of the parents or carers recorded for this client.")
+    if not carer.may_involve:
+        raise CourseRuleError(
+            f"{client.called} has not agreed that {carer.name} joins sessions. Record their "
+            "consent on the parents and carers page first."
+        )
+    return carer
+
+
+@transaction.atomic
+def set_attendee(
+    appointment: Appointment, *, actor: User, attendee: Attendee, carer_id: int | None = None
+) -> Appointment:
+    """Say who a planned appointment is with: the client, the client and a parent or carer, or
+    the parent or carer alone. A parent or carer needs the young person's consent to join."""
+    course = Course.objects.select_related("referral__client").get(pk=appointment.course_id)
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    _ensure_open(course)
+    if not appointment.is_planned:
+        raise CourseRuleError("Who attends can be changed only before the session.")
+    carer = _carer_for_session(course, attendee, carer_id)
+    previous = appointment.attendee
+    appointment.attendee = attendee
+    appointment.carer = carer
+    save_with_reason(appointment, actor=actor)
+    audit.record(
+        actor=actor,
+        action="appointment.attendee",
+        client=course.referral.client,
+        obj=appointment,
+        detail={"from": previous, "to": str(attendee), "carer": carer.pk if carer else None},
+    )
+    return appointment
+
+
+@transaction.atomic
+def book_carer_session(
+    course: Course, *, actor: User, starts_at: datetime, carer_id: int | None
+) -> Appointment:
+    """Book an extra session with a parent or carer alone: it uses none of the contract."""
+    course = Course.objects.select_related("referral__client").select_for_update().get(pk=course.pk)
+    _ensure_open(course)
+    if starts_at < timezone.now():
+        raise CourseRuleError("A new appointment cannot be in the past.")
+    carer = _carer_for_session(course, Attendee.CARER, carer_id)
+    appointment = Appointment(
+        course=course, starts_at=starts_at, attendee=Attendee.CARER, carer=carer
+    )
+    save_with_reason(appointment, actor=actor)
+    audit.record(
+        actor=actor,
+        action="appointment.carer_session",
+        client=course.referral.client,
+        obj=appointment,
+        detail={"carer": carer.pk},
+    )
+    return appointment
 
 
 @transaction.atomic
@@ -277,7 +360,7 @@ def change_contract(
         validate_contract_length(contracted_sessions, course.variant_enum)
     except ContractLengthError as error:
         raise CourseRuleError(str(error)) from None
-    attended = course.appointments.filter(status=Attendance.ATTENDED).count()
+    attended = course.appointments.filter(HELD_CONTRACT_SESSION).count()
     if contracted_sessions < attended:
         raise CourseRuleError(
             f"{attended} sessions have already taken place; the contract cannot be shorter."
@@ -290,7 +373,11 @@ def change_contract(
     previous = course.contracted_sessions
     if contracted_sessions == previous:
         return course
-    live = list(course.appointments.exclude(status__in=list(MISSED)).order_by("starts_at"))
+    live = list(
+        course.appointments.exclude(status__in=list(MISSED))
+        .exclude(attendee=Attendee.CARER)
+        .order_by("starts_at")
+    )
     if contracted_sessions > previous:
         last = (
             course.appointments.order_by("-starts_at").values_list("starts_at", flat=True).first()
@@ -536,8 +623,10 @@ def end_course(
         raise CourseRuleError("The end date cannot be in the future.")
     if ended_on < course.start_date:
         raise CourseRuleError("The end date cannot be before the course started.")
-    attended = course.appointments.filter(status=Attendance.ATTENDED)
-    last_attended = attended.order_by("-starts_at").first()
+    attended = course.appointments.filter(HELD_CONTRACT_SESSION)
+    last_attended = (
+        course.appointments.filter(status=Attendance.ATTENDED).order_by("-starts_at").first()
+    )
     if last_attended and ended_on < _local_date(last_attended.starts_at):
         raise CourseRuleError("The end date cannot be before the last attended session.")
     if target == CourseState.COMPLETED and attended.count() < course.contracted_sessions:

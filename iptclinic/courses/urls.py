@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import course, maintenance, records
+from .views import carer_sessions, course, maintenance, records
 
 app_name = "courses"
 urlpatterns = [
@@ -24,4 +24,15 @@ urlpatterns = [
     path("appointments/<int:appointment_id>/record/", records.session_record, name="record"),
     path("records/<int:record_id>/sign/", records.record_sign, name="sign"),
     path("records/<int:record_id>/addenda/", records.record_addendum, name="addendum"),
+    # IPT for adolescents (issue 14): parent or carer sessions
+    path(
+        "appointments/<int:appointment_id>/attendee/",
+        carer_sessions.appointment_attendee,
+        name="attendee",
+    ),
+    path(
+        "courses/<int:course_id>/carer-sessions/new/",
+        carer_sessions.carer_session_new,
+        name="carer_session_new",
+    ),
 ]

@@ -137,7 +137,7 @@ _MANUAL_LABELS: Mapping[ProblemArea, str] = MappingProxyType(
 )
 
 # ipt-method.md §8.1 DISPLAY_LABELS; LEAFLET uses the seed leaflet's own words [S1]. IPT_ED has
-# no row in §8.1; it follows the manual names, as the IPT-ED sources do [S13].
+# no row in §8.1; it follows the manual names, as the IPT-ED sources do [S13]; IPT_A too.
 _DISPLAY_LABELS: Mapping[Variant, Mapping[ProblemArea, str]] = MappingProxyType(
     {
         Variant.LEAFLET: MappingProxyType(
@@ -175,6 +175,9 @@ _DISPLAY_LABELS: Mapping[Variant, Mapping[ProblemArea, str]] = MappingProxyType(
         ),
         # Maintenance IPT (issue 14) uses the manual's names, whichever course it continues.
         Variant.IPT_M: _MANUAL_LABELS,
+        # IPT-A keeps the four areas of the adult manual (ipt-method.md §1.6 row IPT_A [S11]);
+        # UNVERIFIED: the manual's names rather than any adolescent wording.
+        Variant.IPT_A: _MANUAL_LABELS,
     }
 )
 

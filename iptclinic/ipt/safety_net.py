@@ -32,11 +32,11 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from iptclinic.ipt.attendance import Attendance
+from iptclinic.ipt.attendance import Attendance, Attendee, counts_toward_contract
 from iptclinic.ipt.instruments import INSTRUMENTS
 from iptclinic.ipt.measure_schedule import Frequency, due_at_session
 from iptclinic.ipt.phases import ending_must_be_raised_by
-from iptclinic.ipt.variants import Variant
+from iptclinic.ipt.variants import Variant, variant_config
 from iptclinic.ipt.working_days import WorkingWeek
 
 
@@ -241,6 +241,9 @@ class Session:
     risk_asked: bool = False
     """PHQ-9 item 9 answered in this session, or the risk check's question about suicidal
     thoughts answered in its record (R12, R13)."""
+    attendee: Attendee = Attendee.CLIENT
+    risk_check_complete: bool = False
+    """Every question of the record's risk check answered and a level chosen."""
 
 
 @dataclass(frozen=True)
@@ -315,7 +318,7 @@ def _day(moment: datetime, week: WorkingWeek) -> str:
 def _numbered(sessions: Sequence[Session]) -> Iterator[tuple[int, Session]]:
     number = 0
     for session in sessions:
-        if session.status is Attendance.ATTENDED:
+        if session.status is Attendance.ATTENDED and counts_toward_contract(session.attendee):
             number += 1
             yield number, session
 
@@ -555,7 +558,15 @@ def session_measure_needs(
 ) -> list[Need]:
     """After the session's working day: questionnaires due by the team's schedule but not
     recorded (decisions §12), and the risk question not answered at all (R12, R13: asked at
-    every attended session, whatever the questionnaire schedule)."""
+    every attended session, whatever the questionnaire schedule).
+
+    A variant can ask for more at every session with the client (IPT for adolescents: a mood
+    measure and a completed risk check every week, ipt-method.md §1 I-3 [S11]): its
+    ``weekly_measures`` are wanted whatever the schedule, and with ``weekly_risk_check_required``
+    the record's whole risk check must be completed, not only the question about suicidal
+    thoughts. A parent or carer session without the client has no session number and needs
+    neither."""
+    config = variant_config(course.variant)
     needs = []
     horizon = now - timedelta(days=settings.look_back_days)
     for number, session in _numbered(course.sessions):
@@ -566,7 +577,8 @@ def session_measure_needs(
             continue
         due = week.within_working_days(session.starts_at, settings.questionnaires_within_days)
         when = _day(session.starts_at, week)
-        wanted = due_at_session(number, max(course.contracted, number), course.schedule)
+        wanted = list(due_at_session(number, max(course.contracted, number), course.schedule))
+        wanted += [code for code in config.weekly_measures if code not in wanted]
         missing = [
             INSTRUMENTS[code].short_name for code in wanted if code not in session.questionnaires
         ]
@@ -582,7 +594,20 @@ def session_measure_needs(
                     appointment_id=session.appointment_id,
                 )
             )
-        if not session.risk_asked:
+        if config.weekly_risk_check_required and not session.risk_check_complete:
+            needs.append(
+                _therapist_need(
+                    course,
+                    NeedKind.RISK_NOT_ASKED,
+                    f"risk_unasked:{session.appointment_id}",
+                    f"Complete the risk check of session {number} ({when}): it is needed "
+                    "every week in this course",
+                    day_over,
+                    due,
+                    appointment_id=session.appointment_id,
+                )
+            )
+        elif not session.risk_asked:
             needs.append(
                 _therapist_need(
                     course,
@@ -627,7 +652,7 @@ def no_appointment_needs(
     course: CourseFacts, now: datetime, settings: SafetyNetSettings, week: WorkingWeek
 ) -> list[Need]:
     """An open course with contracted sessions still to hold and none booked."""
-    attended = sum(1 for s in course.sessions if s.status is Attendance.ATTENDED)
+    attended = sum(1 for _ in _numbered(course.sessions))
     if attended >= course.contracted or _next_planned(course, now) is not None:
         return []
     past = [s.starts_at for s in course.sessions if s.starts_at <= now]

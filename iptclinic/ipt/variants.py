@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -23,6 +24,7 @@ class Variant(StrEnum):
     IPT_ED = "ipt_ed"
     IPC = "ipc"
     IPT_M = "ipt_m"
+    IPT_A = "ipt_a"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,16 @@ class VariantConfig:
     slot_minutes_range: tuple[int, int] | None = None
     weeks_between_sessions: int = 1
     continues_a_course: bool = False
+    # Added for IPT for adolescents (issue 14); defaults keep every other row as it was.
+    carer_sessions_expected: int = 0
+    """Parent or carer sessions a course usually includes, on top of the contract."""
+    weekly_risk_check_required: bool = False
+    """Every session with the client needs a completed risk check in its record."""
+    weekly_measures: tuple[str, ...] = ()
+    """Questionnaire codes recorded at every session with the client, whatever the team's
+    schedule says."""
+    age_range: tuple[int, int] | None = None
+    """The ages (in whole years, inclusive) the variant is meant for; None for any age."""
 
     def __post_init__(self) -> None:
         # A bad row would silently give a course with no middle phase; refuse it at import.
@@ -79,6 +91,10 @@ class VariantConfig:
             raise ValueError(f"{self.variant}: a chosen slot length is the session length")
         if self.weeks_between_sessions < 1:
             raise ValueError(f"{self.variant}: sessions need at least a week between them")
+        if self.carer_sessions_expected < 0:
+            raise ValueError(f"{self.variant}: parent or carer sessions cannot be negative")
+        if self.age_range is not None and not 0 <= self.age_range[0] <= self.age_range[1]:
+            raise ValueError(f"{self.variant}: the age range is inconsistent")
 
     @property
     def label(self) -> str:
@@ -250,6 +266,34 @@ _VARIANT_ROWS = (
         weeks_between_sessions=4,
         continues_a_course=True,
     ),
+    VariantConfig(
+        variant=Variant.IPT_A,
+        name="IPT for adolescents",
+        short_name="IPT for adolescents",
+        min_sessions=12,
+        max_sessions=16,
+        default_sessions=12,
+        initial_sessions=4,
+        ending_sessions=4,
+        ending_prompt_before=4,
+        ending_deadline_before=2,
+        session_minutes=45,
+        grief_requires_death=True,
+        deficits_allowed=True,
+        source=(
+            "ipt-method.md §1.6 row IPT_A [S11], §1 I-3: 12 weeks (12–16 at Columbia and Liverpool), "
+            "35–50 minutes, parent sessions 1–3 (ACF; 3 at Liverpool), suicidality monitored every "
+            "week. UNVERIFIED (product choices): default 12 sessions; phases 1–4 / 5–8 / "
+            "9–12 from Mufson's 12-week model ('commonly 1–4' initial), the last four as the "
+            "ending for longer contracts; 45-minute sessions; 3 parent or carer sessions "
+            "expected, held as extras outside the contract; PHQ-9 as the weekly mood measure (the "
+            "product has no adolescent form such as the PHQ-A or MFQ); ages 12–18."
+        ),
+        carer_sessions_expected=3,
+        weekly_risk_check_required=True,
+        weekly_measures=("phq9",),
+        age_range=(12, 18),
+    ),
 )
 
 VARIANTS: Mapping[Variant, VariantConfig] = MappingProxyType(
@@ -302,6 +346,25 @@ def session_length(variant: Variant | str, slot_minutes: int) -> int:
     if config.slot_minutes_range:
         return slot_minutes
     return min(config.session_minutes, slot_minutes)
+
+
+def age_in_years(date_of_birth: date, on: date) -> int:
+    """Whole years of age on a day."""
+    before_birthday = (on.month, on.day) < (date_of_birth.month, date_of_birth.day)
+    return on.year - date_of_birth.year - before_birthday
+
+
+def age_outside_range(variant: Variant | str, date_of_birth: date, on: date) -> int | None:
+    """The person's age on ``on`` when the variant is meant for other ages, else None.
+
+    A warning, not a refusal: the therapist may still choose the variant (IPT-A's ages are
+    UNVERIFIED; see the row's ``source``).
+    """
+    ages = variant_config(variant).age_range
+    if ages is None:
+        return None
+    age = age_in_years(date_of_birth, on)
+    return None if ages[0] <= age <= ages[1] else age
 
 
 def variant_config(variant: Variant | str) -> VariantConfig:

@@ -56,7 +56,9 @@ def client_letters(request: HttpRequest, client_id: int) -> HttpResponse:
         Course.objects.filter(referral__client=client).prefetch_related(
             Prefetch(
                 "appointments",
-                queryset=Appointment.objects.only("id", "course_id", "starts_at", "status"),
+                queryset=Appointment.objects.only(
+                    "id", "course_id", "starts_at", "status", "attendee"
+                ),
             )
         )
     )

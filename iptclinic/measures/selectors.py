@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from iptclinic.accounts.models import Team, User
 from iptclinic.clients.access import visible_clients
 from iptclinic.clients.models import EATING_DISORDERS, Client, Referral
-from iptclinic.courses.models import Appointment, Course
+from iptclinic.courses.models import CONTRACT_ATTENDEES, HELD_CONTRACT_SESSION, Appointment, Course
 from iptclinic.courses.selectors import OPEN_STATES
 from iptclinic.ipt.attendance import Attendance
 from iptclinic.ipt.instruments import GAD7, INSTRUMENTS, PHQ9, Instrument
@@ -170,7 +170,13 @@ def referral_results(referrals: Iterable[Referral]) -> list[ReferralResult]:
     for referral_id, state, ended_on, attended in (
         Course.objects.filter(referral_id__in=ids)
         .annotate(
-            attended=Count("appointments", filter=Q(appointments__status=Attendance.ATTENDED))
+            attended=Count(
+                "appointments",
+                filter=Q(
+                    appointments__status=Attendance.ATTENDED,
+                    appointments__attendee__in=CONTRACT_ATTENDEES,
+                ),
+            )
         )
         .values_list("referral_id", "state", "ended_on", "attended")
     ):
@@ -265,7 +271,9 @@ def client_measures(client: Client) -> ClientMeasures:
     ]
     facts: dict[int, list[CourseFacts]] = defaultdict(list)
     for course in courses:
-        attended = sum(1 for a in course.appointments.all() if a.status == Attendance.ATTENDED)
+        attended = sum(
+            1 for a in course.appointments.all() if a.is_attended and a.counts_toward_contract
+        )
         facts[course.referral_id].append(CourseFacts(course.state, course.ended_on, attended))
     results = [
         referral_result(
@@ -337,12 +345,14 @@ class DueQuestionnaire:
 
 
 def next_planned_session(client: Client, now: datetime | None = None) -> Appointment | None:
-    """The client's next planned appointment that has not started yet."""
+    """The client's next planned session that has not started yet (a parent or carer session
+    without them is not theirs to prepare for)."""
     return (
         Appointment.objects.filter(
             course__referral__client=client,
             status=Attendance.PLANNED,
             starts_at__gt=now or timezone.now(),
+            attendee__in=CONTRACT_ATTENDEES,
         )
         .select_related("course")
         .order_by("starts_at", "id")
@@ -362,7 +372,7 @@ def portal_due(client: Client, now: datetime | None = None) -> list[DueQuestionn
     if appointment is None or not is_open(now, appointment.starts_at):
         return []
     course = appointment.course
-    attended = course.appointments.filter(status=Attendance.ATTENDED).count()
+    attended = course.appointments.filter(HELD_CONTRACT_SESSION).count()
     done = set(
         QuestionnaireResponse.objects.filter(appointment=appointment).values_list(
             "instrument", flat=True

@@ -135,7 +135,8 @@ def sessions_of(client: Client) -> Sessions:
     if course is None:
         return Sessions(course=None, lines=[], stage_words="")
     now = timezone.now()
-    appointments = list(course.appointments.all())
+    # A parent or carer session without the young person is not one of their sessions.
+    appointments = [a for a in course.appointments.all() if a.counts_toward_contract]
     to_come = [course.is_open and a.is_planned and a.starts_at >= now for a in appointments]
     numbers = portal_numbers(
         [(Attendance(a.status), c) for a, c in zip(appointments, to_come, strict=True)],
@@ -151,7 +152,7 @@ def sessions_of(client: Client) -> Sessions:
         )
         for a, n, c in zip(appointments, numbers, to_come, strict=True)
     ]
-    attended = sum(1 for a in appointments if a.is_attended)
+    attended = sum(1 for a in appointments if a.is_attended and a.counts_toward_contract)
     stage = course_stage_words(
         attended,
         course.contracted_sessions,

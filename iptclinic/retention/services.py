@@ -31,6 +31,7 @@ ERASED = frozenset(
         "accounts.PortalInvitation",
         "attention.Item",
         "clients.Allocation",
+        "clients.Carer",
         "clients.NeedsTold",
         "clients.RecordingConsent",
         "clients.Referral",

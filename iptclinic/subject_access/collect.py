@@ -27,7 +27,14 @@ from django.utils.text import capfirst
 
 from iptclinic.accounts.models import Role, User
 from iptclinic.audit.models import AuditEvent
-from iptclinic.clients.models import Allocation, Client, NeedsTold, RecordingConsent, Referral
+from iptclinic.clients.models import (
+    Allocation,
+    Carer,
+    Client,
+    NeedsTold,
+    RecordingConsent,
+    Referral,
+)
 from iptclinic.courses.models import (
     Addendum,
     Appointment,
@@ -367,6 +374,8 @@ SECTIONS: tuple[Section, ...] = (
         RecordingConsent,
         _for_client(RecordingConsent, "client", "given_on"),
     ),
+    # IPT for adolescents (issue 14): parents and carers, with the consents to involve and contact.
+    Section("carers", "Parents and carers", Carer, _for_client(Carer, "client", "recorded_at")),
     Section(
         "supervision_discussions",
         "Discussed in clinical supervision",
@@ -684,6 +693,19 @@ def _consents(sections: Iterable[Row]) -> Row:
                     "consent": f"To sharing the relapse plan with {who}".strip(),
                     "given": True,
                     "on": ending.get("share_consent_on"),
+                }
+            )
+    for carer in by_key.get("carers", []):
+        who = f"{carer.get('name') or ''} ({carer.get('relationship') or ''})"
+        for name, words in (
+            ("involve_consent_on", "To involving {who} in sessions"),
+            ("contact_consent_on", "To the team contacting {who}"),
+        ):
+            rows.append(
+                {
+                    "consent": words.format(who=who),
+                    "given": bool(carer.get(name)),
+                    "on": carer.get(name),
                 }
             )
     for consent in by_key.get("recording_consents", []):

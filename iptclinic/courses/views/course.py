@@ -17,6 +17,7 @@ from iptclinic.audit.services import record_list_view
 from iptclinic.audit.views import record_view
 from iptclinic.clients.access import can_edit_clinical_record, client_for, visible_clients
 from iptclinic.ipt.attendance import Attendance
+from iptclinic.ipt.variants import age_outside_range, variant_config
 from iptclinic.measures.models import RiskAlert
 from iptclinic.measures.selectors import caseload_alerts, duty_alerts
 
@@ -113,6 +114,15 @@ def course_new(request: HttpRequest, client_id: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, "The course is open and its appointments are booked.")
+            age = age_outside_range(data["variant"], client.date_of_birth, data["start_date"])
+            if age is not None:
+                config = variant_config(data["variant"])
+                low, high = config.age_range or (0, 0)
+                messages.warning(
+                    request,
+                    f"{client.called} is {age}. {config.name} is meant for ages {low} to "
+                    f"{high}: check it is the right kind of IPT.",
+                )
             return redirect("clients:detail", client.pk)
     record_view(request, client, "course_new")
     return render(request, "courses/course_new.html", {"client": client, "form": form})
@@ -125,7 +135,7 @@ def _timeline_fragment(request: HttpRequest, course: Course, error: str = "") ->
             Prefetch(
                 "appointments",
                 queryset=Appointment.objects.select_related(
-                    "record", "replacement", "replaces"
+                    "record", "replacement", "replaces", "carer"
                 ).annotate(request_count=Count("session_requests")),
             )
         )

@@ -7,7 +7,7 @@ Every person here is invented; NHS numbers come from the 999 range that is never
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from iptclinic.accounts.mfa import totp_secret
 from iptclinic.accounts.models import Role, Team, User
 from iptclinic.clients import services as client_services
+from iptclinic.clients.carers import save_carer
 from iptclinic.clients.models import Client, PresentingProblem
 from iptclinic.courses import services as course_services
 from iptclinic.courses.models import Course, RiskLevel
@@ -23,10 +24,11 @@ from iptclinic.courses.requests import set_appointment_place
 from iptclinic.endings import services as ending_services
 from iptclinic.inventory.demo import add_demo_initial_phase
 from iptclinic.inventory.sharing import set_shared
-from iptclinic.ipt.attendance import Attendance
+from iptclinic.ipt.attendance import Attendance, Attendee
 from iptclinic.ipt.lifecycle import CourseState
 from iptclinic.ipt.my_therapy import SharedItem
 from iptclinic.ipt.nhs_number import check_digit
+from iptclinic.ipt.variants import Variant
 from iptclinic.lib.demo import DemoCommand
 
 DEMO_PASSWORD = "ipt-demo-2026"  # noqa: S105 - invented demo accounts, printed on purpose
@@ -288,6 +290,65 @@ class Command(DemoCommand):
                 self._portal(client, staff["tess"])
                 self._adherence(client, staff["tess"], sam)
         self._supervision(sam, staff["tess"], today)
+        self._adolescent(team, staff["tess"], today)
+
+    def _adolescent(self, team: Team, tess: User, today: date) -> None:
+        """IPT for adolescents (issue 14): Jade, 15, starts IPT-A in two days. Her mum may join
+        sessions and be contacted; a parent session is booked the day before Jade's first
+        session, and Jade's fourth session is with her mum too."""
+        jade = client_services.register_client(
+            actor=tess,
+            therapist=tess,
+            details={
+                "given_name": "Jade",
+                "family_name": "Okafor-Reid",
+                "date_of_birth": date(today.year - 15, 2, 9),
+                "nhs_number": demo_nhs_number(200_000),
+                "address": "200 Example Street\nExampletown",
+                "postcode": "EX1 9ZZ",
+                "gp_practice": "Mill Lane Surgery",
+                "gp_address": "3 Mill Lane\nExampletown EX1 2AC",
+            },
+            referral={
+                "received_on": today - timedelta(weeks=3),
+                "referrer": "School nurse, Exampletown Academy",
+                "reason": "Low mood since moving school; arguing with her mum.",
+                "presenting_problem": PresentingProblem.DEPRESSION,
+            },
+        )
+        mum = save_carer(
+            jade,
+            actor=tess,
+            values={
+                "name": "Grace Okafor-Reid",
+                "relationship": "Mum",
+                "parental_responsibility": True,
+                "phone": "07700 900200",
+                "preferred_contact": "text",
+                "involve_consent_on": today - timedelta(days=7),
+                "contact_consent_on": today - timedelta(days=7),
+            },
+        )
+        start = today + timedelta(days=2)
+        course = course_services.open_course(
+            jade.referrals.get(),
+            actor=tess,
+            contracted_sessions=12,
+            start_date=start,
+            weekday=start.weekday(),
+            session_time=time(16, 0),
+            variant=Variant.IPT_A,
+        )
+        course_services.book_carer_session(
+            course,
+            actor=tess,
+            starts_at=timezone.make_aware(datetime.combine(start - timedelta(days=1), time(17, 0))),
+            carer_id=mum.pk,
+        )
+        fourth = course.appointments.order_by("starts_at")[3]
+        course_services.set_attendee(
+            fourth, actor=tess, attendee=Attendee.CLIENT_AND_CARER, carer_id=mum.pk
+        )
 
     def _supervision(self, sam: User, tess: User, today: date) -> None:
         """Supervision (issue 13): Cara consented to recording before her first session; Sam met
