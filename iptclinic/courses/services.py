@@ -336,7 +336,11 @@ def book_carer_session(
         raise CourseRuleError("A new appointment cannot be in the past.")
     carer = _carer_for_session(course, Attendee.CARER, carer_id)
     appointment = Appointment(
-        course=course, starts_at=starts_at, attendee=Attendee.CARER, carer=carer
+        course=course,
+        starts_at=starts_at,
+        duration_minutes=course.slot_minutes,
+        attendee=Attendee.CARER,
+        carer=carer,
     )
     save_with_reason(appointment, actor=actor)
     audit.record(
