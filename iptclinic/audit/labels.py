@@ -61,6 +61,10 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         # Adherence ratings (issue 13): feedback between a therapist and their supervisor
         "adherence.rate": "Rated adherence to IPT in a session",
         "adherence.update": "Changed their adherence rating of a session",
+        # The eating log of IPT for eating disorders (issue 14)
+        "eating_log.record": "Recorded eating episodes in the eating log",
+        "eating_log.update": "Corrected an entry in the eating log",
+        "eating_settings.change": "Changed the team's eating log settings",
         "session_record.update": "Changed a session record",
         "session_record.sign": "Signed a session record",
         "session_record.addendum": "Added a note to a signed session record",
@@ -250,6 +254,7 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "subject_access_request": "Looked at a request for a copy of the whole record",
         "adherence": "Looked at the adherence ratings of a course",
         "adherence_rate": "Opened a session to rate adherence to IPT",
+        "eating_log": "Looked at the eating log of a course",
     }
 )
 

@@ -48,6 +48,11 @@ class VariantConfig:
     grief_requires_death: bool
     deficits_allowed: bool
     source: str
+    # Issue 14 item 5 (IPT-ED): the words for "symptoms" where the timeline asks whether they got
+    # worse after an event and where the focus reasons speak of it, so that an eating-disorder
+    # course reads the same fact (``LifeEvent.symptoms_worsened``) as eating symptoms.
+    symptoms_noun: str = "symptoms"
+    illness_noun: str = "the low mood"
 
     def __post_init__(self) -> None:
         # A bad row would silently give a course with no middle phase; refuse it at import.
@@ -59,6 +64,11 @@ class VariantConfig:
             raise ValueError(f"{self.variant}: the shortest course would have no middle phase")
         if not 1 <= self.ending_deadline_before <= self.ending_prompt_before:
             raise ValueError(f"{self.variant}: the ending prompt must come before its deadline")
+
+    @property
+    def worsened_label(self) -> str:
+        """The timeline's question whether the symptoms got worse after an event."""
+        return f"{self.symptoms_noun[:1].upper()}{self.symptoms_noun[1:]} got worse after this"
 
     @property
     def label(self) -> str:
@@ -173,8 +183,12 @@ _VARIANT_ROWS = (
         source=(
             "ipt-method.md §1.6 rows IPT_ED_F/IPT_ED_W [S13]: 15–20 × 50 min, initial 3–4 "
             "(Fairburn) or 1–5 (Wilfley), ending 4–5 (Wilfley). UNVERIFIED: one row for both "
-            "styles with initial 4 and ending 4, default 20 (the 2015 trial's dose)."
+            "styles with initial 4 and ending 4, default 20 (the 2015 trial's dose). Symptoms "
+            "on the timeline are the eating-disorder symptoms (§3.5, Wilfley IPT-ED links events "
+            "to eating symptoms)."
         ),
+        symptoms_noun="eating problems",
+        illness_noun="the eating problems",
     ),
     VariantConfig(
         variant=Variant.IPC,

@@ -36,6 +36,7 @@ from iptclinic.courses.models import (
     SessionRecord,
     SessionRequest,
 )
+from iptclinic.eating.models import EatingLogEntry
 from iptclinic.endings.models import EndingRecord
 from iptclinic.history.registry import BY_KIND, KEPT, Kept
 from iptclinic.history.selectors import user_fields, versions_of
@@ -352,6 +353,12 @@ SECTIONS: tuple[Section, ...] = (
         "Ending of therapy",
         EndingRecord,
         _for_client(EndingRecord, "course__referral__client"),
+    ),
+    Section(
+        "eating_log",
+        "Eating log",
+        EatingLogEntry,
+        _for_client(EatingLogEntry, "course__referral__client", "appointment__starts_at"),
     ),
     Section("letters", "Letters sent", IssuedLetter, _letters, adds=_letter_text),
     Section(

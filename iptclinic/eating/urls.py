@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "eating"
+urlpatterns = [
+    path("courses/<int:course_id>/eating-log/", views.course_log, name="log"),
+    path("eating-log/settings/", views.team_settings, name="settings"),
+]
