@@ -65,6 +65,9 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "eating_log.record": "Recorded eating episodes in the eating log",
         "eating_log.update": "Corrected an entry in the eating log",
         "eating_settings.change": "Changed the team's eating log settings",
+        "eating_measure.load": "Loaded a licensed eating-disorder questionnaire for the team",
+        "eating_measure.replace": "Replaced an unanswered eating-disorder questionnaire",
+        "eating_measure.record": "Recorded an eating-disorder questionnaire",
         "session_record.update": "Changed a session record",
         "session_record.sign": "Signed a session record",
         "session_record.addendum": "Added a note to a signed session record",
@@ -255,6 +258,7 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "adherence": "Looked at the adherence ratings of a course",
         "adherence_rate": "Opened a session to rate adherence to IPT",
         "eating_log": "Looked at the eating log of a course",
+        "eating_measure": "Opened an eating-disorder questionnaire to record it",
     }
 )
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from iptclinic.accounts.models import User
+from iptclinic.accounts.models import Team, User
 from iptclinic.courses.access import appointment_for, course_for
 from iptclinic.courses.models import Appointment, Course
 from iptclinic.ipt.variants import Variant
+
+from .models import ConfiguredMeasure
 
 
 def keeps_eating_log(course: Course) -> bool:
@@ -31,3 +33,11 @@ def eating_appointment_for(user: User, course: Course, appointment_id: int) -> A
     if appointment.course_id != course.pk:
         raise Http404
     return appointment
+
+
+def measure_for(team: Team, measure_id: str) -> ConfiguredMeasure:
+    """One of the team's configured questionnaires, or 404."""
+    try:
+        return ConfiguredMeasure.objects.get(team=team, pk=int(measure_id))
+    except (ValueError, ConfiguredMeasure.DoesNotExist):
+        raise Http404 from None

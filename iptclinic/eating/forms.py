@@ -14,6 +14,7 @@ from iptclinic.ipt.eating import (
     MIN_WEIGHT_KG,
     Compensatory,
 )
+from iptclinic.ipt.instruments import Instrument
 from iptclinic.lib.forms import CheckedTextForm
 
 
@@ -92,3 +93,40 @@ class EatingSettingsForm(CheckedTextForm, forms.Form):
             "invalid": f"Give a number from 0 to {MAX_EPISODES}.",
         },
     )
+
+
+class MeasureForm(CheckedTextForm, forms.Form):
+    """A configured questionnaire's items in its own wording, for one attended session."""
+
+    appointment = forms.TypedChoiceField(
+        label="Session", coerce=int, error_messages={"required": "Choose the session."}
+    )
+
+    def __init__(
+        self, *args: Any, instrument: Instrument, sessions: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        self.fields["appointment"].choices = sessions
+        for item in instrument.items:
+            self.fields[f"item_{item.number}"] = forms.TypedChoiceField(
+                label=f"{item.number}. {item.text}",
+                choices=[(str(o.value), o.text) for o in item.options],
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+
+    def item_fields(self) -> list[forms.BoundField]:
+        return [self[f"item_{item.number}"] for item in self.instrument.items]
+
+    @property
+    def answers(self) -> dict[int, int | None]:
+        return {
+            item.number: (
+                None
+                if self.cleaned_data.get(f"item_{item.number}") in (None, "")
+                else self.cleaned_data[f"item_{item.number}"]
+            )
+            for item in self.instrument.items
+        }

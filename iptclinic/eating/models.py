@@ -10,7 +10,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from iptclinic.ipt.configured_measures import instrument_from_definition
 from iptclinic.ipt.eating import DEFAULT_PURGING_RISE, PURGING, Compensatory
+from iptclinic.ipt.instruments import Instrument
 
 
 class EatingSettings(models.Model):
@@ -74,3 +76,61 @@ class EatingLogEntry(models.Model):
     @property
     def purging(self) -> int:
         return sum(getattr(self, kind.value) for kind in PURGING)
+
+
+class ConfiguredMeasure(models.Model):
+    """An eating-disorder questionnaire a team holds a licence for, loaded as data
+    (``manage.py load_eating_measure``; ``ipt.configured_measures``). Offered on IPT-ED courses.
+    A definition that has been answered is never changed: load a new code instead."""
+
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, related_name="eating_measures"
+    )
+    code = models.CharField(max_length=20)
+    definition = models.JSONField(help_text="As loaded; checked by ipt.configured_measures.")
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "code"], name="eating_one_measure_per_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"Eating measure {self.code}"
+
+    @property
+    def instrument(self) -> Instrument:
+        return instrument_from_definition(self.definition)
+
+
+class MeasureResponse(models.Model):
+    """One answered configured measure, at one attended session. Kept apart from the NHS Talking
+    Therapies questionnaires: it never feeds the depression outcomes (decisions.md §16)."""
+
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.PROTECT, related_name="eating_measure_responses"
+    )
+    appointment = models.ForeignKey(
+        "courses.Appointment", on_delete=models.PROTECT, related_name="eating_measure_responses"
+    )
+    measure = models.ForeignKey(ConfiguredMeasure, on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField(help_text="{item number: value}")
+    total = models.PositiveSmallIntegerField(null=True, blank=True)
+    band = models.CharField(max_length=80, blank=True)
+    no_total_reason = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["appointment__starts_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "measure"], name="eating_one_response_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "Eating measure response"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from iptclinic.accounts.models import Team
 from iptclinic.courses.models import Appointment, Course
 from iptclinic.ipt.instruments import INSTRUMENTS
 from iptclinic.measures.models import QuestionnaireResponse
 
 from .chart import EatingPoint
-from .models import EatingLogEntry
+from .models import ConfiguredMeasure, EatingLogEntry, MeasureResponse
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,12 @@ def log_rows(course: Course) -> list[LogRow]:
     ):
         name = INSTRUMENTS[response.instrument].short_name
         scores.setdefault(response.appointment_id, []).append((name, response.total))
+    # The team's configured eating-disorder questionnaire(s), beside the others.
+    for answered in MeasureResponse.objects.filter(appointment_id__in=ids).select_related(
+        "measure"
+    ):
+        short_name = str(answered.measure.definition.get("short_name", answered.measure.code))
+        scores.setdefault(answered.appointment_id, []).append((short_name, answered.total))
     return [
         LogRow(
             number=row.number or 0,
@@ -49,4 +56,12 @@ def chart_points(rows: list[LogRow]) -> list[EatingPoint]:
         EatingPoint(row.number, row.entry.binges, row.entry.purging)
         for row in rows
         if row.entry is not None
+    ]
+
+
+def team_measures(team: Team) -> list[tuple[int, str]]:
+    """(id, short name) of the team's configured eating-disorder questionnaires."""
+    return [
+        (m.pk, str(m.definition.get("short_name", m.code)))
+        for m in ConfiguredMeasure.objects.filter(team=team)
     ]

@@ -18,6 +18,7 @@ from iptclinic.attention.models import Item
 from iptclinic.attention.services import raise_event_item
 from iptclinic.audit import services as audit
 from iptclinic.courses.models import Appointment
+from iptclinic.ipt.configured_measures import instrument_from_definition
 from iptclinic.ipt.eating import (
     Compensatory,
     EatingLogError,
@@ -26,9 +27,10 @@ from iptclinic.ipt.eating import (
     purging_rise,
 )
 from iptclinic.ipt.safety_net import NeedKind, Owner
+from iptclinic.ipt.scoring import score
 from iptclinic.lib.concurrency import EditConflict, save_if_unchanged
 
-from .models import EatingLogEntry, EatingSettings
+from .models import ConfiguredMeasure, EatingLogEntry, EatingSettings, MeasureResponse
 
 _FIELDS = ["binges", *(kind.value for kind in Compensatory), "weight_kg"]
 
@@ -133,3 +135,73 @@ def _title(rise: PurgingRise) -> str:
         f"Vomiting, laxatives or water tablets rose from {rise.before} to {rise.now} a week: "
         "check physical health and risk"
     )
+
+
+class MeasureLoadError(Exception):
+    """A definition that cannot be stored, with words for the person loading it."""
+
+
+@transaction.atomic
+def load_measure(team: Team, definition: Mapping[str, object]) -> ConfiguredMeasure:
+    """Check a definition and store it for the team (``manage.py load_eating_measure``).
+
+    A code not seen before is added; a code already answered is refused, so that the meaning of
+    stored answers never changes (load the new version under a new code).
+    """
+    instrument = instrument_from_definition(definition)  # DefinitionError names the field
+    existing = ConfiguredMeasure.objects.filter(team=team, code=instrument.code).first()
+    if existing is not None:
+        if MeasureResponse.objects.filter(measure=existing).exists():
+            raise MeasureLoadError(
+                f"{instrument.code} has been answered already, so its definition cannot change. "
+                "Load the new version under a new code."
+            )
+        existing.definition = dict(definition)
+        existing.save(update_fields=["definition", "loaded_at"])
+        measure, action = existing, "eating_measure.replace"
+    else:
+        measure = ConfiguredMeasure.objects.create(
+            team=team, code=instrument.code, definition=dict(definition)
+        )
+        action = "eating_measure.load"
+    audit.record(
+        actor=None, action=action, obj=measure, detail={"code": measure.code}, team_id=team.pk
+    )
+    return measure
+
+
+@transaction.atomic
+def record_measure(
+    appointment: Appointment,
+    measure: ConfiguredMeasure,
+    *,
+    actor: User,
+    answers: Mapping[int, int | None],
+) -> MeasureResponse:
+    """Score and store one answered configured measure at an attended session (once each)."""
+    if not appointment.is_attended:
+        raise EatingLogError("A questionnaire is recorded at an attended session only.")
+    client = appointment.course.referral.client
+    if measure.team_id != client.team_id:
+        raise EatingLogError("This questionnaire is not one of the team's.")
+    if MeasureResponse.objects.filter(appointment=appointment, measure=measure).exists():
+        raise EatingLogError("This questionnaire is already recorded for that session.")
+    result = score(measure.instrument, answers)
+    response = MeasureResponse.objects.create(
+        course=appointment.course,
+        appointment=appointment,
+        measure=measure,
+        answers={str(n): v for n, v in answers.items() if v is not None},
+        total=result.total,
+        band=result.band.label if result.band else "",
+        no_total_reason=result.no_total_reason or "",
+        recorded_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="eating_measure.record",
+        client=client,
+        obj=response,
+        detail={"code": measure.code},
+    )
+    return response

@@ -5,5 +5,6 @@ from . import views
 app_name = "eating"
 urlpatterns = [
     path("courses/<int:course_id>/eating-log/", views.course_log, name="log"),
+    path("courses/<int:course_id>/eating-log/questionnaire/", views.measure, name="measure"),
     path("eating-log/settings/", views.team_settings, name="settings"),
 ]

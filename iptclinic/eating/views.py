@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
@@ -19,17 +19,22 @@ from iptclinic.ipt.eating import COMPENSATORY_LABELS, Compensatory, EatingLogErr
 from iptclinic.lib.concurrency import EditConflict
 
 from . import selectors, services
-from .access import eating_appointment_for, eating_course_for
+from .access import eating_appointment_for, eating_course_for, measure_for
 from .chart import eating_chart_svg
-from .forms import EatingSettingsForm, EatingWeekForm
+from .forms import EatingSettingsForm, EatingWeekForm, MeasureForm
 
 
-def _week_form(course: Course, rows: list[selectors.LogRow], records_weight: bool, data: Any):
-    sessions = [
+def _sessions(rows: list[selectors.LogRow]) -> list[tuple[int, str]]:
+    return [
         (row.appointment.pk, f"Session {row.number}, {row.appointment.starts_at:%d %b %Y}")
         for row in reversed(rows)
     ]
-    return EatingWeekForm(data, sessions=sessions, records_weight=records_weight)
+
+
+def _week_form(
+    course: Course, rows: list[selectors.LogRow], records_weight: bool, data: Any
+) -> EatingWeekForm:
+    return EatingWeekForm(data, sessions=_sessions(rows), records_weight=records_weight)
 
 
 @staff_required()
@@ -78,6 +83,7 @@ def course_log(request: HttpRequest, course_id: int) -> HttpResponse:
             "may_write": may_write,
             "records_weight": records_weight,
             "kinds": [(kind.value, COMPENSATORY_LABELS[kind]) for kind in Compensatory],
+            "measures": selectors.team_measures(client.team),
             "chart": mark_safe(svg),  # noqa: S308 - built by lib.svg, which escapes every text
         },
         status=status,
@@ -103,3 +109,44 @@ def team_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, "The eating log settings are saved.")
         return redirect("eating:settings")
     return render(request, "eating/settings.html", {"form": form, "team": team})
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def measure(request: HttpRequest, course_id: int) -> HttpResponse:
+    """Record the team's configured eating-disorder questionnaire (``?measure=<id>``)."""
+    course = eating_course_for(request.user, course_id)
+    client = course.referral.client
+    if not (can_edit_clinical_record(request.user, client) and course.is_open):
+        raise Http404
+    chosen = measure_for(client.team, request.GET.get("measure", ""))
+    rows = selectors.log_rows(course)
+    form = MeasureForm(
+        request.POST if request.method == "POST" else None,
+        instrument=chosen.instrument,
+        sessions=_sessions(rows),
+    )
+    status = 200
+    if form.is_bound and form.is_valid():
+        try:
+            services.record_measure(
+                eating_appointment_for(request.user, course, form.cleaned_data["appointment"]),
+                chosen,
+                actor=request.user,
+                answers=form.answers,
+            )
+        except EatingLogError as error:
+            form.add_error(None, str(error))
+            status = 400
+        else:
+            messages.success(request, f"The {chosen.instrument.short_name} is saved.")
+            return redirect("eating:log", course.pk)
+    elif form.is_bound:
+        status = 400
+    record_view(request, client, "eating_measure")
+    return render(
+        request,
+        "eating/measure.html",
+        {"client": client, "course": course, "form": form, "instrument": chosen.instrument},
+        status=status,
+    )
