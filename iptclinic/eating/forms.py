@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from iptclinic.inventory.forms import NoColon
 from iptclinic.ipt.eating import (
     COMPENSATORY_LABELS,
     MAX_EPISODES,
@@ -35,7 +36,7 @@ def _count(label: str) -> forms.IntegerField:
     )
 
 
-class EatingWeekForm(CheckedTextForm, forms.Form):
+class EatingWeekForm(NoColon, CheckedTextForm, forms.Form):
     """Counts since the session before. ``sessions`` are (appointment id, label) choices."""
 
     appointment = forms.TypedChoiceField(
@@ -79,7 +80,7 @@ class EatingWeekForm(CheckedTextForm, forms.Form):
         return self.cleaned_data.get("weight_kg")
 
 
-class EatingSettingsForm(CheckedTextForm, forms.Form):
+class EatingSettingsForm(NoColon, CheckedTextForm, forms.Form):
     records_weight = forms.BooleanField(label="Record weight in the eating log", required=False)
     purging_rise = forms.IntegerField(
         label="A rise in vomiting, laxatives and water tablets that needs the therapist "
@@ -95,7 +96,7 @@ class EatingSettingsForm(CheckedTextForm, forms.Form):
     )
 
 
-class MeasureForm(CheckedTextForm, forms.Form):
+class MeasureForm(NoColon, CheckedTextForm, forms.Form):
     """A configured questionnaire's items in its own wording, for one attended session."""
 
     appointment = forms.TypedChoiceField(

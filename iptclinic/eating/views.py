@@ -64,12 +64,11 @@ def course_log(request: HttpRequest, course_id: int) -> HttpResponse:
             )
         except (EatingLogError, EditConflict) as error:
             form.add_error(None, str(error))
-            status = 409 if isinstance(error, EditConflict) else 400
+            if isinstance(error, EditConflict):
+                status = 409
         else:
             messages.success(request, "The eating log is saved.")
             return redirect("eating:log", course.pk)
-    elif form.is_bound:
-        status = 400
     record_view(request, client, "eating_log")
     svg = eating_chart_svg(points=selectors.chart_points(rows), svg_id=f"eating-{course.pk}")
     return render(
@@ -126,7 +125,6 @@ def measure(request: HttpRequest, course_id: int) -> HttpResponse:
         instrument=chosen.instrument,
         sessions=_sessions(rows),
     )
-    status = 200
     if form.is_bound and form.is_valid():
         try:
             services.record_measure(
@@ -137,16 +135,12 @@ def measure(request: HttpRequest, course_id: int) -> HttpResponse:
             )
         except EatingLogError as error:
             form.add_error(None, str(error))
-            status = 400
         else:
             messages.success(request, f"The {chosen.instrument.short_name} is saved.")
             return redirect("eating:log", course.pk)
-    elif form.is_bound:
-        status = 400
     record_view(request, client, "eating_measure")
     return render(
         request,
         "eating/measure.html",
         {"client": client, "course": course, "form": form, "instrument": chosen.instrument},
-        status=status,
     )

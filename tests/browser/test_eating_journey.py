@@ -51,7 +51,9 @@ def test_tess_enters_two_sessions_of_the_eating_log_and_finds_the_rise_in_purgin
     assert_accessible(page)
 
     page.get_by_role("link", name="Needs attention").first.click()
-    expect(page.get_by_text("rose from 1 to 5 a week")).to_be_visible()
+    expect(page.get_by_role("cell", name="Scores reliably worse")).to_contain_text(
+        "rose from 1 to 5 a week"
+    )
     page.get_by_role("link", name="Open the eating log").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Eating log")
     assert not console_errors
