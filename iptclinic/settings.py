@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "iptclinic.service",
     "iptclinic.endings",
     "iptclinic.fidelity",
+    "iptclinic.eating",
     "iptclinic.letters",
     "django_tasks",
     "django_tasks_db",

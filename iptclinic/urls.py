@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("iptclinic.measures.urls")),
     path("", include("iptclinic.endings.urls")),
     path("", include("iptclinic.fidelity.urls")),
+    path("", include("iptclinic.eating.urls")),
     path("", include("iptclinic.letters.urls")),
     path("", include("iptclinic.subject_access.urls")),
 ]

@@ -25,6 +25,8 @@ def act_link(item: Item) -> tuple[str, str]:
         return reverse("measures:alert", args=[item.subject_id]), "Review the alert"
     if kind in _ON_THE_RECORD and item.subject_id:
         return reverse("courses:record", args=[item.subject_id]), "Open the session record"
+    if item.subject_type == "eating_log" and item.subject_id:  # IPT-ED (issue 14)
+        return reverse("eating:log", args=[item.subject_id]), "Open the eating log"
     if kind in _ON_THE_MEASURES and item.client_id:
         return reverse("measures:client", args=[item.client_id]), "See the scores"
     if kind is NeedKind.DUTY_ROTA_GAP:

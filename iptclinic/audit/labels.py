@@ -62,6 +62,13 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         # Adherence ratings (issue 13): feedback between a therapist and their supervisor
         "adherence.rate": "Rated adherence to IPT in a session",
         "adherence.update": "Changed their adherence rating of a session",
+        # The eating log of IPT for eating disorders (issue 14)
+        "eating_log.record": "Recorded eating episodes in the eating log",
+        "eating_log.update": "Corrected an entry in the eating log",
+        "eating_settings.change": "Changed the team's eating log settings",
+        "eating_measure.load": "Loaded a licensed eating-disorder questionnaire for the team",
+        "eating_measure.replace": "Replaced an unanswered eating-disorder questionnaire",
+        "eating_measure.record": "Recorded an eating-disorder questionnaire",
         "session_record.update": "Changed a session record",
         "session_record.sign": "Signed a session record",
         "session_record.addendum": "Added a note to a signed session record",
@@ -260,6 +267,8 @@ PAGE_LABELS: Mapping[str, str] = MappingProxyType(
         "carers": "Looked at the client's parents and carers",
         "appointment_attendee": "Opened an appointment to change who attends",
         "carer_session_new": "Opened a new session with a parent or carer",
+        "eating_log": "Looked at the eating log of a course",
+        "eating_measure": "Opened an eating-disorder questionnaire to record it",
     }
 )
 

@@ -457,9 +457,16 @@ class LifeEventForm(NoColon, CheckedTextForm, forms.ModelForm):
         error_messages = {"description": {"required": "Say in a few words what happened."}}
 
     def __init__(
-        self, *args: Any, people: Any, eating_disorder: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        people: Any,
+        eating_disorder: bool = False,
+        worsened_label: str | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if worsened_label:  # the course's variant names the symptoms (IPT-ED: eating problems)
+            self.fields["symptoms_worsened"].label = worsened_label
         instance = self.instance
         self.fields["version"].initial = instance.version if instance.pk else 0
         self.fields["people"].queryset = people

@@ -631,6 +631,7 @@ def _disputes(case: Case, timing: _Timing, notes: _Notes) -> list[_Finding]:
         if person.status is LifeStatus.DECEASED:
             continue
         finding = _dispute_with(
+            case,
             person,
             conflicts_near_onset.get(person.person_id, []),
             worse_after_conflict.get(person.person_id, []),
@@ -676,6 +677,7 @@ def _disputes(case: Case, timing: _Timing, notes: _Notes) -> list[_Finding]:
 
 
 def _dispute_with(
+    case: Case,
     person: Relationship,
     conflict_events: Sequence[LifeEvent],
     worse_after: Sequence[LifeEvent],
@@ -728,7 +730,7 @@ def _dispute_with(
         confidence=confidence,
         rule=Rule.DISPUTE_UNMET_WITH_CONFLICT if strong else Rule.DISPUTE_INCOMPLETE,
         evidence=_dispute_evidence(
-            person, conflict_events, worse_after, quiet, timing, minor=minor
+            case, person, conflict_events, worse_after, quiet, timing, minor=minor
         ),
         people=(pid,),
         proximity=min((timing.proximity(e.when) for e in conflict_events), default=None),
@@ -742,6 +744,7 @@ def _dispute_with(
 
 
 def _dispute_evidence(
+    case: Case,
     person: Relationship,
     conflict_events: Sequence[LifeEvent],
     worse_after: Sequence[LifeEvent],
@@ -751,6 +754,7 @@ def _dispute_evidence(
     minor: bool,
 ) -> tuple[Evidence, ...]:
     who = _who(person)
+    symptoms = variant_config(case.variant).symptoms_noun
     lines: list[str] = []
     if person.expectations_met is False:
         lines.append(f"{who}: expectations are not met{_expectations_detail(person)}.")
@@ -768,7 +772,7 @@ def _dispute_evidence(
         lines.append(f"{who}: the relationship is seen as beyond repair.")
     lines.extend(f"{who}: {sign}." for sign in quiet)
     if person.symptoms_follow_contact:
-        lines.append(f"{who}: symptoms tend to follow contact.")
+        lines.append(f"{who}: {symptoms} tend to follow contact.")
     if person.recent_change:
         lines.append(f"{who}: changed around the onset — {person.recent_change.rstrip('.')}.")
     if minor:
@@ -782,7 +786,7 @@ def _dispute_evidence(
             SourceKind.EVENT,
             event.event_id,
             f"Conflict with {who}: {_quoted(event)} ({event.when}), {timing.relative(event.when)}"
-            + ("; the symptoms got worse after it" if event.symptoms_worsened else "")
+            + (f"; the {symptoms} got worse after it" if event.symptoms_worsened else "")
             + f".{_eating_note(event)}",
         )
         for event in conflict_events
@@ -791,7 +795,7 @@ def _dispute_evidence(
         Evidence(
             SourceKind.EVENT,
             event.event_id,
-            f"The symptoms got worse after a conflict with {who}: {_quoted(event)} "
+            f"The {symptoms} got worse after a conflict with {who}: {_quoted(event)} "
             f"({event.when}), {timing.relative(event.when)}.{_eating_note(event)}",
         )
         for event in worse_after
@@ -905,6 +909,8 @@ def _transition(case: Case, event: LifeEvent, timing: _Timing, notes: _Notes) ->
     near = timing.in_window(event.when)
     after = timing.after_window(event.when)
     worse = event.symptoms_worsened
+    config = variant_config(case.variant)
+    symptoms = config.symptoms_noun
     why = f"A life change: {_quoted(event)} ({event.when}), {timing.relative(event.when)}"
     also: tuple[Rule, ...] = ()
     if near:
@@ -916,18 +922,18 @@ def _transition(case: Case, event: LifeEvent, timing: _Timing, notes: _Notes) ->
         status, confidence = Status.SUGGESTED, Confidence.HIGH if sure else Confidence.MEDIUM
         rule = Rule.TRANSITION_NEAR_ONSET
         if worse:
-            why += "; the symptoms got worse after it"
+            why += f"; the {symptoms} got worse after it"
             also = (*also, Rule.TRANSITION_WORSENED_AFTER)
     elif worse and (after or not timing.onset_known):
         status, confidence = Status.SUGGESTED, Confidence.MEDIUM
         rule = Rule.TRANSITION_WORSENED_AFTER
-        why += "; the symptoms got worse after it, so it may be keeping the episode going"
+        why += f"; the {symptoms} got worse after it, so it may be keeping the episode going"
     elif worse:
         status, confidence = Status.POSSIBLE, Confidence.LOW
         rule = Rule.TRANSITION_WORSENED_AFTER
         why += (
-            "; it is well before the onset, but the symptoms got worse after it. Check whether "
-            "the low mood began earlier than recorded"
+            f"; it is well before the onset, but the {symptoms} got worse after it. Check "
+            f"whether {config.illness_noun} began earlier than recorded"
         )
     elif after:
         status, confidence = Status.POSSIBLE, Confidence.LOW

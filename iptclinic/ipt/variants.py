@@ -71,6 +71,11 @@ class VariantConfig:
     schedule says."""
     age_range: tuple[int, int] | None = None
     """The ages (in whole years, inclusive) the variant is meant for; None for any age."""
+    # Issue 14 item 5 (IPT-ED): the words for "symptoms" where the timeline asks whether they got
+    # worse after an event and where the focus reasons speak of it, so that an eating-disorder
+    # course reads the same fact (``LifeEvent.symptoms_worsened``) as eating symptoms.
+    symptoms_noun: str = "symptoms"
+    illness_noun: str = "the low mood"
 
     def __post_init__(self) -> None:
         # A bad row would silently give a course with no middle phase; refuse it at import.
@@ -95,6 +100,11 @@ class VariantConfig:
             raise ValueError(f"{self.variant}: parent or carer sessions cannot be negative")
         if self.age_range is not None and not 0 <= self.age_range[0] <= self.age_range[1]:
             raise ValueError(f"{self.variant}: the age range is inconsistent")
+
+    @property
+    def worsened_label(self) -> str:
+        """The timeline's question whether the symptoms got worse after an event."""
+        return f"{self.symptoms_noun[:1].upper()}{self.symptoms_noun[1:]} got worse after this"
 
     @property
     def label(self) -> str:
@@ -209,8 +219,12 @@ _VARIANT_ROWS = (
         source=(
             "ipt-method.md §1.6 rows IPT_ED_F/IPT_ED_W [S13]: 15–20 × 50 min, initial 3–4 "
             "(Fairburn) or 1–5 (Wilfley), ending 4–5 (Wilfley). UNVERIFIED: one row for both "
-            "styles with initial 4 and ending 4, default 20 (the 2015 trial's dose)."
+            "styles with initial 4 and ending 4, default 20 (the 2015 trial's dose). Symptoms "
+            "on the timeline are the eating-disorder symptoms (§3.5, Wilfley IPT-ED links events "
+            "to eating symptoms)."
         ),
+        symptoms_noun="eating problems",
+        illness_noun="the eating problems",
     ),
     VariantConfig(
         variant=Variant.IPC,

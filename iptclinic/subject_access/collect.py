@@ -43,6 +43,7 @@ from iptclinic.courses.models import (
     SessionRecord,
     SessionRequest,
 )
+from iptclinic.eating.models import EatingLogEntry, MeasureResponse
 from iptclinic.endings.models import EndingRecord
 from iptclinic.history.registry import BY_KIND, KEPT, Kept
 from iptclinic.history.selectors import user_fields, versions_of
@@ -359,6 +360,18 @@ SECTIONS: tuple[Section, ...] = (
         "Ending of therapy",
         EndingRecord,
         _for_client(EndingRecord, "course__referral__client"),
+    ),
+    Section(
+        "eating_log",
+        "Eating log",
+        EatingLogEntry,
+        _for_client(EatingLogEntry, "course__referral__client", "appointment__starts_at"),
+    ),
+    Section(
+        "eating_measures",
+        "Questionnaires about eating",
+        MeasureResponse,
+        _for_client(MeasureResponse, "course__referral__client", "appointment__starts_at"),
     ),
     Section("letters", "Letters sent", IssuedLetter, _letters, adds=_letter_text),
     Section(

@@ -20,6 +20,7 @@ from iptclinic.clients.access import can_edit_clinical_record
 from iptclinic.clients.models import EATING_DISORDERS
 from iptclinic.courses.models import Course
 from iptclinic.inventory.timeline_drawing import timeline_svg, timeline_text
+from iptclinic.ipt.variants import variant_config
 from iptclinic.lib.concurrency import EditConflict
 
 from .. import services
@@ -50,6 +51,7 @@ def _event_form(course: Course, data: Any = None, **kwargs: Any) -> LifeEventFor
         data,
         people=Relationship.objects.filter(course=course),
         eating_disorder=eating_disorder(course),
+        worsened_label=variant_config(course.variant).worsened_label,
         **kwargs,
     )
 
@@ -68,6 +70,7 @@ def _context(request: HttpRequest, course: Course, **extra: Any) -> dict[str, An
         "onset_until": rows.onset_until,
         "facts": facts,
         "eating_disorder": eating_disorder(course),
+        "symptoms_noun": variant_config(course.variant).symptoms_noun,
         "episode_form": EarlierEpisodeForm(prefix="earlier"),
         "facts_form": EpisodeForm(
             initial={

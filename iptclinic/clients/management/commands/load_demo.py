@@ -71,6 +71,7 @@ class DemoClient:
     needs: dict[str, object] = field(default_factory=dict)
     preferred: str = ""
     agreed: bool = False
+    variant: Variant = Variant.LEAFLET
 
 
 CLIENTS = (
@@ -120,6 +121,7 @@ CLIENTS = (
         unwritten=1,
         problem=PresentingProblem.BULIMIA,
         preferred="Pri",
+        variant=Variant.IPT_ED,  # with an eating log (issue 14)
     ),
     DemoClient(
         "Marcus",
@@ -460,6 +462,7 @@ class Command(DemoCommand):
             start_date=start,
             weekday=start.weekday(),
             session_time=time(10 + len(demo.given) % 6, 0),
+            variant=demo.variant,
         )
         appointments = list(course.appointments.order_by("starts_at"))
         attended = 0
@@ -487,6 +490,10 @@ class Command(DemoCommand):
                 add_demo_initial_phase(
                     course, therapist=therapist, agreed_on=timezone.localdate(appointment.starts_at)
                 )
+        if demo.variant is Variant.IPT_ED:
+            from iptclinic.eating.demo import add_demo_eating_log
+
+            add_demo_eating_log(course, therapist=therapist)
         if demo.completed:
             course.refresh_from_db()
             # A course closes as completed only with its ending record (issue 5).

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class EatingConfig(AppConfig):
+    name = "iptclinic.eating"
+    label = "eating"
+    verbose_name = "IPT for eating disorders"
