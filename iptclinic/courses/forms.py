@@ -15,7 +15,7 @@ from iptclinic.clients.models import Referral
 from iptclinic.ipt.lifecycle import EARLY_END_REASON_LABELS, CourseState, EarlyEndReason
 from iptclinic.ipt.phases import ContractLengthError, validate_contract_length
 from iptclinic.ipt.tasks import Task
-from iptclinic.ipt.variants import Variant, variant_choices
+from iptclinic.ipt.variants import Variant, individual_variant_choices
 from iptclinic.lib.forms import CheckedTextForm
 
 from .models import RISK_QUESTIONS, RiskLevel, SessionRecord, YesNo
@@ -56,7 +56,8 @@ class OpenCourseForm(CheckedTextForm, forms.Form):
     referral = forms.ModelChoiceField(queryset=Referral.objects.none(), empty_label=None)
     variant = forms.ChoiceField(
         label="IPT variant",
-        choices=variant_choices,
+        # A group member's course is opened from the group's pages (iptclinic/groups).
+        choices=individual_variant_choices,
         initial=Variant.LEAFLET,
     )
     contracted_sessions = ContractLengthField(

@@ -22,6 +22,7 @@ class Variant(StrEnum):
     IPT_SR = "ipt_sr"
     IPT_ED = "ipt_ed"
     IPC = "ipc"
+    IPT_G_WHO = "ipt_g_who"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class VariantConfig:
     grief_requires_death: bool
     deficits_allowed: bool
     source: str
+    # Group IPT (issue 14): a course that is one member's place in a group, opened only from the
+    # group's pages (iptclinic/groups), never offered when opening an individual course.
+    in_group: bool = False
 
     def __post_init__(self) -> None:
         # A bad row would silently give a course with no middle phase; refuse it at import.
@@ -199,6 +203,35 @@ _VARIANT_ROWS = (
             "throughout, and raising the ending at session N−1 (prompt and deadline both N−1)."
         ),
     ),
+    VariantConfig(
+        variant=Variant.IPT_G_WHO,
+        name="Group IPT (WHO format)",
+        short_name="group IPT",
+        # A member's course holds all their meetings in date order: the pre-group individual
+        # meeting (1), group sessions 1–4 (2–5), the mid-group individual meeting (6), group
+        # sessions 5–8 (7–10) and the closing individual meeting (11); see ipt/groups.py.
+        min_sessions=11,
+        max_sessions=11,
+        default_sessions=11,
+        initial_sessions=2,
+        ending_sessions=2,
+        ending_prompt_before=4,
+        ending_deadline_before=2,
+        session_minutes=90,
+        grief_requires_death=True,
+        deficits_allowed=True,
+        source=(
+            "ipt-method.md §0.2 and §1.6 row IPT_G_WHO, §10.2 [S10]: individual pre-group meeting "
+            "+ 8 group sessions; initial = pre-group + session 1, middle = sessions 2–7, "
+            "termination = session 8; groups of 6–10. UNVERIFIED: the mid-group and closing "
+            "individual meetings (borrowed from IPT-G, §10.3 [S9]: mid-treatment and "
+            "post-treatment individual meetings), placed after group session 4 and in the week "
+            "after group session 8, both counted in the phases around them; 90-minute group "
+            "sessions (§1.6 IPT_G and IPT-AST: '90 min common'), 60-minute individual meetings; "
+            "a fixed contract of 11 meetings."
+        ),
+        in_group=True,
+    ),
 )
 
 VARIANTS: Mapping[Variant, VariantConfig] = MappingProxyType(
@@ -212,6 +245,11 @@ def variant_choices() -> list[tuple[str, str]]:
     A callable, so that a new label needs no database migration.
     """
     return [(variant.value, config.label) for variant, config in VARIANTS.items()]
+
+
+def individual_variant_choices() -> list[tuple[str, str]]:
+    """The choices when opening an individual course: every variant not delivered in a group."""
+    return [(v.value, config.label) for v, config in VARIANTS.items() if not config.in_group]
 
 
 def variant_config(variant: Variant | str) -> VariantConfig:
