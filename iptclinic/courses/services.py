@@ -7,7 +7,7 @@ plain-English message for the person at the screen.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -59,8 +59,15 @@ def open_course(
     session_time: time,
     variant: Variant = Variant.LEAFLET,
     time_zone: str = "Europe/London",
+    meetings: Sequence[tuple[datetime, int]] | None = None,
 ) -> Course:
-    """Open a course on a referral and book its weekly one-hour appointments."""
+    """Open a course on a referral and book its weekly one-hour appointments.
+
+    A group member's course (iptclinic/groups) gives its own ``meetings``: when each starts and
+    how many minutes it lasts, one per contracted session.
+    """
+    if meetings is not None and len(meetings) != contracted_sessions:
+        raise CourseRuleError("Each contracted session needs one meeting.")
     try:
         validate_contract_length(contracted_sessions, variant)
     except ContractLengthError as error:
@@ -84,12 +91,17 @@ def open_course(
         session_time=session_time,
         time_zone=time_zone,
     )
-    bulk_create_with_history(
-        [
-            Appointment(course=course, starts_at=slot)
+    if meetings is None:
+        meetings = [
+            (slot, 60)
             for slot in weekly_slots(
                 start_date, weekday, session_time, contracted_sessions, time_zone
             )
+        ]
+    bulk_create_with_history(
+        [
+            Appointment(course=course, starts_at=starts_at, duration_minutes=minutes)
+            for starts_at, minutes in meetings
         ],
         Appointment,
         default_user=actor,
