@@ -173,6 +173,15 @@ _DISPLAY_LABELS: Mapping[Variant, Mapping[ProblemArea, str]] = MappingProxyType(
                 ProblemArea.INTERPERSONAL_DEFICITS: "Boredom, loneliness and isolation",
             }
         ),
+        # WHO Group Interpersonal Therapy's four triggers (ipt-method.md §10.2 [S10]).
+        Variant.IPT_G_WHO: MappingProxyType(
+            {
+                ProblemArea.GRIEF: "Grief after a death",
+                ProblemArea.ROLE_DISPUTE: "Disputes",
+                ProblemArea.ROLE_TRANSITION: "Life changes",
+                ProblemArea.INTERPERSONAL_DEFICITS: "Loneliness and social isolation",
+            }
+        ),
     }
 )
 

@@ -72,10 +72,12 @@ class VariantConfig:
         last = (
             "the last session" if self.ending_sessions == 1 else f"the last {self.ending_sessions}"
         )
-        return (
-            f"{self.name}: {self.min_sessions}–{self.max_sessions} sessions, starting with "
-            f"{first} and ending with {last}"
+        span = (
+            f"{self.min_sessions}"
+            if self.min_sessions == self.max_sessions
+            else f"{self.min_sessions}–{self.max_sessions}"
         )
+        return f"{self.name}: {span} sessions, starting with {first} and ending with {last}"
 
 
 _VARIANT_ROWS = (

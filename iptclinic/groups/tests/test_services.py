@@ -160,3 +160,13 @@ def test_a_members_item_9_alert_is_owned_by_the_lead_facilitator(group, tess, ot
     sync_team(tess.team)
     item = Item.objects.get(kind="risk_alert", resolved_at__isnull=True)
     assert (item.client_id, item.owner_id) == (member.pk, tess.pk)
+
+
+def test_a_members_copy_of_their_record_names_their_group_but_no_other_member(group):
+    from iptclinic.subject_access.collect import collect
+
+    member = group.memberships.get(position=0).course.referral.client
+    text = str(collect(member).as_json())
+    assert "Tuesday group" in text and "Group session 8" in text
+    for other in ("Bea", "Cal", "Dana", "Eli", "Fay"):
+        assert other not in text

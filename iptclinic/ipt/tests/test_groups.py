@@ -107,6 +107,9 @@ def test_a_group_has_at_most_ten_members() -> None:
 
 def test_the_group_variant_is_not_offered_for_an_individual_course() -> None:
     assert variant_config(Variant.IPT_G_WHO).in_group
+    assert variant_config(Variant.IPT_G_WHO).label == (
+        "Group IPT (WHO format): 11 sessions, starting with sessions 1–2 and ending with the last 2"
+    )
     offered = {value for value, _ in individual_variant_choices()}
     assert Variant.IPT_G_WHO.value not in offered
     assert Variant.LEAFLET.value in offered
