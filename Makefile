@@ -37,6 +37,7 @@ migrate: $(STAMP) ## Create or update the database (SQLite unless DATABASE_URL i
 demo: migrate ## Load the invented demo data (safe to run twice)
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py load_demo_measures
+	$(BIN)/python manage.py load_demo_groups
 	$(BIN)/python manage.py run_safety_net
 
 run: demo ## Set up everything and serve on http://127.0.0.1:8000 with one background worker

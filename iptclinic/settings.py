@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "iptclinic.history",
     "iptclinic.operations",
     "iptclinic.supervision",
+    "iptclinic.groups",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("team/people/", include("iptclinic.accounts.people.urls")),
     path("history/", include("iptclinic.history.urls")),
     path("supervision/", include("iptclinic.supervision.urls")),
+    path("groups/", include("iptclinic.groups.urls")),
     path("", include("iptclinic.courses.urls")),
     path("", include("iptclinic.inventory.urls")),
     path("", include("iptclinic.measures.urls")),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import time, timedelta
+
+from django.utils import timezone
 from django_otp_webauthn.models import WebAuthnCredential
 
 from iptclinic.accounts.models import User
@@ -14,6 +17,8 @@ from iptclinic.courses.requests import set_appointment_place
 from iptclinic.endings.models import EndingRecord
 from iptclinic.fidelity.selectors import new_checklist
 from iptclinic.fidelity.services import rate_session
+from iptclinic.groups import services as group_services
+from iptclinic.groups.models import Group
 from iptclinic.inventory import services as inventory_services
 from iptclinic.inventory.models import (
     FocusDecision,
@@ -35,7 +40,23 @@ from iptclinic.measures.models import DutyShift
 from iptclinic.portal.models import ContactMessage, RecordQuestion
 from iptclinic.subject_access.models import SubjectAccessRequest, ThirdParty
 from iptclinic.supervision.models import Action, CaseDiscussed, Meeting, RecordingReviewed
-from iptclinic.test import attend_next, open_course_for
+from iptclinic.test import attend_next, make_client, open_course_for
+
+
+def _group(client: Client, therapist: User) -> Group:
+    """A group led by ``therapist`` starting next week, with one member of their own."""
+    group = group_services.create_group(
+        actor=therapist,
+        team=client.team,
+        name="Walk group",
+        lead_facilitator=therapist,
+        start_date=timezone.localdate() + timedelta(days=7),
+        weekday=timezone.localdate().weekday(),
+        session_time=time(10, 0),
+    )
+    member = make_client(therapist, therapist, "Gwen", "Groupmember")
+    group_services.add_members(group, actor=therapist, referrals=[member.referrals.get()])
+    return group
 
 
 def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
@@ -272,8 +293,12 @@ def clinical_objects(client: Client, therapist: User) -> dict[str, int]:
         recorded_by=therapist,
         recorded_at=course.created_at,
     )
+    group = _group(client, therapist)
     return {
         "carer_id": carer.pk,
+        # group IPT (issue 14): a group the therapist leads, with another client as its member
+        "group_id": group.pk,
+        "session_id": group.sessions.get(number=1).pk,
         "meeting_id": meeting.pk,
         "therapist_id": therapist.pk,
         "message_id": message.pk,

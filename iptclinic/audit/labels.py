@@ -177,6 +177,13 @@ ACTION_LABELS: Mapping[str, str] = MappingProxyType(
         "retention.review": "Looked at a record to review how long it is kept",
         "retention.keep": "Decided to keep a record for longer",
         "retention.destroy": "Destroyed a record at the end of its retention period",
+        # Group IPT (docs/group-ipt.md)
+        "group.list": "Looked at the list of groups",
+        "group.create": "Started a group",
+        "group.view": "Looked at a group's page, which lists its members",
+        "group.member_choice": "Opened the list of people who could join a group",
+        "group.add_members": "Added members to a group",
+        "group.session_view": "Looked at a group session's attendance",
         # Supervision
         "supervision.overview": "Looked at the supervision overview of their supervisees",
         "supervision.list": "Looked at a list of supervision meetings",

@@ -20,7 +20,7 @@ from iptclinic.ipt.variants import (
     SlotLengthError,
     Variant,
     check_slot_minutes,
-    variant_choices,
+    individual_variant_choices,
     variant_config,
 )
 from iptclinic.lib.forms import CheckedTextForm
@@ -60,10 +60,11 @@ def _check_length(form: forms.Form, field: str, variant: Variant) -> None:
 
 
 def _opening_choices() -> list[tuple[str, str]]:
-    """The variants a course can open with: maintenance IPT starts from the course it continues."""
+    """The variants a course can open with: maintenance IPT starts from the course it continues,
+    and a group member's course is opened from the group's pages (iptclinic/groups)."""
     return [
         (value, label)
-        for value, label in variant_choices()
+        for value, label in individual_variant_choices()
         if not variant_config(value).continues_a_course
     ]
 

@@ -7,7 +7,7 @@ plain-English message for the person at the screen.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -67,14 +67,19 @@ def open_course(
     variant: Variant = Variant.LEAFLET,
     time_zone: str = "Europe/London",
     slot_minutes: int | None = None,
+    meetings: Sequence[tuple[datetime, int]] | None = None,
 ) -> Course:
     """Open a course on a referral and book its appointments.
 
     The slot length (an hour unless the variant or ``slot_minutes`` says otherwise) and the weeks
     between sessions come from the variant row (issue 14). A variant that continues a course
-    (maintenance IPT) is opened by ``continuation.start_maintenance`` instead.
+    (maintenance IPT) is opened by ``continuation.start_maintenance`` instead. A group member's
+    course (iptclinic/groups) gives its own ``meetings``: when each starts and how many minutes it
+    lasts, one per contracted session.
     """
     config = variant_config(variant)
+    if meetings is not None and len(meetings) != contracted_sessions:
+        raise CourseRuleError("Each contracted session needs one meeting.")
     try:
         validate_contract_length(contracted_sessions, variant)
         if slot_minutes is not None:
@@ -97,6 +102,7 @@ def open_course(
         time_zone=time_zone,
         slot_minutes=slot_minutes or config.slot_minutes,
         continues=None,
+        meetings=meetings,
     )
     audit.record(
         actor=actor,
@@ -138,6 +144,7 @@ def create_and_book(
     time_zone: str,
     slot_minutes: int,
     continues: Course | None,
+    meetings: Sequence[tuple[datetime, int]] | None = None,
 ) -> Course:
     """Create the course and book its appointments, checked by the caller, which also audits it
     (``open_course``, ``continuation.start_maintenance``): one event per change."""
@@ -152,9 +159,9 @@ def create_and_book(
         slot_minutes=slot_minutes,
         continues=continues,
     )
-    bulk_create_with_history(
-        [
-            Appointment(course=course, starts_at=slot, duration_minutes=slot_minutes)
+    if meetings is None:
+        meetings = [
+            (slot, slot_minutes)
             for slot in weekly_slots(
                 start_date,
                 weekday,
@@ -163,6 +170,11 @@ def create_and_book(
                 time_zone,
                 every_weeks=variant_config(variant).weeks_between_sessions,
             )
+        ]
+    bulk_create_with_history(
+        [
+            Appointment(course=course, starts_at=starts_at, duration_minutes=minutes)
+            for starts_at, minutes in meetings
         ],
         Appointment,
         default_user=actor,

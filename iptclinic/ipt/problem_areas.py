@@ -178,6 +178,15 @@ _DISPLAY_LABELS: Mapping[Variant, Mapping[ProblemArea, str]] = MappingProxyType(
         # IPT-A keeps the four areas of the adult manual (ipt-method.md §1.6 row IPT_A [S11]);
         # UNVERIFIED: the manual's names rather than any adolescent wording.
         Variant.IPT_A: _MANUAL_LABELS,
+        # WHO Group Interpersonal Therapy's four triggers (ipt-method.md §10.2 [S10]).
+        Variant.IPT_G_WHO: MappingProxyType(
+            {
+                ProblemArea.GRIEF: "Grief after a death",
+                ProblemArea.ROLE_DISPUTE: "Disputes",
+                ProblemArea.ROLE_TRANSITION: "Life changes",
+                ProblemArea.INTERPERSONAL_DEFICITS: "Loneliness and social isolation",
+            }
+        ),
     }
 )
 

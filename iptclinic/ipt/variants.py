@@ -25,6 +25,7 @@ class Variant(StrEnum):
     IPC = "ipc"
     IPT_M = "ipt_m"
     IPT_A = "ipt_a"
+    IPT_G_WHO = "ipt_g_who"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,9 @@ class VariantConfig:
     # course reads the same fact (``LifeEvent.symptoms_worsened``) as eating symptoms.
     symptoms_noun: str = "symptoms"
     illness_noun: str = "the low mood"
+    # Group IPT (issue 14): a course that is one member's place in a group, opened only from the
+    # group's pages (iptclinic/groups), never offered when opening an individual course.
+    in_group: bool = False
 
     def __post_init__(self) -> None:
         # A bad row would silently give a course with no middle phase; refuse it at import.
@@ -114,10 +118,12 @@ class VariantConfig:
         last = (
             "the last session" if self.ending_sessions == 1 else f"the last {self.ending_sessions}"
         )
-        return (
-            f"{self.name}: {self.min_sessions}–{self.max_sessions} sessions, starting with "
-            f"{first} and ending with {last}"
+        span = (
+            f"{self.min_sessions}"
+            if self.min_sessions == self.max_sessions
+            else f"{self.min_sessions}–{self.max_sessions}"
         )
+        return f"{self.name}: {span} sessions, starting with {first} and ending with {last}"
 
 
 _VARIANT_ROWS = (
@@ -308,6 +314,38 @@ _VARIANT_ROWS = (
         weekly_measures=("phq9",),
         age_range=(12, 18),
     ),
+    VariantConfig(
+        variant=Variant.IPT_G_WHO,
+        name="Group IPT (WHO format)",
+        short_name="group IPT",
+        # A member's course holds all their meetings in date order: the pre-group individual
+        # meeting (1), group sessions 1–4 (2–5), the mid-group individual meeting (6), group
+        # sessions 5–8 (7–10) and the closing individual meeting (11); see ipt/groups.py.
+        min_sessions=11,
+        max_sessions=11,
+        default_sessions=11,
+        initial_sessions=2,
+        ending_sessions=2,
+        ending_prompt_before=4,
+        ending_deadline_before=2,
+        session_minutes=90,
+        grief_requires_death=True,
+        deficits_allowed=True,
+        source=(
+            "ipt-method.md §0.2 and §1.6 row IPT_G_WHO, §10.2 [S10]: individual pre-group meeting "
+            "+ 8 group sessions; initial = pre-group + session 1, middle = sessions 2–7, "
+            "termination = session 8; groups of 6–10. UNVERIFIED: the mid-group and closing "
+            "individual meetings (borrowed from IPT-G, §10.3 [S9]: mid-treatment and "
+            "post-treatment individual meetings), placed after group session 4 and in the week "
+            "after group session 8, both counted in the phases around them; 90-minute group "
+            "sessions (§1.6 IPT_G and IPT-AST: '90 min common'), 60-minute individual meetings; "
+            "a fixed contract of 11 meetings."
+        ),
+        # The group session's length; the individual meetings are booked for an hour by the
+        # group's schedule (ipt/groups.py), which gives each meeting its own length.
+        slot_minutes=90,
+        in_group=True,
+    ),
 )
 
 VARIANTS: Mapping[Variant, VariantConfig] = MappingProxyType(
@@ -379,6 +417,11 @@ def age_outside_range(variant: Variant | str, date_of_birth: date, on: date) -> 
         return None
     age = age_in_years(date_of_birth, on)
     return None if ages[0] <= age <= ages[1] else age
+
+
+def individual_variant_choices() -> list[tuple[str, str]]:
+    """The choices when opening an individual course: every variant not delivered in a group."""
+    return [(v.value, config.label) for v, config in VARIANTS.items() if not config.in_group]
 
 
 def variant_config(variant: Variant | str) -> VariantConfig:

@@ -45,6 +45,7 @@ from iptclinic.courses.models import (
 )
 from iptclinic.eating.models import EatingLogEntry, MeasureResponse
 from iptclinic.endings.models import EndingRecord
+from iptclinic.groups.models import GroupMembership, MemberMeeting
 from iptclinic.history.registry import BY_KIND, KEPT, Kept
 from iptclinic.history.selectors import user_fields, versions_of
 from iptclinic.inventory.models import (
@@ -216,6 +217,24 @@ SECTIONS: tuple[Section, ...] = (
         "Appointments and attendance",
         Appointment,
         _for_client(Appointment, "course__referral__client", "starts_at"),
+    ),
+    # group IPT (issue 14): the person's place in a group and which appointments were group
+    # sessions; never the other members, who are other people's records.
+    Section(
+        "group_memberships",
+        "Group therapy",
+        GroupMembership,
+        _for_client(GroupMembership, "course__referral__client", "joined_at"),
+    ),
+    Section(
+        "group_meetings",
+        "Group sessions and individual meetings in a group",
+        MemberMeeting,
+        lambda c: (
+            MemberMeeting.objects.filter(membership__course__referral__client=c)
+            .select_related("membership__group", "appointment", "group_session")
+            .order_by("appointment__starts_at", "pk")
+        ),
     ),
     Section(
         "session_requests",

@@ -289,9 +289,7 @@ def test_reading_the_record_takes_the_same_queries_however_large_it_is(
     from iptclinic.subject_access.collect import collect
 
     attend_next(cara_course, tess, 1)
-    with django_assert_num_queries(
-        60
-    ):  # 54, 3 supervision sections (issue 13), carers, 2 eating (14)
+    with django_assert_num_queries(62):  # 54, supervision 3 (13), carers, eating 2, groups 2 (14)
         collect(cara)
     for appointment in attend_next(cara_course, tess, 4):
         course_services.save_session_record(
@@ -312,9 +310,7 @@ def test_reading_the_record_takes_the_same_queries_however_large_it_is(
     )
     cara.phone = "01632 960000"
     save_with_reason(cara, actor=tess, reason="New number.")
-    with django_assert_num_queries(
-        60
-    ):  # 54, 3 supervision sections (issue 13), carers, 2 eating (14)
+    with django_assert_num_queries(62):  # 54, supervision 3 (13), carers, eating 2, groups 2 (14)
         made = collect(cara)
     earlier = next(s for s in made.sections if s["key"] == "earlier_versions")["records"]
     assert {row["kind"] for row in earlier} >= {"client", "relationship", "appointment"}
