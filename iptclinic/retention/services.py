@@ -41,9 +41,15 @@ ERASED = frozenset(
         "courses.Course",
         "courses.SessionRecord",
         "courses.SessionRequest",
+        "eating.EatingLogEntry",
+        "eating.MeasureResponse",
         "endings.EndingRecord",
         "fidelity.AdherenceChecklist",
         "fidelity.AdherenceRating",
+        # Group IPT (issue 14): the member's place in the group and which meeting each of their
+        # appointments was; the group and its sessions are the facilitators' and are kept.
+        "groups.GroupMembership",
+        "groups.MemberMeeting",
         "inventory.EarlierEpisode",
         "inventory.FocusDecision",
         "inventory.Formulation",
