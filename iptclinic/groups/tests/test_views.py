@@ -176,6 +176,25 @@ def test_the_session_page_keeps_its_query_count_whatever_the_number_of_members(
     assert counts[0] == counts[1], counts
 
 
+def test_the_group_page_and_the_list_keep_their_query_counts_whatever_the_number_of_members(
+    client, tess, time_machine
+):
+    counts = []
+    for size in (2, 6):
+        time_machine.move_to(JOINING)
+        group = new_group(tess)
+        people = [make_client(tess, tess, f"Member{size}{i}", "Listed") for i in range(size)]
+        services.add_members(group, actor=tess, referrals=[p.referrals.get() for p in people])
+        client.force_login(tess)
+        costs = []
+        for url in (f"/groups/{group.pk}/", "/groups/"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            costs.append(len(captured))
+        counts.append(costs)
+    assert counts[0] == counts[1], counts
+
+
 def test_the_lead_facilitator_starts_a_group_and_adds_members_through_the_forms(
     client, tess, otto, time_machine
 ):
